@@ -97,6 +97,17 @@ class RecoilSpectrum(param.Parameterized):
         """Largest recoil energy the source can produce."""
         return float(max_recoil_keV(self.neutrino_source().max_energy_MeV))
 
+    def recoil_grid_keV(self, n_points: int = 400, T_min_keV: float = 0.01) -> np.ndarray:
+        """Log-spaced recoil energies up to the end point, with both sides of every subshell
+        edge included so that stepping discontinuities are drawn as steps."""
+        T_end = self.max_recoil_keV()
+        grid = np.geomspace(T_min_keV, T_end, n_points)
+        if self.binding == "stepping":
+            edges = atom(self.target).binding_energies_keV
+            edges = edges[(edges > T_min_keV) & (edges < T_end)]
+            grid = np.unique(np.concatenate([grid, edges, np.nextafter(edges, 0.0)]))
+        return grid
+
     def _targets_per_kg_and_factor(self, T_keV):
         element = atom(self.target)
         if self.binding == "free":

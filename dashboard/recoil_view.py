@@ -1,0 +1,205 @@
+"""The "Recoil spectra" tab: live nu-e recoil spectra of a :class:`model.RecoilSpectrum`.
+
+Widgets write model parameters; the model computes; the plot is a HoloViews DynamicMap fed
+by a Pipe, so a slider move updates the Bokeh data sources in place instead of re-rendering.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import holoviews as hv
+import numpy as np
+import panel as pn
+import param
+
+from model import RecoilSpectrum
+from model.recoil_spectrum import SOURCES
+
+from .widgets import error_alert, log_slider
+
+log = logging.getLogger(__name__)
+
+SOURCE_LABELS = {
+    "Reactor ν̄ (Huber–Mueller)": "reactor",
+    "Solar ⁷Be lines": "solar_7Be",
+    "Solar pp": "solar_pp",
+    "Monoenergetic line": "line",
+}
+FLAVOUR_LABELS = {"ν̄_e": "anti_nu_e", "ν_e": "nu_e", "ν_μ": "nu_mu", "ν̄_μ": "anti_nu_mu"}
+DEFAULT_FLAVOUR = {"reactor": "anti_nu_e", "solar_7Be": "nu_e", "solar_pp": "nu_e",
+                   "line": "anti_nu_e"}
+BINDING_LABELS = {"Stepping (bound)": "stepping", "Free electrons": "free"}
+Q_SIGNS = ("0", "+", "−")
+CURVE_STYLE = {  # label: (colour, dash)
+    "SM": ("#1f77b4", "solid"),
+    "magnetic (μν)": ("#d62728", "solid"),
+    "charge (q, ⟨r²⟩) > 0": ("#2ca02c", "solid"),
+    "charge (q, ⟨r²⟩) < 0, |·|": ("#2ca02c", "dashed"),
+    "total": ("#000000", "solid"),
+}
+RADIUS_UNIT_CM2 = 1e-32
+assert set(SOURCE_LABELS.values()) == set(SOURCES)
+
+
+class RecoilView(param.Parameterized):
+    """Widgets, plot and readouts for one :class:`RecoilSpectrum`.
+
+    ``RecoilView(RecoilSpectrum(mu_nu=1e-11)).panel()`` in a notebook or a served app.
+    """
+
+    def __init__(self, spectrum: RecoilSpectrum | None = None, **params):
+        super().__init__(**params)
+        self.spectrum = spectrum if spectrum is not None else RecoilSpectrum(mu_nu=1e-11)
+        s = self.spectrum
+        self.mu_exponent = log_slider("μν [μ_B]", -13.0, -9.0,
+                                      math.log10(s.mu_nu) if s.mu_nu > 0 else -11.0)
+        self.mu_on = pn.widgets.Checkbox(name="include μν", value=s.mu_nu > 0)
+        self.q_exponent = log_slider("|qν| [e₀]", -15.0, -10.0,
+                                     math.log10(abs(s.q_nu)) if s.q_nu else -13.0)
+        self.q_sign = pn.widgets.RadioButtonGroup(
+            name="sign of qν", options=list(Q_SIGNS),
+            value="0" if s.q_nu == 0 else ("+" if s.q_nu > 0 else "−"), button_type="default")
+        self.radius = pn.widgets.FloatSlider(
+            name="⟨r²⟩ [10⁻³² cm²]", start=-10.0, end=10.0, step=0.05,
+            value=s.charge_radius_cm2 / RADIUS_UNIT_CM2, sizing_mode="stretch_width")
+        self.threshold_exponent = log_slider("threshold [keV]", -2.0, 2.0,
+                                             math.log10(s.threshold_keV), step=0.02)
+        self.source = pn.widgets.Select(name="source", options=SOURCE_LABELS, value=s.source)
+        self.flavour = pn.widgets.Select(name="flavour", options=FLAVOUR_LABELS, value=s.flavour)
+        self.target = pn.widgets.Select(name="target", options=["Ge", "Si", "Xe"], value=s.target)
+        self.binding = pn.widgets.RadioButtonGroup(name="binding", options=BINDING_LABELS,
+                                                   value=s.binding)
+        self.flux_exponent = log_slider("flux [cm⁻² s⁻¹]", 8.0, 16.0,
+                                        math.log10(s.total_flux_cm2_s()), step=0.01)
+        self.line_energy = pn.widgets.FloatInput(name="line energy [MeV]", value=s.line_energy_MeV,
+                                                 start=0.01, end=100.0, step=0.1,
+                                                 visible=s.source == "line")
+        self.exposure = pn.widgets.FloatInput(name="exposure [kg·day]", value=s.exposure_kg_day,
+                                              start=0.0, end=1e9)
+        self.alert = error_alert()
+        self.readout = pn.pane.Markdown("", sizing_mode="stretch_width")
+        self.pipe = hv.streams.Pipe(data=None)
+        self.plot = hv.DynamicMap(self._overlay, streams=[self.pipe])
+
+        for widget in (self.mu_exponent, self.mu_on, self.q_exponent, self.q_sign, self.radius,
+                       self.threshold_exponent, self.flavour, self.target, self.binding,
+                       self.flux_exponent, self.line_energy, self.exposure):
+            widget.param.watch(self._on_change, "value")
+        self.source.param.watch(self._on_source_change, "value")
+        self.data = None
+        self._on_change()
+
+    # --- widgets -> model -------------------------------------------------------------------
+    def _q_nu(self) -> float:
+        sign = {"0": 0.0, "+": 1.0, "−": -1.0}[self.q_sign.value]
+        return sign * 10.0**self.q_exponent.value
+
+    def _on_source_change(self, event):
+        source = event.new
+        with param.parameterized.discard_events(self.spectrum):
+            self.spectrum.param.update(source=source, flux_cm2_s=None)
+        self.line_energy.visible = source == "line"
+        # Each source brings its own default flux and flavour; the watchers then recompute.
+        self.flavour.value = DEFAULT_FLAVOUR[source]
+        self.flux_exponent.value = math.log10(self.spectrum.total_flux_cm2_s())
+        self._on_change()
+
+    def _on_change(self, *events):
+        try:
+            self.spectrum.param.update(
+                mu_nu=10.0**self.mu_exponent.value if self.mu_on.value else 0.0,
+                q_nu=self._q_nu(),
+                charge_radius_cm2=self.radius.value * RADIUS_UNIT_CM2,
+                threshold_keV=10.0**self.threshold_exponent.value,
+                source=self.source.value, flavour=self.flavour.value, target=self.target.value,
+                binding=self.binding.value, flux_cm2_s=10.0**self.flux_exponent.value,
+                line_energy_MeV=self.line_energy.value, exposure_kg_day=self.exposure.value)
+            self.refresh()
+            self.alert.visible = False
+        except ValueError as error:
+            self.alert.object = f"**Input not accepted:** {error}"
+            self.alert.visible = True
+        except Exception:  # never let a traceback reach the browser
+            log.exception("recoil view update failed")
+            self.alert.object = "**Internal error** while updating the spectrum; see the server log."
+            self.alert.visible = True
+
+    # --- model -> plot and readouts ---------------------------------------------------------
+    def refresh(self):
+        """Recompute the spectrum and readouts from the current model parameters."""
+        s = self.spectrum
+        rates = s.rates(s.recoil_grid_keV())
+        self.data = rates
+        self.pipe.send({"rates": rates, "threshold_keV": s.threshold_keV})
+        self.readout.object = self._readout_text()
+
+    def _readout_text(self) -> str:
+        s = self.spectrum
+        crossover = s.crossover_keV()
+        above = s.events_above_threshold()
+        counts = above * s.exposure_kg_day
+        crossover_text = "—" if math.isnan(crossover) else f"{crossover:.3g} keV"
+        return (
+            f"**Crossover** (magnetic = SM): {crossover_text}  \n"
+            f"**Flux**: {s.total_flux_cm2_s():.3g} cm⁻² s⁻¹  \n"
+            f"**Events above {s.threshold_keV:.3g} keV** [/(kg·day)]: SM {above['sm']:.3g}, "
+            f"magnetic {above['magnetic']:.3g}, charge {above['charge']:.3g}, "
+            f"total {above['total']:.3g}  \n"
+            f"**Expected counts** for {s.exposure_kg_day:.3g} kg·day: total {counts['total']:.4g} "
+            f"(SM {counts['sm']:.4g}, EM excess {counts['total'] - counts['sm']:.3g})")
+
+    @staticmethod
+    def _curves(rates):
+        charge = rates["charge"].to_numpy()
+        positive = lambda y: np.where(y > 0, y, np.nan)  # log axes: hide zeros and negatives
+        columns = {
+            "SM": rates["sm"].to_numpy(),
+            "magnetic (μν)": rates["magnetic"].to_numpy(),
+            "charge (q, ⟨r²⟩) > 0": charge,
+            "charge (q, ⟨r²⟩) < 0, |·|": -charge,
+            "total": rates["total"].to_numpy(),
+        }
+        T = rates["T_keV"].to_numpy()
+        return {label: (T, positive(y)) for label, y in columns.items()}
+
+    def _overlay(self, data):
+        if data is None:
+            return hv.Overlay([hv.Curve([], "T_keV", "rate")])
+        elements = []
+        for label, (T, y) in self._curves(data["rates"]).items():
+            colour, dash = CURVE_STYLE[label]
+            elements.append(hv.Curve((T, y), "T_keV", "rate", label=label).opts(
+                color=colour, line_dash=dash, line_width=2))
+        elements.append(hv.VLine(data["threshold_keV"], label="threshold").opts(
+            color="#7f7f7f", line_dash="dotted", line_width=2))
+        # Keep seven decades below the peak: the end-point tail would squash the view.
+        peak = np.nanmax(data["rates"][["sm", "magnetic", "total"]].to_numpy())
+        y_range = (peak * 1e-7, peak * 3.0) if np.isfinite(peak) and peak > 0 else (1e-12, 1.0)
+        return hv.Overlay(elements).opts(
+            hv.opts.Curve(backend_opts={"plot.output_backend": "canvas"}),
+            hv.opts.Overlay(logx=True, logy=True, framewise=True, responsive=True, ylim=y_range,
+                            min_height=420, legend_position="bottom_left", show_grid=True,
+                            xlabel="electron recoil energy T [keV]",
+                            ylabel="dN/dT [events / (keV · kg · day)]",
+                            title="ν–e elastic scattering: recoil spectrum"))
+
+    # --- layout -----------------------------------------------------------------------------
+    def controls(self) -> pn.Column:
+        return pn.Column(
+            "### Neutrino", self.flavour, self.mu_on, self.mu_exponent, "sign of qν", self.q_sign,
+            self.q_exponent, self.radius,
+            "### Source", self.source, self.flux_exponent, self.line_energy,
+            "### Detector", self.target, self.binding, self.threshold_exponent, self.exposure,
+            width=320)
+
+    def panel(self) -> pn.Row:
+        return pn.Row(self.controls(),
+                      pn.Column(self.alert, pn.pane.HoloViews(self.plot, sizing_mode="stretch_both",
+                                                              min_height=440),
+                                self.readout, sizing_mode="stretch_both"),
+                      sizing_mode="stretch_both")
+
+    def __panel__(self):
+        return self.panel()
