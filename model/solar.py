@@ -2,7 +2,7 @@
 
 Fluxes at Earth: standard solar model B16-GS98, Vinyoles et al., ApJ 835, 202 (2017),
 Table 6: pp 5.98e10 cm^-2 s^-1, Be-7 4.93e9 cm^-2 s^-1.
-Be-7 electron capture: 861.3 keV (89.7%) and 384.3 keV (10.3%) lines (Bahcall, "Neutrino
+Be-7 electron capture: 861.8 keV (89.7%) and 384.3 keV (10.3%) lines (Bahcall, "Neutrino
 Astrophysics", CUP 1989, Table 6.3 [R]).  pp spectrum: allowed beta+ shape with end point
 0.42341 MeV and a deuteron daughter (Bahcall 1989, section 6.1 [R]); an accurate
 approximation of the tabulated pp spectrum.
@@ -22,7 +22,7 @@ from .sources import NeutrinoSource, allowed_beta_spectrum, continuum_source, li
 PP_FLUX_CM2_S = 5.98e10
 BE7_FLUX_CM2_S = 4.93e9
 PP_ENDPOINT_MEV = 0.42341
-BE7_LINES = ((0.8613, 0.897), (0.3843, 0.103))
+BE7_LINES = ((0.8618, 0.897), (0.3843, 0.103))
 
 
 @lru_cache(maxsize=1)

@@ -57,9 +57,10 @@ class NeutrinoSource:
     @property
     def max_energy_MeV(self) -> float:
         energies = [e for e, _ in self.lines]
-        if len(self.grid_MeV):
-            positive = self.grid_MeV[self.density_per_MeV > 0]
-            energies.append(float(positive[-1]) if len(positive) else 0.0)
+        positive = np.nonzero(self.density_per_MeV > 0)[0]
+        if len(positive):
+            # The density vanishes at the first grid point after the last positive one.
+            energies.append(float(self.grid_MeV[min(positive[-1] + 1, len(self.grid_MeV) - 1)]))
         return max(energies)
 
     @cached_property
