@@ -66,8 +66,7 @@ def app_url():
         _wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.stop()
-        pn.state.kill_all_servers()
+        pn.state.kill_all_servers()  # stops `server` (a StoppableThread) and its IOLoop
         pn.state.reset()
 
 

@@ -117,7 +117,7 @@ def test_limits_mu_and_q_to_zero():
     base = RecoilSpectrum().rates(T)
     assert (base["magnetic"] == 0).all() and (base["charge"] == 0).all()
     np.testing.assert_array_equal(base["total"], base["sm"])
-    small_mu = RecoilSpectrum(mu_nu=1e-16).rates(T)
+    small_mu = RecoilSpectrum(mu_nu=1e-18).rates(T)  # ratio ~ (mu/1e-11)^2 2.4 keV/T
     np.testing.assert_allclose(small_mu["total"], base["sm"], rtol=1e-8)
     small_q = RecoilSpectrum(q_nu=1e-26).rates(T)  # shift ~ 5e12 q/T_keV
     np.testing.assert_allclose(small_q["total"], base["sm"], rtol=1e-8)
