@@ -55,7 +55,7 @@ class RecoilView(param.Parameterized):
         s = self.spectrum
         self.mu_exponent = log_slider("μν [μ_B]", -13.0, -9.0,
                                       math.log10(s.mu_nu) if s.mu_nu > 0 else -11.0)
-        self.mu_on = pn.widgets.Checkbox(name="include μν", value=s.mu_nu > 0)
+        self.mu_on = pn.widgets.Checkbox(label="include μν", value=s.mu_nu > 0)
         self.q_exponent = log_slider("|qν| [e₀]", -15.0, -10.0,
                                      math.log10(abs(s.q_nu)) if s.q_nu else -13.0)
         self.q_sign = pn.widgets.RadioButtonGroup(
@@ -66,17 +66,17 @@ class RecoilView(param.Parameterized):
             value=s.charge_radius_cm2 / RADIUS_UNIT_CM2, sizing_mode="stretch_width")
         self.threshold_exponent = log_slider("threshold [keV]", -2.0, 2.0,
                                              math.log10(s.threshold_keV), step=0.02)
-        self.source = pn.widgets.Select(name="source", options=SOURCE_LABELS, value=s.source)
-        self.flavour = pn.widgets.Select(name="flavour", options=FLAVOUR_LABELS, value=s.flavour)
-        self.target = pn.widgets.Select(name="target", options=["Ge", "Si", "Xe"], value=s.target)
-        self.binding = pn.widgets.RadioButtonGroup(name="binding", options=BINDING_LABELS,
+        self.source = pn.widgets.Select(label="source", options=SOURCE_LABELS, value=s.source)
+        self.flavour = pn.widgets.Select(label="flavour", options=FLAVOUR_LABELS, value=s.flavour)
+        self.target = pn.widgets.Select(label="target", options=["Ge", "Si", "Xe"], value=s.target)
+        self.binding = pn.widgets.RadioButtonGroup(label="binding", options=BINDING_LABELS,
                                                    value=s.binding)
         self.flux_exponent = log_slider("flux [cm⁻² s⁻¹]", 8.0, 16.0,
                                         math.log10(s.total_flux_cm2_s()), step=0.01)
-        self.line_energy = pn.widgets.FloatInput(name="line energy [MeV]", value=s.line_energy_MeV,
+        self.line_energy = pn.widgets.FloatInput(label="line energy [MeV]", value=s.line_energy_MeV,
                                                  start=0.01, end=100.0, step=0.1,
                                                  visible=s.source == "line")
-        self.exposure = pn.widgets.FloatInput(name="exposure [kg·day]", value=s.exposure_kg_day,
+        self.exposure = pn.widgets.FloatInput(label="exposure [kg·day]", value=s.exposure_kg_day,
                                               start=0.0, end=1e9)
         self.alert = error_alert()
         self.readout = pn.pane.Markdown("", sizing_mode="stretch_width")
@@ -89,6 +89,7 @@ class RecoilView(param.Parameterized):
             widget.param.watch(self._on_change, "value")
         self.source.param.watch(self._on_source_change, "value")
         self.data = None
+        self._batch = False
         self._on_change()
 
     # --- widgets -> model -------------------------------------------------------------------
@@ -97,16 +98,21 @@ class RecoilView(param.Parameterized):
         return sign * 10.0**self.q_exponent.value
 
     def _on_source_change(self, event):
+        # Each source brings its own default flux and flavour: set them, then recompute once.
         source = event.new
-        with param.parameterized.discard_events(self.spectrum):
-            self.spectrum.param.update(source=source, flux_cm2_s=None)
-        self.line_energy.visible = source == "line"
-        # Each source brings its own default flux and flavour; the watchers then recompute.
-        self.flavour.value = DEFAULT_FLAVOUR[source]
-        self.flux_exponent.value = math.log10(self.spectrum.total_flux_cm2_s())
+        self.spectrum.source = source
+        self._batch = True
+        try:
+            self.line_energy.visible = source == "line"
+            self.flavour.value = DEFAULT_FLAVOUR[source]
+            self.flux_exponent.value = math.log10(self.spectrum.default_flux_cm2_s())
+        finally:
+            self._batch = False
         self._on_change()
 
     def _on_change(self, *events):
+        if self._batch:
+            return
         try:
             self.spectrum.param.update(
                 mu_nu=10.0**self.mu_exponent.value if self.mu_on.value else 0.0,

@@ -12,7 +12,7 @@ _POWER_OF_TEN_FORMAT = CustomJSTickFormatter(code="return Math.pow(10, tick).toE
 def log_slider(name: str, low_exponent: float, high_exponent: float, value: float,
                step: float = 0.05) -> pn.widgets.FloatSlider:
     """A slider over log10 of a quantity, displaying the quantity itself."""
-    return pn.widgets.FloatSlider(name=name, start=low_exponent, end=high_exponent,
+    return pn.widgets.FloatSlider(label=name, start=low_exponent, end=high_exponent,
                                   value=value, step=step, format=_POWER_OF_TEN_FORMAT,
                                   sizing_mode="stretch_width")
 

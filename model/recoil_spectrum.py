@@ -85,6 +85,10 @@ class RecoilSpectrum(param.Parameterized):
         """The flux used: ``flux_cm2_s``, or the source's default when it is None."""
         if self.flux_cm2_s is not None:
             return float(self.flux_cm2_s)
+        return self.default_flux_cm2_s()
+
+    def default_flux_cm2_s(self) -> float:
+        """The source's own flux: reactor from power and distance, solar from the SSM."""
         if self.source == "reactor":
             return flux_from_power(self.thermal_power_GW, self.distance_m, self.fuel)
         if self.source == "solar_7Be":

@@ -60,7 +60,7 @@ def app_url():
     from dashboard.app import create_app
 
     port = _free_port()
-    server = pn.serve({"app": create_app}, address="127.0.0.1", port=port, threaded=True,
+    pn.serve({"app": create_app}, address="127.0.0.1", port=port, threaded=True,
                       show=False, websocket_origin=[f"127.0.0.1:{port}"])
     try:
         _wait_for_port(port)

@@ -1,0 +1,148 @@
+"""Server-side tests of the "Recoil spectra" tab: every widget reaches the plotted data."""
+
+import math
+
+import holoviews as hv
+import numpy as np
+import pandas as pd
+import panel as pn
+import pytest
+
+from dashboard.app import create_app
+from dashboard.recoil_view import RecoilView
+from model import RecoilSpectrum
+
+
+def plotted(view: RecoilView) -> pd.DataFrame:
+    return view.pipe.data["rates"].copy()
+
+
+def plotted_threshold(view: RecoilView) -> float:
+    return view.pipe.data["threshold_keV"]
+
+
+WIDGET_CHANGES = [
+    ("mu_exponent", -10.0, "magnetic"),
+    ("mu_on", False, "magnetic"),
+    ("q_sign", "+", "charge"),
+    ("radius", 3.0, "charge"),
+    ("flavour", "nu_mu", "sm"),
+    ("target", "Xe", "sm"),
+    ("binding", "free", "sm"),
+    ("flux_exponent", 12.0, "sm"),
+    ("source", "solar_pp", "sm"),
+]
+
+
+@pytest.mark.parametrize("widget_name, new_value, column", WIDGET_CHANGES)
+def test_each_widget_changes_the_plotted_data(widget_name, new_value, column):
+    view = RecoilView(RecoilSpectrum(mu_nu=1e-11))
+    before = plotted(view)
+    getattr(view, widget_name).value = new_value
+    after = plotted(view)
+    assert not view.alert.visible
+    changed = (before.shape != after.shape) or not np.allclose(before[column], after[column])
+    assert changed, f"{widget_name} did not change the plotted {column} data"
+
+
+def test_q_exponent_changes_charge_curve_when_charge_is_on():
+    view = RecoilView(RecoilSpectrum(q_nu=1e-13))
+    before = plotted(view)["charge"].to_numpy()
+    view.q_exponent.value = -12.0
+    after = plotted(view)["charge"].to_numpy()
+    assert np.max(np.abs(after)) > 5 * np.max(np.abs(before))
+
+
+def test_threshold_moves_the_marker_and_the_readout():
+    view = RecoilView()
+    text = view.readout.object
+    view.threshold_exponent.value = -1.0
+    assert plotted_threshold(view) == pytest.approx(0.1)
+    assert view.readout.object != text and "0.1 keV" in view.readout.object
+
+
+def test_exposure_scales_the_expected_counts_readout():
+    view = RecoilView()
+    view.exposure.value = 100.0
+    expected = view.spectrum.events_above_threshold()["total"] * 100.0
+    assert f"{expected:.4g}" in view.readout.object
+
+
+def test_line_source_shows_its_energy_widget_and_uses_it():
+    view = RecoilView()
+    assert not view.line_energy.visible
+    view.source.value = "line"
+    assert view.line_energy.visible
+    view.line_energy.value = 0.5
+    T_end = plotted(view)["T_keV"].max()
+    assert T_end == pytest.approx(1e3 * 2 * 0.5**2 / (0.51099895 + 1.0), rel=1e-6)
+
+
+def test_source_change_sets_its_default_flux_and_flavour():
+    view = RecoilView()
+    view.source.value = "solar_7Be"
+    assert view.flavour.value == "nu_e"
+    assert 10 ** view.flux_exponent.value == pytest.approx(4.93e9, rel=1e-9)
+    assert view.spectrum.total_flux_cm2_s() == pytest.approx(4.93e9, rel=1e-9)
+
+
+def test_plotted_data_is_the_model_output():
+    view = RecoilView(RecoilSpectrum(mu_nu=2e-11, q_nu=-1e-12))
+    data = plotted(view)
+    expected = view.spectrum.rates(data["T_keV"].to_numpy())
+    pd.testing.assert_frame_equal(data.reset_index(drop=True), expected, rtol=1e-14)
+
+
+def test_plot_renders_to_bokeh_with_labelled_log_axes():
+    view = RecoilView(RecoilSpectrum(mu_nu=1e-11))
+    figure = hv.render(view.plot)
+    assert figure.x_scale.__class__.__name__ == "LogScale"
+    assert "keV" in figure.xaxis[0].axis_label
+    assert "kg" in figure.yaxis[0].axis_label and "day" in figure.yaxis[0].axis_label
+    legend = [item.label["value"] for item in figure.legend[0].items]
+    assert {"SM", "magnetic (μν)", "total"} <= set(legend)
+
+
+def test_crossover_readout():
+    view = RecoilView(RecoilSpectrum(mu_nu=1e-11))
+    assert f"{view.spectrum.crossover_keV():.3g} keV" in view.readout.object
+    view.mu_on.value = False
+    assert "—" in view.readout.object
+
+
+def test_rejected_model_input_shows_a_message_and_keeps_the_session():
+    view = RecoilView()
+    before = plotted(view)
+    # A value the widget allows but the model rejects (simulates a malformed state).
+    view.spectrum.param.line_energy_MeV.bounds = (0.01, 100.0)
+    view.source.value = "line"
+    view.line_energy.param.update(start=None, end=None)
+    view.line_energy.value = -3.0
+    assert view.alert.visible and "line_energy_MeV" in view.alert.object
+    view.line_energy.value = 1.0
+    assert not view.alert.visible
+    assert not plotted(view).equals(before)
+
+
+@pytest.mark.parametrize("widget_name, value, parameter", [
+    ("mu_exponent", 5.0, "mu_nu"), ("exposure", -1.0, "exposure_kg_day"),
+    ("flux_exponent", 40.0, "flux_cm2_s"), ("threshold_exponent", -9.0, "threshold_keV")])
+def test_out_of_range_widget_values_show_a_message_not_a_traceback(widget_name, value, parameter):
+    view = RecoilView()
+    before = plotted(view)
+    getattr(view, widget_name).value = value
+    assert view.alert.visible and parameter in view.alert.object
+    pd.testing.assert_frame_equal(plotted(view), before)  # the last good plot stays
+
+
+def test_app_has_the_recoil_tab():
+    app = create_app()
+    tabs = [obj for obj in app.main.objects if isinstance(obj, pn.Tabs)][0]
+    assert "Recoil spectra" in tabs._names
+
+
+def test_notebook_use_from_a_model_object():
+    view = RecoilView(RecoilSpectrum(mu_nu=5e-11, target="Si"))
+    assert view.target.value == "Si"
+    assert math.isclose(10 ** view.mu_exponent.value, 5e-11, rel_tol=1e-12)
+    assert isinstance(view.__panel__(), pn.Row)
