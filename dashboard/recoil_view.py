@@ -59,10 +59,10 @@ class RecoilView(param.Parameterized):
         self.q_exponent = log_slider("|qν| [e₀]", -15.0, -10.0,
                                      math.log10(abs(s.q_nu)) if s.q_nu else -13.0)
         self.q_sign = pn.widgets.RadioButtonGroup(
-            name="sign of qν", options=list(Q_SIGNS),
+            label="sign of qν", options=list(Q_SIGNS),
             value="0" if s.q_nu == 0 else ("+" if s.q_nu > 0 else "−"), button_type="default")
         self.radius = pn.widgets.FloatSlider(
-            name="⟨r²⟩ [10⁻³² cm²]", start=-10.0, end=10.0, step=0.05,
+            label="⟨r²⟩ [10⁻³² cm²]", start=-10.0, end=10.0, step=0.05,
             value=s.charge_radius_cm2 / RADIUS_UNIT_CM2, sizing_mode="stretch_width")
         self.threshold_exponent = log_slider("threshold [keV]", -2.0, 2.0,
                                              math.log10(s.threshold_keV), step=0.02)
