@@ -60,7 +60,7 @@ class RecoilView(param.Parameterized):
                                      math.log10(abs(s.q_nu)) if s.q_nu else -13.0)
         self.q_sign = pn.widgets.RadioButtonGroup(
             label="sign of qν", options=list(Q_SIGNS),
-            value="0" if s.q_nu == 0 else ("+" if s.q_nu > 0 else "−"), button_type="default")
+            value="0" if s.q_nu == 0 else ("+" if s.q_nu > 0 else "−"))
         self.radius = pn.widgets.FloatSlider(
             label="⟨r²⟩ [10⁻³² cm²]", start=-10.0, end=10.0, step=0.05,
             value=s.charge_radius_cm2 / RADIUS_UNIT_CM2, sizing_mode="stretch_width")
