@@ -4,12 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-    "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test]'
+VENV_EXTRA=test source scripts/venv.sh
 
 # Browser tests use Debian's Chromium (Playwright's own browser download cannot work offline).
 if [ ! -x /usr/bin/chromium ]; then
