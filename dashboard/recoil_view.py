@@ -1,7 +1,10 @@
 """The "Recoil spectra" tab: live nu-e recoil spectra of a :class:`model.RecoilSpectrum`.
 
-Widgets write model parameters; the model computes; the plot is a HoloViews DynamicMap fed
-by a Pipe, so a slider move updates the Bokeh data sources in place instead of re-rendering.
+Widgets write model parameters; the model computes; the view redraws.  HoloViews builds the
+figure once (styles, log axes, legend); an update then writes the new curves straight into
+the figure's ColumnDataSources.  Letting HoloViews re-run its overlay pipeline on every
+slider move cost ~100 ms per update on the server (bench/bench_recoil_latency.py); the
+in-place write costs well under a millisecond.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import param
 from model import RecoilSpectrum
 from model.recoil_spectrum import SOURCES
 
-from .widgets import error_alert, log_slider
+from .widgets import ResponsiveFloatSlider, error_alert, log_slider
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +64,7 @@ class RecoilView(param.Parameterized):
         self.q_sign = pn.widgets.RadioButtonGroup(
             label="sign of qν", options=list(Q_SIGNS),
             value="0" if s.q_nu == 0 else ("+" if s.q_nu > 0 else "−"))
-        self.radius = pn.widgets.FloatSlider(
+        self.radius = ResponsiveFloatSlider(
             label="⟨r²⟩ [10⁻³² cm²]", start=-10.0, end=10.0, step=0.05,
             value=s.charge_radius_cm2 / RADIUS_UNIT_CM2, sizing_mode="stretch_width")
         self.threshold_exponent = log_slider("threshold [keV]", -2.0, 2.0,
@@ -79,9 +82,10 @@ class RecoilView(param.Parameterized):
         self.exposure = pn.widgets.FloatInput(label="exposure [kg·day]", value=s.exposure_kg_day,
                                               start=0.0, end=1e9)
         self.alert = error_alert()
-        self.readout = pn.pane.Markdown("", sizing_mode="stretch_width")
-        self.pipe = hv.streams.Pipe(data=None)
-        self.plot = hv.DynamicMap(self._overlay, streams=[self.pipe])
+        # Fixed height: a changing text must not make the browser lay out the page again.
+        self.readout = pn.pane.Markdown("", sizing_mode="stretch_width", height=110)
+        self.threshold_keV = s.threshold_keV
+        self.plot = None  # built from the first data by _build_figure
 
         for widget in (self.mu_exponent, self.mu_on, self.q_exponent, self.q_sign, self.radius,
                        self.threshold_exponent, self.flavour, self.target, self.binding,
@@ -137,9 +141,14 @@ class RecoilView(param.Parameterized):
         """Recompute the spectrum and readouts from the current model parameters."""
         s = self.spectrum
         rates = s.rates(s.recoil_grid_keV())
-        self.data = rates
-        self.pipe.send({"rates": rates, "threshold_keV": s.threshold_keV})
-        self.readout.object = self._readout_text()
+        self.data, self.threshold_keV = rates, s.threshold_keV
+        if self.plot is None:
+            self._build_figure()
+            self.readout.object = self._readout_text()
+            return
+        with pn.io.hold():  # one websocket message for all the changes below
+            self._update_figure()
+            self.readout.object = self._readout_text()
 
     def _readout_text(self) -> str:
         s = self.spectrum
@@ -170,26 +179,49 @@ class RecoilView(param.Parameterized):
         T = rates["T_keV"].to_numpy()
         return {label: (T, positive(y)) for label, y in columns.items()}
 
-    def _overlay(self, data):
-        if data is None:
-            return hv.Overlay([hv.Curve([], "T_keV", "rate")])
+    def _y_range(self):
+        # Keep seven decades below the peak: the end-point tail would squash the view.
+        peak = np.nanmax(self.data[["sm", "magnetic", "total"]].to_numpy())
+        return (peak * 1e-7, peak * 3.0) if np.isfinite(peak) and peak > 0 else (1e-12, 1.0)
+
+    def _x_range(self):
+        T = self.data["T_keV"].to_numpy()
+        return float(T[0]), float(T[-1])
+
+    def _build_figure(self):
         elements = []
-        for label, (T, y) in self._curves(data["rates"]).items():
+        for label, (T, y) in self._curves(self.data).items():
             colour, dash = CURVE_STYLE[label]
             elements.append(hv.Curve((T, y), "T_keV", "rate", label=label).opts(
                 color=colour, line_dash=dash, line_width=2))
-        elements.append(hv.VLine(data["threshold_keV"], label="threshold").opts(
+        elements.append(hv.VLine(self.threshold_keV, label="threshold").opts(
             color="#7f7f7f", line_dash="dotted", line_width=2))
-        # Keep seven decades below the peak: the end-point tail would squash the view.
-        peak = np.nanmax(data["rates"][["sm", "magnetic", "total"]].to_numpy())
-        y_range = (peak * 1e-7, peak * 3.0) if np.isfinite(peak) and peak > 0 else (1e-12, 1.0)
-        return hv.Overlay(elements).opts(
+        overlay = hv.Overlay(elements).opts(
             hv.opts.Curve(backend_opts={"plot.output_backend": "canvas"}),
-            hv.opts.Overlay(logx=True, logy=True, framewise=True, responsive=True, ylim=y_range,
-                            min_height=420, legend_position="bottom_left", show_grid=True,
+            hv.opts.Overlay(logx=True, logy=True, responsive=True, min_height=420,
+                            ylim=self._y_range(), xlim=self._x_range(),
+                            legend_position="bottom_left", show_grid=True,
                             xlabel="electron recoil energy T [keV]",
                             ylabel="dN/dT [events / (keV · kg · day)]",
                             title="ν–e elastic scattering: recoil spectrum"))
+        hv_plot = hv.renderer("bokeh").get_plot(overlay)
+        subplots = list(hv_plot.subplots.values())
+        self.plot = hv_plot.state
+        self._sources = {label: subplot.handles["source"]
+                         for label, subplot in zip(CURVE_STYLE, subplots)}
+        self._threshold_glyph = subplots[-1].handles["glyph"]
+
+    def _update_figure(self):
+        for label, (T, y) in self._curves(self.data).items():
+            source = self._sources[label]
+            old_T, old_y = source.data["T_keV"], source.data["rate"]
+            unchanged = (len(old_T) == len(T) and np.array_equal(old_T, T)
+                         and np.array_equal(old_y, y, equal_nan=True))
+            if not unchanged:  # a slider usually moves one or two curves: send only those
+                source.data = {"T_keV": T, "rate": y}
+        self._threshold_glyph.location = self.threshold_keV
+        self.plot.x_range.start, self.plot.x_range.end = self._x_range()
+        self.plot.y_range.start, self.plot.y_range.end = self._y_range()
 
     # --- layout -----------------------------------------------------------------------------
     def controls(self) -> pn.Column:
@@ -202,8 +234,8 @@ class RecoilView(param.Parameterized):
 
     def panel(self) -> pn.Row:
         return pn.Row(self.controls(),
-                      pn.Column(self.alert, pn.pane.HoloViews(self.plot, sizing_mode="stretch_both",
-                                                              min_height=440),
+                      pn.Column(self.alert, pn.pane.Bokeh(self.plot, sizing_mode="stretch_both",
+                                                         min_height=440),
                                 self.readout, sizing_mode="stretch_both"),
                       sizing_mode="stretch_both")
 

@@ -9,10 +9,21 @@ from bokeh.models import CustomJSTickFormatter
 _POWER_OF_TEN_FORMAT = CustomJSTickFormatter(code="return Math.pow(10, tick).toExponential(1);")
 
 
+class ResponsiveFloatSlider(pn.widgets.FloatSlider):
+    """A FloatSlider whose value changes are handled at once.
+
+    Panel waits 50 ms (``Syncable._debounce``) before handling a change from the browser, to
+    batch bursts; it still coalesces changes that arrive while one is being handled.  Our
+    updates take ~10 ms, so for sliders that wait is pure latency.
+    """
+
+    _priority_changes = ["value"]
+
+
 def log_slider(name: str, low_exponent: float, high_exponent: float, value: float,
                step: float = 0.05) -> pn.widgets.FloatSlider:
     """A slider over log10 of a quantity, displaying the quantity itself."""
-    return pn.widgets.FloatSlider(label=name, start=low_exponent, end=high_exponent,
+    return ResponsiveFloatSlider(label=name, start=low_exponent, end=high_exponent,
                                   value=value, step=step, format=_POWER_OF_TEN_FORMAT,
                                   sizing_mode="stretch_width")
 

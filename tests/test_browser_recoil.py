@@ -10,9 +10,6 @@ the server's origin (or be ``data:``/``blob:``), and the page must log no consol
 from __future__ import annotations
 
 import math
-import os
-import socket
-import time
 
 import pytest
 
@@ -20,17 +17,13 @@ pytest.importorskip("pytest_playwright")
 pn = pytest.importorskip("panel")
 from playwright.sync_api import Page, expect  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_port  # noqa: E402
+
 MAGNETIC = "magnetic (μν)"
 CURVES = ("SM", MAGNETIC, "total")
 TIMEOUT_MS = 20_000  # generous: a 2-core machine running other jobs
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not installed"),
-]
+pytestmark = pytest.mark.browser  # scripts/test.sh installs Chromium: a missing one fails
 
 
 @pytest.fixture(scope="session")
@@ -38,32 +31,17 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"the Panel server did not start listening on port {port}")
 
 
 @pytest.fixture(scope="module")
 def app_url():
     from dashboard.app import create_app
 
-    port = _free_port()
+    port = free_port()
     pn.serve({"app": create_app}, address="127.0.0.1", port=port, threaded=True,
                       show=False, websocket_origin=[f"127.0.0.1:{port}"])
     try:
-        _wait_for_port(port)
+        wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
     finally:
         pn.state.kill_all_servers()  # stops `server` (a StoppableThread) and its IOLoop

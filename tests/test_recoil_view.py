@@ -14,11 +14,20 @@ from model import RecoilSpectrum
 
 
 def plotted(view: RecoilView) -> pd.DataFrame:
-    return view.pipe.data["rates"].copy()
+    """The curves as the Bokeh figure holds them (NaN where a curve is hidden on log axes)."""
+    sources = view._sources
+    frame = pd.DataFrame({"T_keV": sources["SM"].data["T_keV"]})
+    frame["sm"] = sources["SM"].data["rate"]
+    frame["magnetic"] = sources["magnetic (μν)"].data["rate"]
+    frame["charge"] = np.where(np.isfinite(sources["charge (q, ⟨r²⟩) > 0"].data["rate"]),
+                               sources["charge (q, ⟨r²⟩) > 0"].data["rate"],
+                               -np.asarray(sources["charge (q, ⟨r²⟩) < 0, |·|"].data["rate"]))
+    frame["total"] = sources["total"].data["rate"]
+    return frame.fillna(0.0)
 
 
 def plotted_threshold(view: RecoilView) -> float:
-    return view.pipe.data["threshold_keV"]
+    return view._threshold_glyph.location
 
 
 WIDGET_CHANGES = [
@@ -86,16 +95,25 @@ def test_source_change_sets_its_default_flux_and_flavour():
     assert view.spectrum.total_flux_cm2_s() == pytest.approx(4.93e9, rel=1e-9)
 
 
-def test_plotted_data_is_the_model_output():
-    view = RecoilView(RecoilSpectrum(mu_nu=2e-11, q_nu=-1e-12))
+@pytest.mark.parametrize("q_nu", [-1e-12, 1e-12])
+def test_plotted_data_is_the_model_output(q_nu):
+    view = RecoilView(RecoilSpectrum(mu_nu=2e-11, q_nu=q_nu, binding="free"))
+    view.mu_exponent.value = -10.5  # the figure's sources after an update, not only the first
     data = plotted(view)
     expected = view.spectrum.rates(data["T_keV"].to_numpy())
-    pd.testing.assert_frame_equal(data.reset_index(drop=True), expected, rtol=1e-14)
+    pd.testing.assert_frame_equal(data, expected.where(expected.abs() > 0, 0.0), rtol=1e-14)
 
 
-def test_plot_renders_to_bokeh_with_labelled_log_axes():
+def test_axes_follow_the_source():
+    view = RecoilView()
+    view.source.value = "solar_7Be"
+    assert view.plot.x_range.end == pytest.approx(plotted(view)["T_keV"].max())
+    assert view.plot.x_range.end < 700
+
+
+def test_plot_is_a_bokeh_figure_with_labelled_log_axes():
     view = RecoilView(RecoilSpectrum(mu_nu=1e-11))
-    figure = hv.render(view.plot)
+    figure = view.plot
     assert figure.x_scale.__class__.__name__ == "LogScale"
     assert "keV" in figure.xaxis[0].axis_label
     assert "kg" in figure.yaxis[0].axis_label and "day" in figure.yaxis[0].axis_label
