@@ -249,7 +249,7 @@ def millicharge_only_cross_section(T_keV, E_MeV, q_nu):
 def magnetic_sm_crossover_keV(mu_nu, flavour="anti_nu_e", sin2_theta_w=c.SIN2_THETA_W_LOW_ENERGY):
     """Recoil energy where the magnetic term equals the SM term, free electron, E >> T.
 
-    Seed 002 eq. (27): mu^2 = G_F^2 m_e^3 T (g_V+g_A)^2 + (g_V-g_A)^2) / (2 pi^2 alpha^2) mu_B^2,
+    Seed 002 eq. (27): mu^2 = G_F^2 m_e^3 T [(g_V+g_A)^2 + (g_V-g_A)^2] / (2 pi^2 alpha^2) mu_B^2,
     solved for T; (1 + 4 s^2 + 8 s^4) for electron flavour.
     """
     as_checked_array("mu_nu", mu_nu, low=0.0, high=MAX_MU_NU)
