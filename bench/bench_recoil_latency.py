@@ -43,7 +43,8 @@ import panel as pn  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from dashboard.app import create_app  # noqa: E402
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_port  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    CHROMIUM, CHROMIUM_ARGS, JS_MU_SLIDER_VALUE, free_port, wait_for_port)
 from dashboard.recoil_view import RecoilView  # noqa: E402
 
 MAGNETIC = "magnetic (μν)"
@@ -165,11 +166,6 @@ _JS_SETUP = """(label) => {
   return {sources: magneticSources().length, hooked: state.hooked};
 }"""
 
-_JS_MU_VALUE = """() => {
-  const s = [...Bokeh.documents[0].all_models].filter(
-    (m) => m.type === "Slider" && typeof m.title === "string" && m.title.includes("μν"));
-  return s.length === 1 ? s[0].value : null;
-}"""
 
 
 
@@ -236,12 +232,12 @@ def run(moves: int, port: int | None, settle_ms: int, timeout_ms: int) -> dict:
             _recording.set()
             for i in range(moves):
                 key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
-                mu_before = page.evaluate(_JS_MU_VALUE)
+                mu_before = page.evaluate(JS_MU_SLIDER_VALUE)
                 with _server_lock:
                     n_server = len(_server_times["on_change_ms"])
                 result = page.evaluate("([h, k, t]) => window.__bench.move(h, k, t)",
                                        [handle, key, timeout_ms])
-                mu_after = page.evaluate(_JS_MU_VALUE)
+                mu_after = page.evaluate(JS_MU_SLIDER_VALUE)
                 page.wait_for_timeout(settle_ms)  # let the server and the page go idle
                 with _server_lock:
                     server_calls = _server_times["on_change_ms"][n_server:]

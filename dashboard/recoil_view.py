@@ -18,7 +18,7 @@ import panel as pn
 import param
 
 from model import RecoilSpectrum
-from model.recoil_spectrum import SOURCES
+from model.recoil_spectrum import EMITTED_FLAVOUR, SOURCES
 
 from .widgets import ResponsiveFloatSlider, error_alert, log_slider
 
@@ -31,8 +31,6 @@ SOURCE_LABELS = {
     "Monoenergetic line": "line",
 }
 FLAVOUR_LABELS = {"ν̄_e": "anti_nu_e", "ν_e": "nu_e", "ν_μ": "nu_mu", "ν̄_μ": "anti_nu_mu"}
-DEFAULT_FLAVOUR = {"reactor": "anti_nu_e", "solar_7Be": "nu_e", "solar_pp": "nu_e",
-                   "line": "anti_nu_e"}
 BINDING_LABELS = {"Stepping (bound)": "stepping", "Free electrons": "free"}
 Q_SIGNS = ("0", "+", "−")
 CURVE_STYLE = {  # label: (colour, dash)
@@ -108,7 +106,7 @@ class RecoilView(param.Parameterized):
         self._batch = True
         try:
             self.line_energy.visible = source == "line"
-            self.flavour.value = DEFAULT_FLAVOUR[source]
+            self.flavour.value = EMITTED_FLAVOUR[source]
             self.flux_exponent.value = math.log10(self.spectrum.default_flux_cm2_s())
         finally:
             self._batch = False
@@ -117,6 +115,7 @@ class RecoilView(param.Parameterized):
     def _on_change(self, *events):
         if self._batch:
             return
+        previous = self.spectrum.param.values()
         try:
             self.spectrum.param.update(
                 mu_nu=10.0**self.mu_exponent.value if self.mu_on.value else 0.0,
@@ -129,6 +128,8 @@ class RecoilView(param.Parameterized):
             self.refresh()
             self.alert.visible = False
         except ValueError as error:
+            # param.update sets values one by one: restore the model to what is plotted.
+            self.spectrum.param.update({k: v for k, v in previous.items() if k != "name"})
             self.alert.object = f"**Input not accepted:** {error}"
             self.alert.visible = True
         except Exception:  # never let a traceback reach the browser

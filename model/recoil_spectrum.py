@@ -25,6 +25,10 @@ from .sources import line_source
 from .validation import as_checked_array
 
 SOURCES = ("reactor", "solar_7Be", "solar_pp", "line")
+EMITTED_FLAVOUR = {"reactor": "anti_nu_e", "solar_7Be": "nu_e", "solar_pp": "nu_e",
+                   "line": "anti_nu_e"}
+"""The flavour each source produces (reactors: beta-minus decays; the Sun: fusion, before
+oscillation); the natural default when a source is chosen."""
 BINDINGS = ("stepping", "free")
 COMPONENTS = ("sm", "magnetic", "charge", "total")
 MIN_T_KEV = 1e-3

@@ -6,6 +6,8 @@ of message (parameter name and allowed range) for functions that take plain argu
 
 from __future__ import annotations
 
+import reprlib
+
 import numpy as np
 
 
@@ -15,9 +17,9 @@ def as_checked_array(name: str, value, *, low=None, high=None, low_inclusive=Tru
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number or an array of numbers, not {value!r}") from None
+        raise ValueError(f"{name} must be a number or an array of numbers, not {_short(value)}") from None
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
+        raise ValueError(f"{name} must be finite, got {_short(value)}")
     too_low = (array < low if low_inclusive else array <= low) if low is not None else False
     too_high = (array > high if high_inclusive else array >= high) if high is not None else False
     if np.any(too_low) or np.any(too_high):
@@ -25,8 +27,13 @@ def as_checked_array(name: str, value, *, low=None, high=None, low_inclusive=Tru
         right = "]" if high_inclusive else ")"
         lo = "-inf" if low is None else f"{low:g}"
         hi = "inf" if high is None else f"{high:g}"
-        raise ValueError(f"{name} must lie in {left}{lo}, {hi}{right}; got {value!r}")
+        raise ValueError(f"{name} must lie in {left}{lo}, {hi}{right}; got {_short(value)}")
     return array
+
+
+def _short(value) -> str:
+    """A bounded-length repr, so that a message about a long array stays readable."""
+    return reprlib.repr(value.tolist() if isinstance(value, np.ndarray) else value)
 
 
 def checked_choice(name: str, value, allowed) -> str:

@@ -13,6 +13,13 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
+# The live slider model for mu_nu: its value (log10 mu_nu) as the browser currently holds it.
+JS_MU_SLIDER_VALUE = """() => {
+  const sliders = [...Bokeh.documents[0].all_models].filter(
+    (m) => m.type === "Slider" && typeof m.title === "string" && m.title.includes("μν"));
+  return sliders.length === 1 ? sliders[0].value : null;
+}"""
+
 
 def free_port() -> int:
     with socket.socket() as sock:

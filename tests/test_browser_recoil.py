@@ -17,7 +17,8 @@ pytest.importorskip("pytest_playwright")
 pn = pytest.importorskip("panel")
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_port  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    CHROMIUM, CHROMIUM_ARGS, JS_MU_SLIDER_VALUE, free_port, wait_for_port)
 
 MAGNETIC = "magnetic (μν)"
 CURVES = ("SM", MAGNETIC, "total")
@@ -144,12 +145,6 @@ _JS_SCALED_SOURCE_EXISTS = "([T, y, ratio]) => {" + _JS_HELPERS + """
   });
 }"""
 
-# The live slider model for μν: its value (log10 μν) as the browser currently holds it.
-_JS_MU_SLIDER_VALUE = """() => {
-  const sliders = [...Bokeh.documents[0].all_models].filter(
-    (m) => m.type === "Slider" && typeof m.title === "string" && m.title.includes("μν"));
-  return sliders.length === 1 ? sliders[0].value : null;
-}"""
 
 # Every plotted curve (SM, magnetic, total) ends below `tmax` keV, and there is at least one.
 _JS_ALL_CURVES_BELOW = "([labels, tmax]) => {" + _JS_HELPERS + """
@@ -197,7 +192,7 @@ def test_page_loads_offline_without_errors(page: Page, open_app):
 def test_mu_slider_scales_magnetic_rate(page: Page, open_app):
     problems = open_app()
     before = _curve(page, MAGNETIC)
-    mu_before = page.evaluate(_JS_MU_SLIDER_VALUE)
+    mu_before = page.evaluate(JS_MU_SLIDER_VALUE)
     assert mu_before is not None, "no unique Slider model with 'μν' in its title"
 
     handle = _mu_slider_handle(page)
@@ -205,9 +200,9 @@ def test_mu_slider_scales_magnetic_rate(page: Page, open_app):
     for key in ("ArrowRight", "ArrowRight", "PageUp", "ArrowRight", "PageUp"):
         handle.press(key)
     # 3 steps of 0.05 and 2 page steps of 5 × 0.05: log10 μν rises by 0.65.
-    page.wait_for_function(f"() => ({_JS_MU_SLIDER_VALUE})() > {mu_before + 0.6}",
+    page.wait_for_function(f"() => ({JS_MU_SLIDER_VALUE})() > {mu_before + 0.6}",
                            timeout=TIMEOUT_MS)
-    mu_after = page.evaluate(_JS_MU_SLIDER_VALUE)
+    mu_after = page.evaluate(JS_MU_SLIDER_VALUE)
     assert mu_after == pytest.approx(mu_before + 0.65, abs=1e-6)
 
     # dN/dT|magnetic ∝ μν²: wait until the server's update reaches the browser, i.e. until some

@@ -11,6 +11,7 @@ import pytest
 from dashboard.app import create_app
 from dashboard.recoil_view import RecoilView
 from model import RecoilSpectrum
+from model import constants as c
 
 
 def plotted(view: RecoilView) -> pd.DataFrame:
@@ -84,7 +85,7 @@ def test_line_source_shows_its_energy_widget_and_uses_it():
     assert view.line_energy.visible
     view.line_energy.value = 0.5
     T_end = plotted(view)["T_keV"].max()
-    assert T_end == pytest.approx(1e3 * 2 * 0.5**2 / (0.51099895 + 1.0), rel=1e-6)
+    assert T_end == pytest.approx(1e3 * 2 * 0.5**2 / (c.ELECTRON_MASS_MEV + 1.0), rel=1e-9)
 
 
 def test_source_change_sets_its_default_flux_and_flavour():
@@ -151,6 +152,8 @@ def test_out_of_range_widget_values_show_a_message_not_a_traceback(widget_name, 
     getattr(view, widget_name).value = value
     assert view.alert.visible and parameter in view.alert.object
     pd.testing.assert_frame_equal(plotted(view), before)  # the last good plot stays
+    # ... and the model is left as plotted, not half-updated
+    pd.testing.assert_frame_equal(view.spectrum.rates(before["T_keV"].to_numpy()), view.data)
 
 
 def test_app_has_the_recoil_tab():
