@@ -1,18 +1,13 @@
 """The "Recoil spectra" tab: live nu-e recoil spectra of a :class:`model.RecoilSpectrum`.
 
-Widgets write model parameters; the model computes; the view redraws.  HoloViews builds the
-figure once (styles, log axes, legend); an update then writes the new curves straight into
-the figure's ColumnDataSources.  Letting HoloViews re-run its overlay pipeline on every
-slider move cost ~100 ms per update on the server (bench/bench_recoil_latency.py); the
-in-place write costs well under a millisecond.
+Widgets write model parameters; the model computes; the view redraws in place
+(:class:`dashboard.live_plot.LiveOverlay`).
 """
 
 from __future__ import annotations
 
-import logging
 import math
 
-import holoviews as hv
 import numpy as np
 import panel as pn
 import param
@@ -20,9 +15,8 @@ import param
 from model import RecoilSpectrum
 from model.recoil_spectrum import EMITTED_FLAVOUR, SOURCES
 
+from .live_plot import LiveOverlay, apply_to_model
 from .widgets import ResponsiveFloatSlider, error_alert, log_slider
-
-log = logging.getLogger(__name__)
 
 SOURCE_LABELS = {
     "Reactor ν̄ (Huber–Mueller)": "reactor",
@@ -40,6 +34,7 @@ CURVE_STYLE = {  # label: (colour, dash)
     "charge (q, ⟨r²⟩) < 0, |·|": ("#2ca02c", "dashed"),
     "total": ("#000000", "solid"),
 }
+THRESHOLD_STYLE = {"color": "#7f7f7f", "line_dash": "dotted"}
 RADIUS_UNIT_CM2 = 1e-32
 assert set(SOURCE_LABELS.values()) == set(SOURCES)
 
@@ -115,27 +110,15 @@ class RecoilView(param.Parameterized):
     def _on_change(self, *events):
         if self._batch:
             return
-        previous = self.spectrum.param.values()
-        try:
-            self.spectrum.param.update(
-                mu_nu=10.0**self.mu_exponent.value if self.mu_on.value else 0.0,
-                q_nu=self._q_nu(),
-                charge_radius_cm2=self.radius.value * RADIUS_UNIT_CM2,
-                threshold_keV=10.0**self.threshold_exponent.value,
-                source=self.source.value, flavour=self.flavour.value, target=self.target.value,
-                binding=self.binding.value, flux_cm2_s=10.0**self.flux_exponent.value,
-                line_energy_MeV=self.line_energy.value, exposure_kg_day=self.exposure.value)
-            self.refresh()
-            self.alert.visible = False
-        except ValueError as error:
-            # param.update sets values one by one: restore the model to what is plotted.
-            self.spectrum.param.update({k: v for k, v in previous.items() if k != "name"})
-            self.alert.object = f"**Input not accepted:** {error}"
-            self.alert.visible = True
-        except Exception:  # never let a traceback reach the browser
-            log.exception("recoil view update failed")
-            self.alert.object = "**Internal error** while updating the spectrum; see the server log."
-            self.alert.visible = True
+        apply_to_model(self.spectrum, dict(
+            mu_nu=10.0**self.mu_exponent.value if self.mu_on.value else 0.0,
+            q_nu=self._q_nu(),
+            charge_radius_cm2=self.radius.value * RADIUS_UNIT_CM2,
+            threshold_keV=10.0**self.threshold_exponent.value,
+            source=self.source.value, flavour=self.flavour.value, target=self.target.value,
+            binding=self.binding.value, flux_cm2_s=10.0**self.flux_exponent.value,
+            line_energy_MeV=self.line_energy.value, exposure_kg_day=self.exposure.value),
+            self.refresh, self.alert)
 
     # --- model -> plot and readouts ---------------------------------------------------------
     def refresh(self):
@@ -190,39 +173,19 @@ class RecoilView(param.Parameterized):
         return float(T[0]), float(T[-1])
 
     def _build_figure(self):
-        elements = []
-        for label, (T, y) in self._curves(self.data).items():
-            colour, dash = CURVE_STYLE[label]
-            elements.append(hv.Curve((T, y), "T_keV", "rate", label=label).opts(
-                color=colour, line_dash=dash, line_width=2))
-        elements.append(hv.VLine(self.threshold_keV, label="threshold").opts(
-            color="#7f7f7f", line_dash="dotted", line_width=2))
-        overlay = hv.Overlay(elements).opts(
-            hv.opts.Curve(backend_opts={"plot.output_backend": "canvas"}),
-            hv.opts.Overlay(logx=True, logy=True, responsive=True, min_height=420,
-                            ylim=self._y_range(), xlim=self._x_range(),
-                            legend_position="bottom_left", show_grid=True,
-                            xlabel="electron recoil energy T [keV]",
-                            ylabel="dN/dT [events / (keV · kg · day)]",
-                            title="ν–e elastic scattering: recoil spectrum"))
-        hv_plot = hv.renderer("bokeh").get_plot(overlay)
-        subplots = list(hv_plot.subplots.values())
-        self.plot = hv_plot.state
-        self._sources = {label: subplot.handles["source"]
-                         for label, subplot in zip(CURVE_STYLE, subplots)}
-        self._threshold_glyph = subplots[-1].handles["glyph"]
+        styles = {label: {"color": colour, "line_dash": dash}
+                  for label, (colour, dash) in CURVE_STYLE.items()}
+        self.plot = LiveOverlay(
+            self._curves(self.data), styles, x="T_keV", y="rate",
+            vlines={"threshold": (self.threshold_keV, THRESHOLD_STYLE)},
+            logx=True, logy=True, min_height=420, ylim=self._y_range(), xlim=self._x_range(),
+            legend_position="bottom_left", xlabel="electron recoil energy T [keV]",
+            ylabel="dN/dT [events / (keV · kg · day)]",
+            title="ν–e elastic scattering: recoil spectrum")
 
     def _update_figure(self):
-        for label, (T, y) in self._curves(self.data).items():
-            source = self._sources[label]
-            old_T, old_y = source.data["T_keV"], source.data["rate"]
-            unchanged = (len(old_T) == len(T) and np.array_equal(old_T, T)
-                         and np.array_equal(old_y, y, equal_nan=True))
-            if not unchanged:  # a slider usually moves one or two curves: send only those
-                source.data = {"T_keV": T, "rate": y}
-        self._threshold_glyph.location = self.threshold_keV
-        self.plot.x_range.start, self.plot.x_range.end = self._x_range()
-        self.plot.y_range.start, self.plot.y_range.end = self._y_range()
+        self.plot.update(self._curves(self.data), x_range=self._x_range(),
+                         y_range=self._y_range(), vlines={"threshold": self.threshold_keV})
 
     # --- layout -----------------------------------------------------------------------------
     def controls(self) -> pn.Column:
@@ -235,8 +198,7 @@ class RecoilView(param.Parameterized):
 
     def panel(self) -> pn.Row:
         return pn.Row(self.controls(),
-                      pn.Column(self.alert, pn.pane.Bokeh(self.plot, sizing_mode="stretch_both",
-                                                         min_height=440),
+                      pn.Column(self.alert, self.plot.pane(min_height=440),
                                 self.readout, sizing_mode="stretch_both"),
                       sizing_mode="stretch_both")
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import socket
 import time
+from contextlib import contextmanager
 
 CHROMIUM = "/usr/bin/chromium"
+TIMEOUT_MS = 20_000  # generous: a 2-core machine running other jobs
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -36,3 +38,54 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"the Panel server did not start listening on port {port}")
+
+
+@contextmanager
+def served(apps, port: int | None = None):
+    """Serve ``{"path": create_fn}`` in-process on 127.0.0.1; yield the base URL."""
+    import panel as pn
+
+    port = port or free_port()
+    pn.serve(apps, address="127.0.0.1", port=port, threaded=True, show=False,
+             websocket_origin=[f"127.0.0.1:{port}"])
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        pn.state.kill_all_servers()  # stops the server thread and its IOLoop
+        pn.state.reset()
+
+
+class PageProblems:
+    """Console errors, page errors, failed requests and off-origin requests of one page."""
+
+    def __init__(self, page: Page, origin: str):
+        self.origin = origin
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.websockets: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("requestfailed",
+                lambda request: self.errors.append(f"requestfailed: {request.url} {request.failure}"))
+        page.on("response", self._on_response)
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("websocket", lambda ws: self.websockets.append(ws.url))
+
+    def _on_console(self, message):
+        if message.type == "error":
+            self.errors.append(f"console.error: {message.text} at {message.location}")
+
+    def _on_response(self, response):
+        if response.status >= 400:
+            self.errors.append(f"HTTP {response.status}: {response.url}")
+
+    def off_origin(self) -> list[str]:
+        ws_origin = "ws" + self.origin.removeprefix("http") + "/"
+        return ([url for url in self.requests
+                 if not (url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")))]
+                + [url for url in self.websockets if not url.startswith(ws_origin)])
+
+    def assert_clean(self):
+        assert self.errors == [], "errors in the page:\n" + "\n".join(self.errors)
+        assert self.off_origin() == [], f"requests left {self.origin}: {self.off_origin()}"

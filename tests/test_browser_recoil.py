@@ -17,71 +17,12 @@ pytest.importorskip("pytest_playwright")
 pn = pytest.importorskip("panel")
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser_support import (  # noqa: E402
-    CHROMIUM, CHROMIUM_ARGS, JS_MU_SLIDER_VALUE, free_port, wait_for_port)
+from tests.browser_support import JS_MU_SLIDER_VALUE, TIMEOUT_MS, PageProblems  # noqa: E402
 
 MAGNETIC = "magnetic (μν)"
 CURVES = ("SM", MAGNETIC, "total")
-TIMEOUT_MS = 20_000  # generous: a 2-core machine running other jobs
 
 pytestmark = pytest.mark.browser  # scripts/test.sh installs Chromium: a missing one fails
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    from dashboard.app import create_app
-
-    port = free_port()
-    pn.serve({"app": create_app}, address="127.0.0.1", port=port, threaded=True,
-                      show=False, websocket_origin=[f"127.0.0.1:{port}"])
-    try:
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        pn.state.kill_all_servers()  # stops `server` (a StoppableThread) and its IOLoop
-        pn.state.reset()
-
-
-class PageProblems:
-    """Console errors, page errors, failed requests and off-origin requests of one page."""
-
-    def __init__(self, page: Page, origin: str):
-        self.origin = origin
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.websockets: list[str] = []
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
-        page.on("requestfailed",
-                lambda request: self.errors.append(f"requestfailed: {request.url} {request.failure}"))
-        page.on("response", self._on_response)
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("websocket", lambda ws: self.websockets.append(ws.url))
-
-    def _on_console(self, message):
-        if message.type == "error":
-            self.errors.append(f"console.error: {message.text} at {message.location}")
-
-    def _on_response(self, response):
-        if response.status >= 400:
-            self.errors.append(f"HTTP {response.status}: {response.url}")
-
-    def off_origin(self) -> list[str]:
-        ws_origin = "ws" + self.origin.removeprefix("http") + "/"
-        return ([url for url in self.requests
-                 if not (url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")))]
-                + [url for url in self.websockets if not url.startswith(ws_origin)])
-
-    def assert_clean(self):
-        assert self.errors == [], "errors in the page:\n" + "\n".join(self.errors)
-        assert self.off_origin() == [], f"requests left {self.origin}: {self.off_origin()}"
 
 
 @pytest.fixture

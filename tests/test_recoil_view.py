@@ -16,7 +16,7 @@ from model import constants as c
 
 def plotted(view: RecoilView) -> pd.DataFrame:
     """The curves as the Bokeh figure holds them (NaN where a curve is hidden on log axes)."""
-    sources = view._sources
+    sources = view.plot.sources
     frame = pd.DataFrame({"T_keV": sources["SM"].data["T_keV"]})
     frame["sm"] = sources["SM"].data["rate"]
     frame["magnetic"] = sources["magnetic (μν)"].data["rate"]
@@ -28,7 +28,7 @@ def plotted(view: RecoilView) -> pd.DataFrame:
 
 
 def plotted_threshold(view: RecoilView) -> float:
-    return view._threshold_glyph.location
+    return view.plot.vline_glyphs["threshold"].location
 
 
 WIDGET_CHANGES = [
@@ -108,13 +108,13 @@ def test_plotted_data_is_the_model_output(q_nu):
 def test_axes_follow_the_source():
     view = RecoilView()
     view.source.value = "solar_7Be"
-    assert view.plot.x_range.end == pytest.approx(plotted(view)["T_keV"].max())
-    assert view.plot.x_range.end < 700
+    assert view.plot.figure.x_range.end == pytest.approx(plotted(view)["T_keV"].max())
+    assert view.plot.figure.x_range.end < 700
 
 
 def test_plot_is_a_bokeh_figure_with_labelled_log_axes():
     view = RecoilView(RecoilSpectrum(mu_nu=1e-11))
-    figure = view.plot
+    figure = view.plot.figure
     assert figure.x_scale.__class__.__name__ == "LogScale"
     assert "keV" in figure.xaxis[0].axis_label
     assert "kg" in figure.yaxis[0].axis_label and "day" in figure.yaxis[0].axis_label
