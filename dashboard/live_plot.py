@@ -7,15 +7,21 @@ on the server; writing new arrays into the Bokeh sources HoloViews built costs <
 
 from __future__ import annotations
 
+import html
 import logging
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 import holoviews as hv
 import numpy as np
 import panel as pn
 import param
+from bokeh.models import Div
 
 log = logging.getLogger(__name__)
+
+if hv.Store.current_backend != "bokeh" or "bokeh" not in hv.Store.renderers:
+    hv.extension("bokeh", logo=False)  # views also work outside the app (notebooks, tests)
 
 Curves = Mapping[str, tuple[np.ndarray, np.ndarray]]
 
@@ -25,6 +31,7 @@ class LiveOverlay:
 
     ``styles`` maps each curve label to Bokeh line options (``color``, ``line_dash``, ...);
     its order fixes the legend order.  ``vlines`` maps marker labels to ``(x, style)``.
+    ``static`` elements (reference lines, bands, labels) are drawn once and never updated.
     ``update`` writes new arrays into the figure's ColumnDataSources, and only for the
     curves that changed, so a slider that moves one curve sends one array.  The Bokeh column
     names are the dimension names ``x`` and ``y`` (e.g. ``"T_keV"``, ``"rate"``).
@@ -33,7 +40,8 @@ class LiveOverlay:
     """
 
     def __init__(self, curves: Curves, styles: Mapping[str, dict], *, x: str, y: str,
-                 vlines: Mapping[str, tuple[float, dict]] | None = None, **overlay_opts):
+                 vlines: Mapping[str, tuple[float, dict]] | None = None,
+                 static: Sequence[hv.Element] = (), **overlay_opts):
         self.x, self.y = x, y
         self.labels = list(styles)
         self.vline_labels = list(vlines or {})
@@ -41,6 +49,7 @@ class LiveOverlay:
                     for label, style in styles.items()]
         elements += [hv.VLine(position, label=label).opts(**{"line_width": 2, **style})
                      for label, (position, style) in (vlines or {}).items()]
+        elements += list(static)
         overlay = hv.Overlay(elements).opts(
             hv.opts.Curve(backend_opts={"plot.output_backend": "canvas"}),
             hv.opts.Overlay(**{"responsive": True, "min_height": 380, "show_grid": True,
@@ -110,3 +119,37 @@ def apply_to_model(model: param.Parameterized, values: Mapping, redraw: Callable
         return False
     alert.visible = False
     return True
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"\*(.+?)\*")
+
+
+class Readout:
+    """Text under a plot with Markdown-style ``**bold**``, ``*italic*`` and ``"  \\n"`` breaks.
+
+    A Bokeh Div updated through one property: a Panel Markdown pane re-creates its CSS
+    stylesheet models on every update (~7 ms on the server per update, and a style
+    recalculation in the browser), which a readout that changes on each slider move
+    cannot afford.  Fixed height, so that new text does not move the plot.
+    """
+
+    def __init__(self, height: int):
+        self.div = Div(text="", height=height, sizing_mode="stretch_width",
+                       styles={"font-size": "0.95em", "line-height": "1.45"})
+        self._object = ""
+
+    @property
+    def object(self) -> str:
+        """The text as written (Markdown subset)."""
+        return self._object
+
+    @object.setter
+    def object(self, text: str) -> None:
+        self._object = text
+        body = html.escape(text, quote=False)
+        body = _ITALIC.sub(r"<i>\1</i>", _BOLD.sub(r"<b>\1</b>", body))
+        self.div.text = body.replace("  \n", "<br>").replace("\n", " ")
+
+    def __panel__(self) -> pn.pane.Bokeh:
+        return pn.pane.Bokeh(self.div, sizing_mode="stretch_width")

@@ -12,10 +12,25 @@ from .electron_scattering import (
     max_recoil_keV, millicharge_only_cross_section, min_neutrino_energy_MeV)
 from .reactor import flux_from_power, reactor_spectrum
 from .recoil_spectrum import RecoilSpectrum
+from .nucleus_scattering import (
+    NUCLEAR_TARGETS, NucleusCrossSection, atomic_recoil_scale_eV, helm_form_factor,
+    max_nuclear_recoil_keV, nucleus_cross_section, nucleus_magnetic_sm_crossover_keV, weak_charge)
+from .quenching import keVee_to_keVnr, keVnr_to_keVee, lindhard_k, lindhard_quenching
+from . import theory
+from .spin_light import SpinLight
+from . import limits
+from .sensitivity import ReactorSensitivity
+from .effective_moment import effective_magnetic_moment, pmns_matrix
+from .spin_flavour import SpinFlavourOscillation
 
 __all__ = [
-    "ATOMS", "FLAVOURS", "ElectronCrossSection", "RecoilSpectrum", "active_electrons",
+    "ATOMS", "FLAVOURS", "ElectronCrossSection", "ReactorSensitivity", "RecoilSpectrum", "SpinLight", "theory", "limits", "active_electrons",
     "constants", "electron_cross_section", "flux_from_power", "magnetic_sm_crossover_keV",
     "max_recoil_keV", "millicharge_only_cross_section", "min_neutrino_energy_MeV",
     "reactor_spectrum",
+    "NUCLEAR_TARGETS", "NucleusCrossSection", "atomic_recoil_scale_eV", "helm_form_factor",
+    "keVee_to_keVnr", "keVnr_to_keVee", "lindhard_k", "lindhard_quenching",
+    "max_nuclear_recoil_keV", "nucleus_cross_section", "nucleus_magnetic_sm_crossover_keV",
+    "weak_charge",
+    "SpinFlavourOscillation", "effective_magnetic_moment", "pmns_matrix",
 ]

@@ -71,3 +71,45 @@ def MeV_to_keV(E_MeV):
 def cm2_per_MeV_to_cm2_per_keV(xs_cm2_per_MeV):
     """A differential cross section per MeV of recoil, expressed per keV of recoil."""
     return xs_cm2_per_MeV * MEV_PER_KEV
+
+
+# --- Spin light of neutrino and theory calculators (issue 5) -------------------------------
+MUON_MASS_MEV = _pc["muon mass energy equivalent in MeV"][0]
+TAU_MASS_MEV = _pc["tau mass energy equivalent in MeV"][0]
+"""Charged-lepton masses (CODATA), for the GIM sums of the transition moments (seed 002 eq. (11))."""
+
+MEV_PER_TEV = 1e6
+EV_PER_MEV = 1e6
+SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY
+"""Julian year."""
+
+PDG_SIN2_THETA12 = 0.307
+PDG_SIN2_THETA13 = 2.20e-2
+PDG_SIN2_THETA23 = 0.546
+PDG_DELTA_CP_RAD = 1.36 * math.pi
+PDG_DM2_21_EV2 = 7.53e-5
+PDG_DM2_32_NORMAL_EV2 = 2.453e-3
+PDG_DM2_32_INVERTED_EV2 = -2.536e-3
+"""Three-neutrino mixing, PDG 2022 summary values (R. L. Workman et al., PTEP 2022, 083C01),
+normal ordering for the angles and phase [R: recalled, not re-checked]; defaults of the
+transition-moment calculator, every function takes them as arguments."""
+
+
+# --- Spin-flavour oscillations in magnetic fields and matter (issue 4) -----------------------
+BOHR_MAGNETON_EV_PER_T = _pc["Bohr magneton in eV/T"][0]
+"""mu_B = 5.788e-5 eV/T (CODATA): the energy mu B of a moment mu (in mu_B) in a field B."""
+TESLA_PER_GAUSS = 1e-4
+"""1 T = 1e4 G (the seeds quote fields in gauss)."""
+HBAR_C_EV_KM = HBAR_C_MEV_CM * EV_PER_MEV * 1e-5
+"""hbar c in eV km (1.973e-10): an energy E in eV is a wave number E / hbar_c in km^-1."""
+FERMI_CONSTANT_EV_CM3 = FERMI_CONSTANT_MEV2 * HBAR_C_MEV_CM**3 * EV_PER_MEV
+"""G_F in eV cm^3 (8.96e-38): the matter potential sqrt(2) G_F n with n in cm^-3 is in eV."""
+
+
+# --- Coherent elastic neutrino-nucleus scattering (issue 6) ---------------------------------
+ATOMIC_MASS_UNIT_MEV = _pc["atomic mass constant energy equivalent in MeV"][0]
+"""u c^2 in MeV (CODATA): converts isotope masses in u to energies."""
+HARTREE_ENERGY_EV = _pc["Hartree energy in eV"][0]
+"""E_h = m_e alpha^2 = 27.211 eV (CODATA), the atomic energy unit of the Thomas-Fermi scale."""
+HBAR_C_MEV_FM = HBAR_C_MEV_CM * 1e13
+"""hbar c in MeV fm (197.327): a momentum in MeV is a wave number p / hbar_c in fm^-1."""

@@ -1,11 +1,27 @@
-"""Electron-recoil spectra: source x nu-e cross section x target, in events/(keV kg day).
+"""Recoil spectra: source x cross section x target, in events/(keV kg day).
 
 dN/dT = Phi * N_t * int dE phi(E) dsigma/dT(T, E), with phi the unit-normalised source
-spectrum, Phi the total flux and N_t the targets per kg: electrons (binding = "free") or
-atoms with the stepping factor (binding = "stepping").  Since dsigma/dT is a polynomial in
-1/E at fixed T, the integral is sum_k coefficient_k(T) M_k(E_min(T)) with the source's flux
-moments (``sources.NeutrinoSource.moments``): exact for lines, and as accurate as a
-6000-point cumulative integral for continua, at the cost of a few array operations.
+spectrum, Phi the total flux and N_t the targets per kg.  Two channels:
+
+* ``"electron"``: nu-e elastic scattering; targets are electrons (binding = "free") or atoms
+  with the stepping factor (binding = "stepping").  T is the electron recoil energy, which
+  is also its ionization energy (keVee).
+* ``"nucleus"``: coherent elastic nu-nucleus scattering (``nucleus_scattering``), summed
+  over the isotopes of the natural target, each with its own mass and end point.  T is the
+  nuclear recoil energy (keVnr); its ionization (keVee) follows from Lindhard quenching
+  (``quenching``), with k adjustable.
+
+``channel = "both"`` adds the two on one axis.  ``energy_axis`` chooses that axis: "keVee"
+(ionization energy, what a detector calibrated with gamma lines measures: nuclear recoils
+are quenched) or "keVnr" (nuclear-recoil energy: electron recoils are expressed as the
+nuclear recoil that gives the same ionization).  A spectrum moves between axes with the
+Jacobian dE_ee/dE_nr.  For the electron channel on "keVee" everything is as before the
+nucleus channel existed.
+
+Since each dsigma/dT is a polynomial in 1/E at fixed T (degree two for both channels), the
+integral is sum_k coefficient_k(T) M_k(E_min(T)) with the source's flux moments
+(``sources.NeutrinoSource.moments``): exact for lines, and as accurate as a 6000-point
+cumulative integral for continua, at the cost of a few array operations.
 """
 
 from __future__ import annotations
@@ -15,10 +31,14 @@ import pandas as pd
 import param
 
 from . import constants as c
-from .atomic_binding import TARGETS, active_electrons, atom
+from .atomic_binding import ATOMS, TARGETS, active_electrons, atom
 from .electron_scattering import (
     FLAVOURS, MAX_ABS_CHARGE_RADIUS_CM2, MAX_ABS_Q_NU, MAX_MU_NU,
     electron_cross_section_coefficients, max_recoil_keV, min_neutrino_energy_MeV)
+from .nucleus_scattering import (
+    ELEMENTS, NUCLEAR_TARGETS, max_nuclear_recoil_keV,
+    min_neutrino_energy_for_nuclear_recoil_MeV, nuclear_target, nucleus_cross_section_coefficients)
+from .quenching import MAX_K, MIN_K, keVee_per_keVnr, keVee_to_keVnr, keVnr_to_keVee, lindhard_k
 from .reactor import DEFAULT_FUEL, FISSION_FRACTIONS, flux_from_power, reactor_source
 from .solar import BE7_FLUX_CM2_S, PP_FLUX_CM2_S, be7_source, pp_source
 from .sources import line_source
@@ -31,21 +51,29 @@ EMITTED_FLAVOUR = {"reactor": "anti_nu_e", "solar_7Be": "nu_e", "solar_pp": "nu_
 oscillation); the natural default when a source is chosen."""
 BINDINGS = ("stepping", "free")
 COMPONENTS = ("sm", "magnetic", "charge", "total")
+CHANNELS = ("electron", "nucleus", "both")
+ENERGY_AXES = ("keVee", "keVnr")
+ALL_TARGETS = tuple(dict.fromkeys((*TARGETS, *NUCLEAR_TARGETS)))
+"""Ge, Si, Xe (both channels) and Ar, CsI (nucleus channel only: no atomic data here)."""
 MIN_T_KEV = 1e-3
 MAX_T_KEV = 1e5
+NUCLEUS_CROSSOVER_MIN_KEV = 1e-12
+"""Lower end of the nu-N crossover search: ~1e-4 keVnr at 1e-11 mu_B, far below 1 eV."""
 
 
 class RecoilSpectrum(param.Parameterized):
-    """Differential event rate of nu-e elastic scattering in a detector, by component.
+    """Differential event rate of nu-e and/or coherent nu-nucleus scattering, by component.
 
     Components: ``sm`` (Standard Model), ``magnetic`` (mu_nu), ``charge`` (change due to
     q_nu and <r^2>, interference included; may be negative) and ``total``.  Rates are in
-    events/(keV kg day).  Example::
+    events/(keV kg day) on ``energy_axis``.  Example::
 
         spec = RecoilSpectrum(mu_nu=1e-11, source="reactor", flux_cm2_s=2.7e13,
                               target="Ge", binding="stepping", threshold_keV=2.8)
         spec.rates(np.geomspace(0.1, 100, 200))
         spec.crossover_keV(); spec.events_above_threshold()
+        RecoilSpectrum(channel="nucleus", target="Ge", source="reactor", flux_cm2_s=2.3e13,
+                       energy_axis="keVee", threshold_keV=0.21)
     """
 
     mu_nu = param.Number(0.0, bounds=(0.0, MAX_MU_NU), doc="Magnetic moment, Bohr magnetons.")
@@ -54,7 +82,8 @@ class RecoilSpectrum(param.Parameterized):
     charge_radius_cm2 = param.Number(0.0, bounds=(-MAX_ABS_CHARGE_RADIUS_CM2,
                                                   MAX_ABS_CHARGE_RADIUS_CM2),
                                      doc="Charge radius <r^2> in cm^2 (delta g_V = sqrt2 pi alpha <r^2>/(3 G_F)).")
-    flavour = param.Selector(default="anti_nu_e", objects=list(FLAVOURS))
+    flavour = param.Selector(default="anti_nu_e", objects=list(FLAVOURS),
+                             doc="Neutrino flavour (nu-e only: CEvNS is flavour blind at tree level).")
     source = param.Selector(default="reactor", objects=list(SOURCES))
     flux_cm2_s = param.Number(None, bounds=(0.0, 1e18), inclusive_bounds=(False, True),
                               allow_None=True,
@@ -66,10 +95,19 @@ class RecoilSpectrum(param.Parameterized):
                               doc="Reactor core to detector distance (used when flux_cm2_s is None).")
     fuel = param.Selector(default=DEFAULT_FUEL, objects=list(FISSION_FRACTIONS))
     line_energy_MeV = param.Number(1.0, bounds=(0.01, 100.0), doc="Energy of the 'line' source.")
-    target = param.Selector(default="Ge", objects=list(TARGETS))
+    target = param.Selector(default="Ge", objects=list(ALL_TARGETS),
+                            doc="Detector material; Ar and CsI only with channel='nucleus'.")
     binding = param.Selector(default="stepping", objects=list(BINDINGS),
                              doc="'stepping': atomic binding, stepping approximation; 'free': free electrons.")
-    threshold_keV = param.Number(2.8, bounds=(MIN_T_KEV, MAX_T_KEV), doc="Detector threshold.")
+    channel = param.Selector(default="electron", objects=list(CHANNELS),
+                             doc="'electron': nu-e; 'nucleus': coherent nu-nucleus; 'both': their sum.")
+    energy_axis = param.Selector(default="keVee", objects=list(ENERGY_AXES),
+                                 doc="Energy axis of rates, threshold and grid: ionization "
+                                     "(keVee) or nuclear-recoil (keVnr) energy.")
+    quenching_k = param.Number(None, bounds=(MIN_K, MAX_K), allow_None=True,
+                               doc="Lindhard k; None: Lindhard's 0.133 Z^(2/3) A^(-1/2) per element.")
+    threshold_keV = param.Number(2.8, bounds=(MIN_T_KEV, MAX_T_KEV),
+                                 doc="Detector threshold, on energy_axis.")
     exposure_kg_day = param.Number(1.0, bounds=(0.0, 1e9), doc="Exposure for expected counts.")
     sin2_theta_w = param.Number(c.SIN2_THETA_W_LOW_ENERGY, bounds=(0.0, 1.0))
 
@@ -100,29 +138,100 @@ class RecoilSpectrum(param.Parameterized):
             return PP_FLUX_CM2_S
         return 1e13
 
+    def channels(self) -> tuple[str, ...]:
+        """The channels summed: ("electron",), ("nucleus",) or both.  Raises ValueError when
+        the target has no data for a requested channel (Ar and CsI: nucleus only)."""
+        if self.channel != "nucleus":
+            self._check_electron_target()
+        return ("electron", "nucleus") if self.channel == "both" else (self.channel,)
+
+    def _check_electron_target(self):
+        if self.target not in ATOMS:
+            raise ValueError(
+                f"target {self.target!r} has no atomic data for nu-e scattering: with "
+                f"channel={self.channel!r} choose target in {sorted(ATOMS)}, or use "
+                f"channel='nucleus'")
+
+    def element_quenching(self, symbol: str) -> tuple[float, float]:
+        """(Z, k) of the Lindhard quenching for an element of the target."""
+        element = ELEMENTS[symbol]
+        k = self.quenching_k
+        if k is None:
+            k = float(lindhard_k(element.Z, element.mean_mass_number))
+        return float(element.Z), float(k)
+
+    def default_quenching_k(self) -> float:
+        """Lindhard's k of the target's first element (what ``quenching_k=None`` uses for it)."""
+        element = ELEMENTS[nuclear_target(self.target).elements[0]]
+        return float(lindhard_k(element.Z, element.mean_mass_number))
+
+    def _nuclide_quenching(self):
+        """Per-nuclide (Z, k) columns for the nucleus channel, shape (n_nuclides, 1)."""
+        pairs = [self.element_quenching(symbol) for symbol in nuclear_target(self.target).nuclides.element]
+        Z, k = np.array(pairs).T
+        return Z[:, None], k[:, None]
+
+    # --- end points, grids ------------------------------------------------------------------
+    def _electron_end_point_keV(self) -> float:
+        T_end = float(max_recoil_keV(self.neutrino_source().max_energy_MeV))
+        if self.energy_axis == "keVnr":
+            T_end = float(keVee_to_keVnr(T_end, *self.element_quenching(self.target)))
+        return T_end
+
+    def nucleus_end_points_keV(self, axis: str | None = None) -> np.ndarray:
+        """Kinematic end point of each isotope of the target, on ``axis`` (default: energy_axis)."""
+        nuclides = nuclear_target(self.target).nuclides
+        T_nr = max_nuclear_recoil_keV(self.neutrino_source().max_energy_MeV, nuclides.mass_MeV)
+        if (axis or self.energy_axis) == "keVee":
+            Z, k = self._nuclide_quenching()
+            return keVnr_to_keVee(T_nr, Z[:, 0], k[:, 0])
+        return T_nr
+
     def max_recoil_keV(self) -> float:
-        """Largest recoil energy the source can produce."""
-        return float(max_recoil_keV(self.neutrino_source().max_energy_MeV))
+        """Largest recoil energy the source can produce, on ``energy_axis``, over the channels."""
+        ends = [self._electron_end_point_keV() if channel == "electron"
+                else float(np.max(self.nucleus_end_points_keV())) for channel in self.channels()]
+        return max(ends)
+
+    def _kinks_keV(self) -> np.ndarray:
+        """Energies on the axis where the spectrum steps or ends: subshell edges (stepping)
+        and the isotopes' end points."""
+        kinks = []
+        for channel in self.channels():
+            if channel == "nucleus":
+                kinks.append(self.nucleus_end_points_keV())
+            elif self.binding == "stepping":
+                edges = atom(self.target).binding_energies_keV
+                if self.energy_axis == "keVnr":
+                    edges = keVee_to_keVnr(edges, *self.element_quenching(self.target))
+                kinks.append(edges)
+        return np.concatenate(kinks) if kinks else np.empty(0)
 
     def recoil_grid_keV(self, n_points: int = 400, T_min_keV: float = 0.01) -> np.ndarray:
         """Log-spaced recoil energies up to the end point, with both sides of every subshell
-        edge included so that stepping discontinuities are drawn as steps."""
+        edge and isotope end point included so that steps are drawn as steps."""
         T_end = self.max_recoil_keV()
+        if "nucleus" in self.channels():
+            # Nuclear recoils of solar neutrinos end at eV: start the grid below them.
+            nucleus_end = float(np.max(self.nucleus_end_points_keV()))
+            T_min_keV = max(MIN_T_KEV, min(T_min_keV, nucleus_end / 100.0))
+            if T_end <= T_min_keV:  # below MIN_T_KEV (e.g. pp on Xe in keVee): an empty range
+                T_end = 10.0 * T_min_keV
         grid = np.geomspace(T_min_keV, T_end, n_points)
-        if self.binding == "stepping":
-            edges = atom(self.target).binding_energies_keV
-            edges = edges[(edges > T_min_keV) & (edges < T_end)]
-            grid = np.unique(np.concatenate([grid, edges, np.nextafter(edges, 0.0)]))
+        kinks = self._kinks_keV()
+        kinks = kinks[(kinks > T_min_keV) & (kinks < T_end)]
+        if len(kinks):
+            grid = np.unique(np.concatenate([grid, kinks, np.nextafter(kinks, 0.0)]))
         return grid
 
+    # --- rates ------------------------------------------------------------------------------
     def _targets_per_kg_and_factor(self, T_keV):
         element = atom(self.target)
         if self.binding == "free":
             return element.electrons_per_kg, 1.0
         return element.atoms_per_kg, active_electrons(T_keV, self.target)
 
-    # --- rates ------------------------------------------------------------------------------
-    def _component_rates(self, T_keV) -> dict[str, np.ndarray]:
+    def _electron_rates_keVee(self, T_keV) -> dict[str, np.ndarray]:
         T = np.asarray(T_keV, dtype=float)
         coefficients = electron_cross_section_coefficients(
             T, self.flavour, self.mu_nu, self.q_nu, self.charge_radius_cm2, self.sin2_theta_w)
@@ -141,26 +250,97 @@ class RecoilSpectrum(param.Parameterized):
         return {"sm": sm, "magnetic": magnetic, "charge": weak_total - sm,
                 "total": weak_total + magnetic}
 
-    def rates(self, T_keV) -> pd.DataFrame:
-        """dN/dT in events/(keV kg day) at recoil energies T_keV: columns T_keV, sm, magnetic,
-        charge, total."""
-        T = as_checked_array("T_keV", np.atleast_1d(T_keV), low=MIN_T_KEV, high=MAX_T_KEV)
-        return pd.DataFrame({"T_keV": T, **self._component_rates(T)})
+    def _electron_rates(self, E_keV) -> dict[str, np.ndarray]:
+        if self.energy_axis == "keVee":
+            return self._electron_rates_keVee(E_keV)
+        Z, k = self.element_quenching(self.target)
+        rates = self._electron_rates_keVee(keVnr_to_keVee(E_keV, Z, k))
+        jacobian = keVee_per_keVnr(E_keV, Z, k)
+        return {name: value * jacobian for name, value in rates.items()}
 
-    def crossover_keV(self) -> float:
+    def _nucleus_rates(self, E_keV, axis: str | None = None) -> dict[str, np.ndarray]:
+        E = np.asarray(E_keV, dtype=float)
+        target = nuclear_target(self.target)
+        nuclides = target.nuclides
+        if (axis or self.energy_axis) == "keVnr":
+            T_nr, jacobian = np.broadcast_to(E, (len(nuclides),) + E.shape), 1.0
+        else:  # each element converts keVee to its own keVnr
+            Z, k = self._nuclide_quenching()
+            Z, k = (v.reshape((-1,) + (1,) * E.ndim) for v in (Z, k))
+            T_nr = keVee_to_keVnr(E, Z, k)
+            jacobian = 1.0 / keVee_per_keVnr(T_nr, Z, k)
+        coefficients = nucleus_cross_section_coefficients(
+            T_nr, self.target, self.mu_nu, self.q_nu, self.charge_radius_cm2, self.sin2_theta_w,
+            per_nuclide_T=True)
+        mass = nuclides.mass_MeV.reshape((-1,) + (1,) * E.ndim)
+        moments = self.neutrino_source().moments(min_neutrino_energy_for_nuclear_recoil_MeV(T_nr, mass))
+        weight = nuclides.weight.reshape((-1,) + (1,) * E.ndim) * jacobian
+        scale = self.total_flux_cm2_s() * target.nuclei_per_kg * c.SECONDS_PER_DAY
+
+        def fold(component):  # clipped for the same reason as in the electron channel
+            return scale * np.sum(weight * np.maximum(np.sum(component * moments, axis=0), 0.0), axis=0)
+
+        sm, magnetic, weak_total = (fold(getattr(coefficients, name))
+                                    for name in ("sm", "magnetic", "weak_total"))
+        return {"sm": sm, "magnetic": magnetic, "charge": weak_total - sm,
+                "total": weak_total + magnetic}
+
+    def _rates_by_channel(self, T_keV) -> dict[str, dict[str, np.ndarray]]:
+        T = np.asarray(T_keV, dtype=float)
+        return {channel: (self._electron_rates(T) if channel == "electron" else self._nucleus_rates(T))
+                for channel in self.channels()}
+
+    @staticmethod
+    def _summed(by_channel) -> dict[str, np.ndarray]:
+        return {name: sum(rates[name] for rates in by_channel.values()) for name in COMPONENTS}
+
+    def _component_rates(self, T_keV) -> dict[str, np.ndarray]:
+        return self._summed(self._rates_by_channel(T_keV))
+
+    def rates(self, T_keV) -> pd.DataFrame:
+        """dN/dT in events/(keV kg day) at energies T_keV on ``energy_axis``: columns T_keV, sm,
+        magnetic, charge, total (summed over the channels); with channel="both" also each
+        channel's components, e.g. "sm_electron", "magnetic_nucleus"."""
+        T = as_checked_array("T_keV", np.atleast_1d(T_keV), low=MIN_T_KEV, high=MAX_T_KEV)
+        by_channel = self._rates_by_channel(T)
+        columns = {"T_keV": T, **self._summed(by_channel)}
+        if len(by_channel) > 1:
+            columns.update({f"{name}_{channel}": rates[name]
+                            for channel, rates in by_channel.items() for name in COMPONENTS})
+        return pd.DataFrame(columns)
+
+    # --- readouts ---------------------------------------------------------------------------
+    def crossover_keV(self, channel: str | None = None) -> float:
         """Recoil energy below which the magnetic term exceeds the SM term (nan if mu_nu = 0
-        or if it never does within the recoil range)."""
+        or if it never does within the recoil range).
+
+        ``channel`` "electron" (the default unless ``self.channel`` is "nucleus"): electron
+        recoil energy in keV.  "nucleus": nuclear recoil energy in keVnr, whatever the
+        ``energy_axis`` (it lies far below the range of any quenching model; seed 001).
+        """
+        if channel is None:
+            channel = "nucleus" if self.channel == "nucleus" else "electron"
+        if channel not in ("electron", "nucleus"):
+            raise ValueError(f"channel must be 'electron' or 'nucleus', not {channel!r}")
         if self.mu_nu == 0.0:
             return float("nan")
-        T_end = self.max_recoil_keV()
+        if channel == "electron":
+            self._check_electron_target()
+            T_end = float(max_recoil_keV(self.neutrino_source().max_energy_MeV))
+            return self._crossover(self._electron_rates_keVee, MIN_T_KEV, T_end)
+        T_end = float(np.max(self.nucleus_end_points_keV(axis="keVnr")))
+        return self._crossover(lambda T: self._nucleus_rates(T, axis="keVnr"),
+                               NUCLEUS_CROSSOVER_MIN_KEV, T_end)
 
+    @staticmethod
+    def _crossover(rates_of, T_low_keV: float, T_end_keV: float) -> float:
         def log_ratio(log_T):
-            rates = self._component_rates(np.exp(log_T))
+            rates = rates_of(np.exp(log_T))
             return np.log(rates["magnetic"] + 1e-300) - np.log(rates["sm"] + 1e-300)
 
         # Bracket the first change of sign from above, then shrink the bracket with two more
         # vectorised passes (a few array evaluations instead of a scalar root finder's ~15).
-        low, high = np.log(MIN_T_KEV), np.log(T_end * (1 - 1e-9))
+        low, high = np.log(T_low_keV), np.log(T_end_keV * (1 - 1e-9))
         for n_points in (64, 32, 32):
             log_T = np.linspace(low, high, n_points)
             values = log_ratio(log_T)
@@ -174,10 +354,8 @@ class RecoilSpectrum(param.Parameterized):
 
     def _integration_nodes(self, T_low_keV, T_high_keV):
         """Gauss-Legendre nodes and weights in ln T, with the segments split at every
-        subshell edge so that the stepping discontinuities fall between segments."""
-        edges = [T_low_keV, T_high_keV]
-        if self.binding == "stepping":
-            edges += [b for b in atom(self.target).binding_energies_keV if T_low_keV < b < T_high_keV]
+        subshell edge and isotope end point, so that steps and kinks fall between segments."""
+        edges = [T_low_keV, T_high_keV, *(b for b in self._kinks_keV() if T_low_keV < b < T_high_keV)]
         log_edges = np.log(np.unique(edges))
         # At most one e-fold per sub-segment keeps the 1/T^2 shapes well resolved.
         log_edges = np.unique(np.concatenate([
@@ -190,13 +368,22 @@ class RecoilSpectrum(param.Parameterized):
         return nodes, weights
 
     def events_above_threshold(self) -> pd.Series:
-        """Events/(kg day) above ``threshold_keV`` (to the kinematic end point), per component."""
+        """Events/(kg day) above ``threshold_keV`` (to the kinematic end point), per component;
+        with channel="both" also per channel ("sm_electron", ..., "total_nucleus")."""
+        channels = self.channels()
+        names = list(COMPONENTS)
+        if len(channels) > 1:
+            names += [f"{name}_{channel}" for channel in channels for name in COMPONENTS]
         T_end = self.max_recoil_keV()
         if self.threshold_keV >= T_end:
-            return pd.Series(0.0, index=list(COMPONENTS))
+            return pd.Series(0.0, index=names)
         nodes, weights = self._integration_nodes(self.threshold_keV, T_end)
-        rates = self._component_rates(nodes)
-        return pd.Series({name: float(np.dot(weights, rates[name])) for name in COMPONENTS})
+        by_channel = self._rates_by_channel(nodes)
+        columns = dict(self._summed(by_channel))
+        if len(channels) > 1:
+            columns.update({f"{name}_{channel}": rates[name]
+                            for channel, rates in by_channel.items() for name in COMPONENTS})
+        return pd.Series({name: float(np.dot(weights, columns[name])) for name in names})
 
     def expected_events(self) -> pd.Series:
         """Counts above threshold for ``exposure_kg_day``, per component."""

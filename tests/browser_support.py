@@ -89,3 +89,32 @@ class PageProblems:
     def assert_clean(self):
         assert self.errors == [], "errors in the page:\n" + "\n".join(self.errors)
         assert self.off_origin() == [], f"requests left {self.origin}: {self.off_origin()}"
+
+
+# The plotted sources of the curve with legend label `label`: [{id, x, y}], columns named by
+# the HoloViews dimensions; non-finite values as null. Bokeh 3 stores data as a Map.
+JS_CURVE_DATA = """([label, xName, yName]) => {
+  const column = (source, name) => {
+    const data = source.data;
+    const col = data instanceof Map ? data.get(name) : data[name];
+    return col == null ? null : Array.from(col);
+  };
+  const models = [...Bokeh.documents[0].all_models];
+  const renderers = models.filter((m) => m.type === "GlyphRenderer" && m.name === label)
+    .concat(models.filter((m) => m.type === "LegendItem" && m.label != null && m.label.value === label)
+                  .flatMap((item) => item.renderers));
+  return [...new Set(renderers.map((r) => r.data_source))]
+    .filter((s) => column(s, xName) !== null && column(s, yName) !== null)
+    .map((s) => ({id: s.id, x: column(s, xName),
+                  y: column(s, yName).map((v) => Number.isFinite(v) ? v : null)}));
+}"""
+
+
+def slider_handle(page, title: str):
+    """The visible noUiSlider handle of the slider whose title contains ``title``."""
+    from playwright.sync_api import expect
+
+    group = page.locator(".bk-input-group:visible").filter(
+        has=page.locator(".bk-slider-title", has_text=title))
+    expect(group).to_have_count(1, timeout=TIMEOUT_MS)
+    return group.locator(".noUi-handle")

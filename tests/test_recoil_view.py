@@ -167,3 +167,82 @@ def test_notebook_use_from_a_model_object():
     assert view.target.value == "Si"
     assert math.isclose(10 ** view.mu_exponent.value, 5e-11, rel_tol=1e-12)
     assert isinstance(view.__panel__(), pn.Row)
+
+
+# --- channel switch and energy axis (issue 6) ---------------------------------------------------
+from dashboard.recoil_view import CHANNEL_CURVE_STYLE  # noqa: E402
+
+
+def channel_curves_shown(view: RecoilView) -> dict[str, bool]:
+    """Per-channel curve label -> whether its renderer and legend entry are visible."""
+    figure = view.plot.figure
+    shown = {}
+    for label in CHANNEL_CURVE_STYLE:
+        source = view.plot.sources[label]
+        renderers = [r for r in figure.renderers if getattr(r, "data_source", None) is source]
+        items = [i for i in figure.legend[0].items if any(r in renderers for r in i.renderers)]
+        assert len(renderers) == 1 and len(items) == 1
+        shown[label] = renderers[0].visible and items[0].visible
+    return shown
+
+
+@pytest.mark.parametrize("channel", ["nucleus", "both"])
+def test_channel_switch_changes_the_plotted_data_axis_and_title(channel):
+    view = RecoilView(RecoilSpectrum(mu_nu=1e-11))
+    before = plotted(view)
+    label, title = view.plot.figure.xaxis[0].axis_label, view.plot.figure.title.text
+    view.channel.value = channel
+    after = plotted(view)
+    assert not view.alert.visible and view.spectrum.channel == channel
+    assert before.shape != after.shape or not np.allclose(before["sm"], after["sm"])
+    assert view.plot.figure.xaxis[0].axis_label != label and "keVee" in view.plot.figure.xaxis[0].axis_label
+    assert view.plot.figure.title.text != title
+    expected = view.spectrum.rates(after["T_keV"].to_numpy())
+    pd.testing.assert_frame_equal(after, expected[after.columns].where(expected[after.columns].abs() > 0, 0.0),
+                                  rtol=1e-14)
+    if channel == "nucleus":  # reactor nuclear recoils in Ge end near 0.6 keVee
+        assert view.plot.figure.x_range.end == pytest.approx(0.611, rel=0.01)
+        assert "keVnr" in view.readout.object  # the nu-N crossover is quoted in keVnr
+        assert "Atomic-recoil scale" in view.readout.object and "Ge 0.021 eV" in view.readout.object
+
+
+def test_both_channels_show_each_channels_curves_only_then():
+    view = RecoilView(RecoilSpectrum(mu_nu=1e-11))
+    assert not any(channel_curves_shown(view).values())
+    view.channel.value = "both"
+    assert all(channel_curves_shown(view).values())
+    T, y = view.plot.data("ν–N: SM")
+    np.testing.assert_allclose(np.nan_to_num(y), view.data["sm_nucleus"].to_numpy(), rtol=1e-14)
+    assert "ν–e" in view.readout.object and "ν–N" in view.readout.object
+    view.channel.value = "electron"
+    assert not any(channel_curves_shown(view).values())
+    assert np.isnan(view.plot.data("ν–N: SM")[1]).all()
+
+
+def test_energy_axis_and_quenching_change_the_nucleus_spectrum():
+    view = RecoilView(RecoilSpectrum(channel="nucleus"))
+    assert view.quenching_k.value == pytest.approx(0.157, abs=1e-3)  # Lindhard's k for Ge
+    keVee = plotted(view)
+    view.quenching_k.value = 0.2
+    higher_k = plotted(view)
+    assert higher_k["T_keV"].max() > keVee["T_keV"].max()  # more ionization per recoil
+    view.energy_axis.value = "keVnr"
+    keVnr = plotted(view)
+    assert "keVnr" in view.plot.figure.xaxis[0].axis_label
+    assert keVnr["T_keV"].max() == pytest.approx(3.07, rel=0.01)  # 70Ge end point at 10 MeV
+    assert "keVnr" in view.readout.object
+    view.quenching_k.value = 0.25  # irrelevant on the nuclear-recoil axis
+    pd.testing.assert_frame_equal(plotted(view), keVnr)
+
+
+def test_nucleus_only_target_in_electron_channel_shows_a_message():
+    view = RecoilView()
+    before = plotted(view)
+    view.target.value = "CsI"
+    assert view.alert.visible and "target" in view.alert.object and "channel" in view.alert.object
+    pd.testing.assert_frame_equal(plotted(view), before)  # the last good plot stays
+    assert view.spectrum.target == "Ge"  # and the model is as plotted
+    view.channel.value = "nucleus"
+    assert not view.alert.visible and view.spectrum.target == "CsI"
+    assert "Cs 0.023 eV, I 0.023 eV" in view.readout.object
+    assert plotted(view)["sm"].max() > 0

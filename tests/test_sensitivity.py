@@ -1,0 +1,243 @@
+"""Reactor sensitivity to mu_nu and q_nu (model.sensitivity) and the limits catalogue."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model import ReactorSensitivity, limits
+from model import constants as c
+from model.sensitivity import PRESETS, Z_ONE_SIDED_90
+
+
+@pytest.fixture(scope="module")
+def gemma():
+    return ReactorSensitivity.preset("GEMMA-2012")
+
+
+def test_gemma_2012_median_expected_limit_near_published(gemma):
+    """GEMMA 2012 published mu < 2.9e-11 mu_B (Beda et al., AHEP 2012, 350150; REFERENCE.md
+    sections 6a, 7) for 1.5 kg, 2.8 keV, 2.5 /(keV kg d), 18134 h ON / 4487 h OFF, 2.7e13.
+
+    Our number is the *median* expected limit (Asimov).  The published limit is stronger: the
+    fitted mu^2 came out negative (REFERENCE.md section 7: GEMMA-2010 shows the same pattern,
+    4.8e-11 expected vs 3.2e-11 published), and a limit from data that fluctuated low beats
+    the median.  No tuning factor: within a factor 1.5, and weaker than published.
+    """
+    mu = gemma.mu_limit()
+    published = limits.published_limit("mu_nu", "GEMMA", 2012)
+    assert published == 2.9e-11
+    assert published < mu < 1.5 * published
+    assert mu == pytest.approx(4.0e-11, rel=0.03)  # this model's value, for regressions
+
+
+def test_gemma_matches_the_gaussian_reconstruction_of_the_reference():
+    """REFERENCE.md section 7 [C]: free electrons, 1/T signal, flat background, unbinned:
+    sigma(mu^2) = sqrt(B T_th (1/X_on + 1/X_off)) / c with c = Phi n_e pi alpha^2/m_e^2 * 86400
+    = 1.544e20 /(kg d) per mu_B^2 at 2.7e13, and mu_90 = sqrt(1.2816 sigma) = 3.8e-11.
+    Recomputed here from the constants; the model (exact 1/T - 1/E shape, fine bins) must
+    agree within 3% (the 1/E term and the end of the window make it slightly weaker)."""
+    ge_electrons_per_kg = 32 * c.AVOGADRO_PER_MOL * 1e3 / 72.630
+    # dsigma/dT = (pi alpha^2/m_e^2) mu^2 / T: per MeV with T in MeV = per keV with T in keV
+    c_coeff = (2.7e13 * ge_electrons_per_kg * math.pi * c.ALPHA**2 / c.ELECTRON_MASS_MEV**2
+               * c.HBAR_C_SQUARED_MEV2_CM2 * 86400.0)
+    assert c_coeff == pytest.approx(1.544e20, rel=2e-3)
+    X_on, X_off = 1.5 * 18134 / 24, 1.5 * 4487 / 24
+    sigma = math.sqrt(2.5 * 2.8 * (1 / X_on + 1 / X_off)) / c_coeff
+    expected = math.sqrt(Z_ONE_SIDED_90 * sigma)
+    assert expected == pytest.approx(3.8e-11, rel=0.02)
+
+    model = ReactorSensitivity.preset("GEMMA-2012", binding="free", bin_width_keV=0.1,
+                                      window_max_keV=2000.0)
+    assert model.mu_limit() == pytest.approx(expected, rel=0.03)
+    assert model.mu_limit() > expected
+
+
+def test_asimov_limit_equals_gaussian_limit_with_large_counts(gemma):
+    """With thousands of counts per bin the Poisson profile likelihood is Gaussian:
+    mu^2_90 = z_0.90 / sqrt(sum m_i^2 / var_i), var_i = (b_i + sm_i)/X_on + b_i/X_off."""
+    rates = {key: row[0] for key, row in gemma._binned_rates(gemma.threshold_keV).items()}
+    X_on, X_off = gemma.mass_kg * gemma.days_on, gemma.mass_kg * gemma.days_off
+    variance = (rates["background"] + rates["sm"]) / X_on + rates["background"] / X_off
+    mu2 = Z_ONE_SIDED_90 / math.sqrt(np.sum(rates["magnetic"] ** 2 / variance))
+    assert gemma.mu_limit() == pytest.approx(math.sqrt(mu2), rel=2e-3)
+
+
+@pytest.mark.parametrize("changes, factor", [
+    ({"background_per_keV_kg_day": 2.5 * 16}, 2.0),
+    ({"mass_kg": 1.5 * 16}, 0.5),
+    ({"days_on": 755.6 * 16, "days_off": 187.0 * 16}, 0.5),
+])
+def test_background_dominated_scaling_quarter_power(changes, factor):
+    """mu^4 ∝ B (1/X_on + 1/X_off) / Phi^2 (REFERENCE.md section 7): x16 in B/(M t) -> x2."""
+    base = ReactorSensitivity(mass_kg=1.5, threshold_keV=2.8, background_per_keV_kg_day=2.5,
+                              days_on=755.6, days_off=187.0, flux_cm2_s=2.7e13)
+    changed = base.clone(**changes)
+    assert changed.mu_limit() / base.mu_limit() == pytest.approx(factor, rel=0.05)
+
+
+def test_flux_scaling_inverse_square_root(gemma):
+    ratio = gemma.clone(flux_cm2_s=4 * 2.7e13).mu_limit() / gemma.mu_limit()
+    assert ratio == pytest.approx(0.5, rel=0.05)
+
+
+def test_scan_matches_single_evaluations(gemma):
+    for parameter, values in [("threshold_keV", [1.0, 5.0]), ("mass_kg", [0.5, 10.0]),
+                              ("background_per_keV_kg_day", [0.0, 1.0]), ("days_off", [30.0]),
+                              ("days_on", [100.0]), ("flux_cm2_s", [1e13])]:
+        frame = gemma.scan(parameter, values)
+        assert list(frame.columns) == [parameter, "mu_limit", "q_limit", "q_estimate"]
+        for value, mu, q, _ in frame.itertuples(index=False):
+            single = gemma.clone(**{parameter: value})
+            assert mu == pytest.approx(single.mu_limit(), rel=1e-6), (parameter, value)
+            assert q == pytest.approx(single.q_limit(), rel=1e-6), (parameter, value)
+
+
+def test_threshold_scan_is_monotonic_and_leaves_object_unchanged(gemma):
+    frame = gemma.scan("threshold_keV", np.geomspace(0.2, 10.0, 50))
+    assert np.all(np.diff(frame["mu_limit"]) > 0)
+    assert np.all(np.diff(frame["q_limit"]) > 0)
+    assert gemma.threshold_keV == 2.8
+
+
+def test_lowering_threshold_into_ge_L_shell_shows_stepping_loss():
+    """Stepping approximation (seed 000, KSV 2011): below the Ge L edges (1.2-1.4 keV) only
+    22 of 32 electrons can take the recoil, above them 30.  Relative to free electrons the
+    limit at 3 keV is weaker by about (32/30)^(1/2) in the background-dominated regime, and
+    the loss grows when the window reaches into the L shell."""
+    def ratio(threshold):
+        bound = ReactorSensitivity.preset("GEMMA-2012", threshold_keV=threshold, window_max_keV=10.0)
+        return bound.mu_limit() / bound.clone(binding="free").mu_limit()
+
+    at_3, at_0_5 = ratio(3.0), ratio(0.5)
+    assert at_3 == pytest.approx(math.sqrt(32 / 30), rel=0.01)
+    assert at_0_5 > at_3 + 0.03
+
+
+def test_studenikin_millicharge_estimate(gemma):
+    """Seed 002 eq. (32): q^2 < mu^2 T_th / (2 m_e); GEMMA's 2.9e-11 at 2.8 keV gives
+    |q| < 1.5e-12 e0 (Studenikin, EPL 107, 21001 (2014); REFERENCE.md 6b: 1.52e-12)."""
+    from model.theory import millicharge_bound_from_moment
+
+    assert millicharge_bound_from_moment(2.9e-11, 2.8) == pytest.approx(1.52e-12, rel=5e-3)
+    expected = gemma.mu_limit() * math.sqrt(2.8 / (2 * c.ELECTRON_MASS_MEV * 1e3))
+    assert gemma.q_estimate_from_mu_limit() == pytest.approx(expected, rel=1e-9)
+
+
+def test_direct_millicharge_sensitivity(gemma):
+    """The direct qν reach of GEMMA-2012 is of the order of the published full analysis,
+    2.7e-12 (Brudanin et al., arXiv:1411.2279); the interference makes the interval
+    asymmetric and q_limit is its larger end."""
+    low, high = gemma.q_interval()
+    assert low < 0 < high and not math.isclose(-low, high, rel_tol=1e-3)
+    assert gemma.q_limit() == pytest.approx(max(-low, high))
+    assert 1.0e-12 < gemma.q_limit() < 1.0e-11
+
+
+def test_energy_resolution_smears_but_keeps_the_scale(gemma):
+    smeared = gemma.clone(resolution_keV=0.3)
+    assert smeared.mu_limit() == pytest.approx(gemma.mu_limit(), rel=0.1)
+    assert smeared.mu_limit() != gemma.mu_limit()
+    wide = gemma.clone(threshold_keV=20.0, window_max_keV=200.0)
+    sharp = wide._binned_rates(20.0)["magnetic"][0]
+    blurred = wide.clone(resolution_keV=0.5)._binned_rates(20.0)["magnetic"][0]
+    # far from the window's edges smearing conserves counts
+    assert blurred[10:-10].sum() == pytest.approx(sharp[10:-10].sum(), rel=1e-2)
+
+
+def test_counts_behind_the_limit(gemma):
+    counts = gemma.counts()
+    X_on = 1.5 * 18134 / 24
+    assert counts["background_on"] == pytest.approx(2.5 * (100.0 - 2.8) * X_on, rel=1e-9)
+    assert counts["magnetic_on_at_limit"] > 0 and counts["sm_on"] > 0
+
+
+def test_presets_cover_reference_section_7():
+    names = {"GEMMA-2007", "GEMMA-2010", "GEMMA-2012", "GEMMA-II/nuGeN", "TEXONO", "CONUS",
+             "CONUS+", "Dresden-II", "MUNU"}
+    assert names <= set(PRESETS)
+    for name, preset in PRESETS.items():
+        sensitivity = ReactorSensitivity.preset(name)
+        assert 1e-12 < sensitivity.mu_limit() < 1e-9, name
+        if preset.mu_published is not None:
+            published = limits.published_limit("mu_nu", *preset.mu_published)
+            assert 0.2 < sensitivity.mu_limit() / published < 5.0, name
+
+
+@pytest.mark.parametrize("changes, word", [
+    ({"mass_kg": 0.0}, "mass_kg"),
+    ({"threshold_keV": 9990.0, "window_max_keV": 12000.0}, "end point"),
+    ({"threshold_keV": 3e4}, "threshold_keV"),
+    ({"background_per_keV_kg_day": -1.0}, "background_per_keV_kg_day"),
+    ({"days_off": 0.0}, "days_off"),
+])
+def test_impossible_configurations_raise_clear_errors(changes, word):
+    with pytest.raises(ValueError, match=word):
+        ReactorSensitivity(**changes).mu_limit()
+
+
+def test_threshold_above_end_point_message():
+    with pytest.raises(ValueError, match="end point"):
+        ReactorSensitivity(threshold_keV=9800.0, window_max_keV=12000.0).mu_limit()
+    with pytest.raises(ValueError, match="window_max_keV"):
+        ReactorSensitivity(threshold_keV=200.0, window_max_keV=100.0).mu_limit()
+    with pytest.raises(ValueError, match="preset"):
+        ReactorSensitivity.preset("GEMMA-2099")
+    with pytest.raises(ValueError, match="threshold_keV"):
+        ReactorSensitivity().scan("threshold_keV", [1.0, -2.0])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mass=st.floats(1e-2, 1e4), threshold=st.floats(0.01, 300.0),
+       background=st.floats(0.0, 1e4), days_on=st.floats(1.0, 3000.0),
+       days_off=st.floats(1.0, 3000.0), flux=st.floats(1e10, 1e15),
+       target=st.sampled_from(["Ge", "Si", "Xe", "CF4"]), resolution=st.floats(0.0, 2.0))
+def test_limits_finite_positive_or_clear_error(mass, threshold, background, days_on, days_off,
+                                                flux, target, resolution):
+    s = ReactorSensitivity(mass_kg=mass, threshold_keV=threshold, window_max_keV=threshold + 100.0,
+                           background_per_keV_kg_day=background, days_on=days_on,
+                           days_off=days_off, flux_cm2_s=flux, target=target,
+                           resolution_keV=resolution, bin_width_keV=2.0)
+    try:
+        mu, q = s.mu_limit(), s.q_limit()
+    except ValueError as error:
+        assert "sensitivity" in str(error) or "signal" in str(error)
+        return
+    assert np.isfinite(mu) and mu > 0 and np.isfinite(q) and q > 0
+
+
+# --- the limits catalogue ----------------------------------------------------------------------
+def test_catalogue_has_every_reference_row():
+    frame = limits.load()
+    assert {"quantity", "low", "high", "cl", "flavour", "year", "experiment", "method",
+            "reference", "evidence"} <= set(frame.columns)
+    counts = frame["quantity"].value_counts()
+    # REFERENCE.md section 6: 6a 26 rows (the Capozzi-Raffelt row gives two values), 6b 13,
+    # 6c 7; results whose number was not retrieved are kept with an empty value.
+    assert counts["mu_nu"] >= 27 and counts["q_nu"] >= 13 and counts["charge_radius"] >= 7
+    assert set(frame["evidence"]) <= {"S", "R", "B"}
+    numbers = frame.dropna(subset=["high"])
+    assert (numbers["high"] >= numbers["low"].fillna(-np.inf)).all()
+    assert frame.loc[frame["high"].isna(), "note"].str.contains("not retrieved").all()
+
+
+@pytest.mark.parametrize("quantity, experiment, year, value", [
+    ("mu_nu", "GEMMA", 2012, 2.9e-11), ("mu_nu", "XENONnT", 2022, 6.4e-12),
+    ("mu_nu", "MUNU", 2005, 9e-11), ("q_nu", "GEMMA", 2014, 2.7e-12),
+    ("q_nu", "TEXONO", 2014, 1.0e-12),
+])
+def test_catalogue_values(quantity, experiment, year, value):
+    assert limits.published_limit(quantity, experiment, year) == value
+
+
+def test_catalogue_filter_and_errors():
+    frame = limits.load("q_nu")
+    assert set(frame["quantity"]) == {"q_nu"}
+    assert isinstance(frame, pd.DataFrame)
+    with pytest.raises(ValueError, match="quantity"):
+        limits.load("mass")
+    with pytest.raises(ValueError):
+        limits.published_limit("mu_nu", "GEMMA", 1999)
