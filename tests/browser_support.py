@@ -118,3 +118,30 @@ def slider_handle(page, title: str):
         has=page.locator(".bk-slider-title", has_text=title))
     expect(group).to_have_count(1, timeout=TIMEOUT_MS)
     return group.locator(".noUi-handle")
+
+
+def open_tab(page, app_url: str, title: str, curve: list[str]) -> PageProblems:
+    """Open the app, switch to tab ``title`` and wait until ``curve`` [label, x, y] is drawn."""
+    problems = PageProblems(page, app_url)
+    page.goto(f"{app_url}/app")
+    page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
+                           timeout=TIMEOUT_MS)
+    page.get_by_text(title, exact=True).first.click()
+    page.wait_for_function(
+        f"(args) => ({JS_CURVE_DATA})(args).some((c) => c.y.some((v) => v !== null))",
+        arg=curve, timeout=TIMEOUT_MS)
+    return problems
+
+
+def latest(page, curve: list[str]) -> dict:
+    found = page.evaluate(JS_CURVE_DATA, curve)
+    assert found, f"no plotted source for {curve[0]!r}"
+    return found[-1]  # a replaced source may linger: the newest is the plotted one
+
+
+def wait_for_change(page, curve: list[str], old_y: list) -> dict:
+    page.wait_for_function(
+        f"([args, old]) => {{ const c = ({JS_CURVE_DATA})(args); "
+        "return c.length > 0 && JSON.stringify(c[c.length - 1].y) !== JSON.stringify(old); }",
+        arg=[curve, old_y], timeout=TIMEOUT_MS)
+    return latest(page, curve)

@@ -18,7 +18,8 @@ from playwright.sync_api import Page, expect  # noqa: E402
 from dashboard.oscillation_view import CHANNELS, N_DISTANCES  # noqa: E402
 from model import constants as c  # noqa: E402
 from model.spin_flavour import magnetic_energy_eV  # noqa: E402
-from tests.browser_support import JS_CURVE_DATA, TIMEOUT_MS, PageProblems, slider_handle  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    JS_CURVE_DATA, TIMEOUT_MS, latest, open_tab, slider_handle, wait_for_change)
 
 pytestmark = pytest.mark.browser
 
@@ -32,32 +33,6 @@ _JS_B_SLIDER = """() => {
     (m) => m.type === "Slider" && typeof m.title === "string" && m.title.startsWith("B⊥"));
   return sliders.length === 1 ? sliders[0].value : null;
 }"""
-
-
-def open_oscillations(page: Page, app_url: str) -> PageProblems:
-    problems = PageProblems(page, app_url)
-    page.goto(f"{app_url}/app")
-    page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
-                           timeout=TIMEOUT_MS)
-    page.get_by_text("Oscillations", exact=True).first.click()
-    page.wait_for_function(
-        f"(args) => ({JS_CURVE_DATA})(args).some((c) => c.y.some((v) => v !== null && v > 0))",
-        arg=SPIN, timeout=TIMEOUT_MS)
-    return problems
-
-
-def latest(page: Page, curve: list[str]) -> dict:
-    found = page.evaluate(JS_CURVE_DATA, curve)
-    assert found, f"no plotted source for {curve[0]!r}"
-    return found[-1]  # a replaced source may linger: the newest is the plotted one
-
-
-def wait_for_change(page: Page, curve: list[str], old_y: list) -> dict:
-    page.wait_for_function(
-        f"([args, old]) => {{ const c = ({JS_CURVE_DATA})(args); "
-        "return c.length > 0 && JSON.stringify(c[c.length - 1].y) !== JSON.stringify(old); }",
-        arg=[curve, old_y], timeout=TIMEOUT_MS)
-    return latest(page, curve)
 
 
 def entry(page: Page, title: str):
@@ -75,7 +50,7 @@ def type_into(page: Page, title: str, text: str) -> None:
 
 
 def test_B_slider_changes_the_curves_as_sin2_mu_B_x(page: Page, app_url):
-    problems = open_oscillations(page, app_url)
+    problems = open_tab(page, app_url, "Oscillations", SPIN)
     expect(page.get_by_text("Popov–Studenikin").first).to_be_visible(timeout=TIMEOUT_MS)
     before = latest(page, SPIN)
     spin_flavour_before = latest(page, SPIN_FLAVOUR)
@@ -114,7 +89,7 @@ def test_B_slider_changes_the_curves_as_sin2_mu_B_x(page: Page, app_url):
 
 
 def test_bad_input_gives_a_clear_message_and_keeps_the_plot(page: Page, app_url):
-    problems = open_oscillations(page, app_url)
+    problems = open_tab(page, app_url, "Oscillations", SPIN)
     before = latest(page, FLAVOUR)
     alert = page.locator(".alert-warning")
 

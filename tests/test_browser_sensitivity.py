@@ -10,38 +10,22 @@ pytest.importorskip("pytest_playwright")
 from playwright.sync_api import Page, expect  # noqa: E402
 
 from tests.browser_support import (  # noqa: E402
-    JS_CURVE_DATA, TIMEOUT_MS, PageProblems, slider_handle)
+    TIMEOUT_MS, latest, open_tab, slider_handle, wait_for_change)
 
-MU_CURVE = "μν sensitivity (median, 90% CL)"
+MU_CURVE = ["μν sensitivity (median, 90% CL)", "threshold_keV", "limit"]
 pytestmark = pytest.mark.browser
 
 
-def _mu_curve(page: Page):
-    found = page.evaluate(JS_CURVE_DATA, [MU_CURVE, "threshold_keV", "limit"])
-    return found[-1] if found else None
-
-
 def test_preset_and_threshold_update_plot_and_readouts(page: Page, app_url):
-    problems = PageProblems(page, app_url)
-    page.goto(f"{app_url}/app")
-    page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
-                           timeout=TIMEOUT_MS)
-    page.get_by_text("Reactor sensitivity", exact=True).first.click()
-    page.wait_for_function(
-        f"() => ({JS_CURVE_DATA})([{MU_CURVE!r}, 'threshold_keV', 'limit']).some((c) => c.y.length > 0)",
-        timeout=TIMEOUT_MS)
-    before = _mu_curve(page)
+    problems = open_tab(page, app_url, "Reactor sensitivity", MU_CURVE)
+    before = latest(page, MU_CURVE)
     expect(page.get_by_text("GEMMA-2012 published").first).to_be_visible(timeout=TIMEOUT_MS)
 
     select = page.locator("select").filter(has=page.locator("option", has_text="TEXONO"))
     expect(select).to_have_count(1, timeout=TIMEOUT_MS)
     select.select_option(label="TEXONO")
     expect(page.get_by_text("TEXONO published").first).to_be_visible(timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        f"(old) => {{ const c = ({JS_CURVE_DATA})([{MU_CURVE!r}, 'threshold_keV', 'limit']); "
-        "return c.length > 0 && JSON.stringify(c[c.length - 1].y) !== JSON.stringify(old); }",
-        arg=before["y"], timeout=TIMEOUT_MS)
-    after = _mu_curve(page)
+    after = wait_for_change(page, MU_CURVE, before["y"])
     assert max(after["x"]) < 60.0 < max(before["x"])  # TEXONO's window ends at 60 keV
     assert all(v is None or v > 0 for v in after["y"])
 

@@ -16,36 +16,10 @@ from playwright.sync_api import Page, expect  # noqa: E402
 
 from dashboard.spin_light_view import RATE  # noqa: E402
 from dashboard.theory_view import NATURALNESS, SM  # noqa: E402
-from tests.browser_support import JS_CURVE_DATA, TIMEOUT_MS, PageProblems, slider_handle  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    JS_CURVE_DATA, TIMEOUT_MS, latest, open_tab, slider_handle, wait_for_change)
 
 pytestmark = pytest.mark.browser
-
-
-def open_tab(page: Page, app_url: str, title: str, curve: list[str]) -> PageProblems:
-    """Open the app, switch to tab ``title`` and wait until ``curve`` [label, x, y] is drawn."""
-    problems = PageProblems(page, app_url)
-    page.goto(f"{app_url}/app")
-    page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
-                           timeout=TIMEOUT_MS)
-    page.get_by_text(title, exact=True).first.click()
-    page.wait_for_function(
-        f"(args) => ({JS_CURVE_DATA})(args).some((c) => c.y.some((v) => v !== null))",
-        arg=curve, timeout=TIMEOUT_MS)
-    return problems
-
-
-def latest(page: Page, curve: list[str]) -> dict:
-    found = page.evaluate(JS_CURVE_DATA, curve)
-    assert found, f"no plotted source for {curve[0]!r}"
-    return found[-1]  # a replaced source may linger: the newest is the plotted one
-
-
-def wait_for_change(page: Page, curve: list[str], old_y: list) -> dict:
-    page.wait_for_function(
-        f"([args, old]) => {{ const c = ({JS_CURVE_DATA})(args); "
-        "return c.length > 0 && JSON.stringify(c[c.length - 1].y) !== JSON.stringify(old); }",
-        arg=[curve, old_y], timeout=TIMEOUT_MS)
-    return latest(page, curve)
 
 
 def wait_for_scaled(page: Page, curve: list[str], before: dict, ratio: float) -> dict:
