@@ -1,0 +1,75 @@
+"""Refuse HTTP and websocket requests whose Host header is not an allowed name.
+
+Tornado 6.6 accepts a websocket whose Host and Origin are both a foreign name (the
+``websocket_origin`` allow-list is not consulted for same-origin requests), and Bokeh does
+not check the Host of page requests: a web page on another site can reach a server bound to
+127.0.0.1 through DNS rebinding (../shared/recipes/browser-tests.md, security note).  This
+filter sits in front of the Tornado application and answers 403 before any handler runs.
+"""
+
+from __future__ import annotations
+
+from tornado import httputil
+
+LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
+
+def host_name(host_header: str) -> str:
+    """The name part of a Host header, lower case, without the port ("[::1]" kept whole)."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+class _Refuse(httputil.HTTPMessageDelegate):
+    """Pass a request on to the application, or answer 403 if its Host is not allowed."""
+
+    def __init__(self, delegate, connection, allowed: frozenset[str]):
+        self.delegate, self.connection, self.allowed = delegate, connection, allowed
+        self.refused = False
+
+    def headers_received(self, start_line, headers):
+        if host_name(headers.get("Host", "")) in self.allowed:
+            return self.delegate.headers_received(start_line, headers)
+        self.refused = True
+        body = b"Host not allowed\n"
+        self.connection.write_headers(
+            httputil.ResponseStartLine("HTTP/1.1", 403, "Forbidden"),
+            httputil.HTTPHeaders({"Content-Type": "text/plain", "Content-Length": str(len(body)),
+                                  "Connection": "close"}),
+            body)
+        self.connection.finish()
+        return None
+
+    def data_received(self, chunk):
+        return None if self.refused else self.delegate.data_received(chunk)
+
+    def finish(self):
+        if not self.refused:
+            self.delegate.finish()
+
+    def on_connection_close(self):
+        if not self.refused:
+            self.delegate.on_connection_close()
+
+
+class HostFilter(httputil.HTTPServerConnectionDelegate):
+    """Wraps a Tornado application (an HTTPServerConnectionDelegate)."""
+
+    def __init__(self, application, allowed_names):
+        self.application = application
+        self.allowed = frozenset(name.lower() for name in allowed_names)
+
+    def start_request(self, server_conn, request_conn):
+        return _Refuse(self.application.start_request(server_conn, request_conn), request_conn,
+                       self.allowed)
+
+    def on_close(self, server_conn):
+        self.application.on_close(server_conn)
+
+
+def restrict_hosts(server, allowed_names) -> None:
+    """Install the filter on a Bokeh/Panel ``Server`` (before or after it starts)."""
+    http_server = server._http  # bokeh.server.server.Server keeps its tornado HTTPServer here
+    http_server.request_callback = HostFilter(http_server.request_callback, allowed_names)

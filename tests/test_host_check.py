@@ -1,0 +1,80 @@
+"""The served app refuses requests with a foreign Host header (DNS-rebinding protection)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import sys
+
+import pytest
+
+from dashboard.host_check import host_name
+from tests.browser_support import free_port, wait_for_port
+
+
+@pytest.mark.parametrize("header, name", [
+    ("localhost:5006", "localhost"), ("127.0.0.1", "127.0.0.1"), ("[::1]:80", "[::1]"),
+    ("Evil.Example:5006", "evil.example"), ("", ""),
+])
+def test_host_name(header, name):
+    assert host_name(header) == name
+
+
+@pytest.fixture(scope="module")
+def served_port():
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port)],
+                               cwd=os.path.dirname(os.path.dirname(__file__)),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, timeout=60.0)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _get(port, path, host, extra=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.putrequest("GET", path, skip_host=True)
+    connection.putheader("Host", host)
+    for key, value in (extra or {}).items():
+        connection.putheader(key, value)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+WEBSOCKET_UPGRADE = {"Upgrade": "websocket", "Connection": "Upgrade",
+                     "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13"}
+
+
+def test_page_served_to_local_host(served_port):
+    status, body = _get(served_port, "/app", f"127.0.0.1:{served_port}")
+    assert status == 200 and b"Bokeh" in body
+
+
+@pytest.mark.parametrize("path, extra", [("/app", None), ("/app/ws", WEBSOCKET_UPGRADE)])
+def test_foreign_host_refused(served_port, path, extra):
+    headers = dict(extra or {}, Origin=f"http://evil.example:{served_port}")
+    status, body = _get(served_port, path, f"evil.example:{served_port}", headers)
+    assert status == 403 and b"Host not allowed" in body
+
+
+@pytest.mark.browser
+def test_app_works_through_the_filter(page, served_port):
+    """The page and its websocket pass the filter: the Bokeh document syncs."""
+    pytest.importorskip("pytest_playwright")
+    from tests.browser_support import JS_CURVE_DATA, TIMEOUT_MS, PageProblems
+
+    origin = f"http://127.0.0.1:{served_port}"
+    problems = PageProblems(page, origin)
+    page.goto(f"{origin}/app")
+    page.wait_for_function(
+        f"() => window.Bokeh !== undefined && Bokeh.documents.length > 0 && "
+        f"({JS_CURVE_DATA})(['SM', 'T_keV', 'rate']).some((c) => c.y.length > 0)",
+        timeout=TIMEOUT_MS)
+    problems.assert_clean()
