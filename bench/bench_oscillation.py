@@ -142,7 +142,7 @@ def browser_latency(moves: int, settle_ms: int, timeout_ms: int) -> dict:
     import bench_recoil_latency as recoil_bench  # its in-page instrumentation, made for one curve
     from dashboard.app import create_app
     from dashboard.oscillation_view import CHANNELS, OscillationView
-    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_port
+    from tests.browser_support import chromium_page, free_port, wait_for_port
 
     label = CHANNELS["P_eL_eR"][0]
     js_setup = recoil_bench._JS_SETUP.replace('column(source, "rate")', 'column(source, "P")')
@@ -169,10 +169,8 @@ def browser_latency(moves: int, settle_ms: int, timeout_ms: int) -> dict:
     try:
         wait_for_port(port)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
-            page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+            page = chromium_page(playwright, errors)
+            browser = page.context.browser
             page.goto(f"http://127.0.0.1:{port}/app")
             page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
                                    timeout=30_000)

@@ -27,7 +27,6 @@ import functools
 import json
 import os
 import platform
-import socket
 import statistics
 import sys
 import threading
@@ -44,7 +43,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from dashboard.app import create_app  # noqa: E402
 from tests.browser_support import (  # noqa: E402
-    CHROMIUM, CHROMIUM_ARGS, JS_MU_SLIDER_VALUE, free_port, wait_for_port)
+    CHROMIUM, JS_MU_SLIDER_VALUE, chromium_page, free_port, wait_for_port)
 from dashboard.recoil_view import RecoilView  # noqa: E402
 
 MAGNETIC = "magnetic (μν)"
@@ -198,11 +197,8 @@ def run(moves: int, port: int | None, settle_ms: int, timeout_ms: int) -> dict:
     try:
         wait_for_port(port)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
-            page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-            page.on("requestfailed", lambda r: errors.append(f"requestfailed: {r.url} {r.failure}"))
+            page = chromium_page(playwright, errors)
+            browser = page.context.browser
             page.goto(f"{origin}/app")
             page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
                                    timeout=30_000)

@@ -9,6 +9,10 @@ from __future__ import annotations
 import socket
 import time
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = "/usr/bin/chromium"
 TIMEOUT_MS = 20_000  # generous: a 2-core machine running other jobs
@@ -145,3 +149,14 @@ def wait_for_change(page, curve: list[str], old_y: list) -> dict:
         "return c.length > 0 && JSON.stringify(c[c.length - 1].y) !== JSON.stringify(old); }",
         arg=[curve, old_y], timeout=TIMEOUT_MS)
     return latest(page, curve)
+
+
+def chromium_page(playwright, errors: list[str]):
+    """A page in headless Debian Chromium that appends console errors, page errors and failed
+    requests to ``errors`` (used by bench/)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.on("requestfailed", lambda r: errors.append(f"requestfailed: {r.url} {r.failure}"))
+    return page

@@ -2,7 +2,6 @@
 
 import math
 
-import holoviews as hv
 import numpy as np
 import pandas as pd
 import panel as pn
