@@ -28,6 +28,7 @@ import numpy as np
 import param
 
 from . import constants as c
+from . import limits
 from .effective_moment import FLAVOUR_INDEX, pmns_matrix
 from .electron_scattering import MAX_MU_NU
 from .validation import as_checked_array, checked_choice
@@ -353,15 +354,18 @@ class MomentLimit:
     reference: str
 
 
+def _catalogued(label: str, experiment: str, year: int, kind: str) -> MomentLimit:
+    """One mu_nu row of the limits catalogue (assets/limits.csv, REFERENCE.md section 6a)."""
+    frame = limits.load("mu_nu")
+    row = frame[(frame["experiment"] == experiment) & (frame["year"] == year)].iloc[0]
+    return MomentLimit(label, float(row["high"]), kind, float(row["cl"]), row["reference"])
+
+
 MAGNETIC_MOMENT_LIMITS = (
-    MomentLimit("GEMMA 2012 (reactor ν̄e)", 2.9e-11, "laboratory", 0.90,
-                "Beda et al., AHEP 2012, 350150; PPNL 10, 139 (2013); seed 002 eq. (29)"),
-    MomentLimit("XENONnT 2022 (solar ν)", 6.4e-12, "laboratory", 0.90,
-                "Aprile et al., PRL 129, 161805 (2022), arXiv:2207.11330"),
-    MomentLimit("red giants 1990", 3e-12, "astrophysical", 0.90,
-                "Raffelt, PRL 64, 2856 (1990); seed 002 eq. (35)"),
-    MomentLimit("TRGB ω Cen 2020", 1.2e-12, "astrophysical", 0.95,
-                "Capozzi & Raffelt, PRD 102, 083007 (2020), arXiv:2007.03694"),
+    _catalogued("GEMMA 2012 (reactor ν̄e)", "GEMMA", 2012, "laboratory"),
+    _catalogued("XENONnT 2022 (solar ν)", "XENONnT", 2022, "laboratory"),
+    _catalogued("red giants 1990", "Red giants", 1990, "astrophysical"),
+    _catalogued("TRGB ω Cen 2020", "TRGB (omega Cen)", 2020, "astrophysical"),
 )
 """The limits drawn on the Theory tab, a subset of REFERENCE.md section 6a."""
 
