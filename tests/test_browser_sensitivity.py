@@ -35,5 +35,10 @@ def test_preset_and_threshold_update_plot_and_readouts(page: Page, app_url):
     handle.focus()
     handle.press("PageDown")  # 5 steps of 0.02 in log10 (on the slider's grid): 12 -> ~9.5 keV
     expect(page.get_by_text(re.compile(r"At 9\.5\d keV")).first).to_be_visible(timeout=TIMEOUT_MS)
+    # the threshold marker (a Span) moved on both plots
+    page.wait_for_function(
+        """() => [...Bokeh.documents[0].all_models].filter(
+             (m) => m.type === "Span" && m.location > 9.4 && m.location < 9.7).length >= 2""",
+        timeout=TIMEOUT_MS)
     expect(page.get_by_text("TEXONO published")).to_have_count(0)  # no longer the preset
     problems.assert_clean()
