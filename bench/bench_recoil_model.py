@@ -10,13 +10,12 @@ many updates with the magnetic moment stepping as a slider would.
 from __future__ import annotations
 
 import argparse
-import json
-import pathlib
 import time
 
 import numpy as np
 
 from model import RecoilSpectrum
+from timing import report, summary_ms  # bench/ is on sys.path when run as a script
 
 
 def one_update(spectrum: RecoilSpectrum) -> None:
@@ -43,10 +42,7 @@ def measure(updates: int) -> dict:
         parts["crossover"].append(t2 - t1)
         parts["events"].append(t3 - t2)
         parts["total"].append(t3 - t0)
-    summary = {}
-    for name, times in parts.items():
-        ms = np.array(times) * 1e3
-        summary[name] = {"median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95))}
+    summary = {name: summary_ms(np.array(times) * 1e3) for name, times in parts.items()}
     summary["updates"] = updates
     return summary
 
@@ -56,12 +52,8 @@ def main():
     parser.add_argument("--updates", type=int, default=300)
     args = parser.parse_args()
     summary = measure(args.updates)
-    print(f"model recompute per update over {args.updates} updates (ms)")
-    for name in ("rates", "crossover", "events", "total"):
-        print(f"  {name:10s} median {summary[name]['median_ms']:6.2f}   p95 {summary[name]['p95_ms']:6.2f}")
-    out = pathlib.Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "recoil_model.json").write_text(json.dumps(summary, indent=2))
+    print(f"model recompute per update over {args.updates} updates")
+    report(summary, "recoil_model.json")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@ Medians and 95th percentiles over the repeats; written to bench/results/sensitiv
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -26,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from model import ReactorSensitivity  # noqa: E402
+from timing import report, summary_ms  # noqa: E402
 
 
 def timed(func, repeats: int) -> dict:
@@ -35,8 +34,7 @@ def timed(func, repeats: int) -> dict:
         start = time.perf_counter()
         func()
         times.append((time.perf_counter() - start) * 1e3)
-    return {"median_ms": statistics.median(times), "p95_ms": float(np.percentile(times, 95)),
-            "n": repeats}
+    return summary_ms(times)
 
 
 def main() -> None:
@@ -64,11 +62,7 @@ def main() -> None:
 
         results[name] = timed(move, args.repeats)
 
-    for name, figures in results.items():
-        print(f"{name:24s} median {figures['median_ms']:7.2f} ms   p95 {figures['p95_ms']:7.2f} ms")
-    out = ROOT / "bench" / "results" / "sensitivity.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
+    report(results, "sensitivity.json")
 
 
 if __name__ == "__main__":

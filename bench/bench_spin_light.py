@@ -14,7 +14,6 @@ density and Lambda step as their sliders would.  Prints median and p95; writes
 from __future__ import annotations
 
 import argparse
-import json
 import pathlib
 import sys
 import time
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from dashboard.spin_light_view import ENERGY_GRID_TEV, REGION_DENSITIES_CM3, SpinLightView  # noqa: E402
 from dashboard.theory_view import MASSES_EV, TheoryView  # noqa: E402
 from model import SpinLight  # noqa: E402
+from timing import report, summary_ms  # noqa: E402
 from model.theory import TheoryCalculator  # noqa: E402
 
 
@@ -60,7 +60,7 @@ def timed(step, values) -> dict:
         step(value)
         times.append(time.perf_counter() - t0)
     ms = np.array(times) * 1e3
-    return {"median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95))}
+    return summary_ms(ms)
 
 
 def measure(updates: int) -> dict:
@@ -98,13 +98,8 @@ def main():
     parser.add_argument("--updates", type=int, default=300)
     args = parser.parse_args()
     summary = measure(args.updates)
-    print(f"recompute per slider update over {args.updates} updates (ms)")
-    for name, values in summary.items():
-        if isinstance(values, dict):
-            print(f"  {name:24s} median {values['median_ms']:6.2f}   p95 {values['p95_ms']:6.2f}")
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "spin_light.json").write_text(json.dumps(summary, indent=2))
+    print(f"recompute per slider update over {args.updates} updates")
+    report(summary, "spin_light.json")
 
 
 if __name__ == "__main__":

@@ -158,10 +158,15 @@ def test_bad_recoil_energies_raise(T):
         RecoilSpectrum().rates(T)
 
 
-spectrum_parameters = st.fixed_dictionaries({
+# Electromagnetic parameters over their whole allowed ranges (shared by both channels' suites).
+EM_PARAMETERS = {
     "mu_nu": st.one_of(st.just(0.0), st.floats(1e-20, 1e-6)),
     "q_nu": st.one_of(st.just(0.0), st.floats(-1e-6, 1e-6, allow_subnormal=False)),
     "charge_radius_cm2": st.floats(-1e-28, 1e-28, allow_subnormal=False),
+}
+
+spectrum_parameters = st.fixed_dictionaries({
+    **EM_PARAMETERS,
     "flavour": st.sampled_from(FLAVOURS),
     "source": st.sampled_from(SOURCES),
     "target": st.sampled_from(tuple(ATOMS)),
@@ -432,9 +437,7 @@ def test_bad_nucleus_parameters_raise_value_error_naming_them(parameter, value):
 
 
 nucleus_parameters = st.fixed_dictionaries({
-    "mu_nu": st.one_of(st.just(0.0), st.floats(1e-20, 1e-6)),
-    "q_nu": st.one_of(st.just(0.0), st.floats(-1e-6, 1e-6, allow_subnormal=False)),
-    "charge_radius_cm2": st.floats(-1e-28, 1e-28, allow_subnormal=False),
+    **EM_PARAMETERS,
     "source": st.sampled_from(SOURCES),
     "channel": st.sampled_from(CHANNELS),
     "energy_axis": st.sampled_from(ENERGY_AXES),
