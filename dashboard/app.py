@@ -13,6 +13,8 @@ from dashboard.sensitivity_view import SensitivityView
 from dashboard.spin_light_view import SpinLightView
 from dashboard.theory_view import TheoryView
 from dashboard.oscillation_view import OscillationView
+from dashboard.formula_notes import formula_note
+from dashboard.url_state import UrlState
 
 ABOUT = """
 **νEM Explorer** shows what an electromagnetic neutrino would do: magnetic moment μν,
@@ -22,7 +24,8 @@ Formulas: Giunti & Studenikin, RMP 87, 531 (2015); Studenikin, ICHEP 2014 review
 Kouzakov & Studenikin (2011, 2017). Model code: the `model` package.
 """
 
-pn.extension(notifications=False, design="bootstrap")
+# MathJax (bundled with Bokeh, served locally) typesets the formula notes' TeX.
+pn.extension("mathjax", notifications=False, design="bootstrap")
 hv.extension("bokeh", logo=False)
 
 
@@ -36,18 +39,35 @@ TABS = (
 )
 
 
-def _lazy(view_class):
-    # Built when its tab is first shown (dynamic Tabs render only the active tab).
-    return pn.panel(lambda: view_class().panel(), lazy=True)
+# Each tab's name in links (``?tab=recoil&recoil.mu_nu=1e-11``): stable, part of the URL contract.
+TAB_KEYS = {"Recoil spectra": "recoil", "Reactor sensitivity": "sensitivity",
+            "Spin light": "spin_light", "Theory": "theory", "Oscillations": "oscillations"}
+assert list(TAB_KEYS) == [title for title, _ in TABS]
+
+
+def _lazy(url: UrlState, title: str, view_class):
+    # Built when its tab is first shown (dynamic Tabs render only the active tab); the link's
+    # values for this tab are applied then.
+    def build():
+        view = view_class()
+        url.attach(TAB_KEYS[title], view)
+        return pn.Column(formula_note(title), view.panel(), sizing_mode="stretch_both")
+
+    return pn.panel(build, lazy=True)
 
 
 def create_app() -> pn.template.BootstrapTemplate:
-    """Build one session's app: the template and its tabs."""
-    tabs = pn.Tabs(*[(title, _lazy(view)) for title, view in TABS],
-                   dynamic=True, sizing_mode="stretch_both")
+    """Build one session's app: the template, its tabs, and their link to the URL."""
+    location = pn.state.location if pn.state.curdoc is not None else None
+    url = UrlState(location.search if location is not None else "",
+                   {TAB_KEYS[title]: view.URL_FIELDS for title, view in TABS}, location)
+    keys = [TAB_KEYS[title] for title, _ in TABS]
+    tabs = pn.Tabs(*[(title, _lazy(url, title, view)) for title, view in TABS],
+                   dynamic=True, sizing_mode="stretch_both", active=keys.index(url.tab))
+    tabs.param.watch(lambda event: url.show_tab(keys[event.new]), "active")
     return pn.template.BootstrapTemplate(
         title="νEM Explorer: electromagnetic neutrinos", sidebar=[pn.pane.Markdown(ABOUT)],
-        main=[tabs], sidebar_width=260)
+        main=[url.notice, tabs], sidebar_width=260)
 
 
 if pn.state.served:

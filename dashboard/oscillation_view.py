@@ -20,7 +20,9 @@ from panel.io.state import set_curdoc
 from model import SpinFlavourOscillation
 from model.spin_flavour import ANALYTIC_FORMULAS, PROBABILITY_COLUMNS
 
+from .export import PlotExport, file_stem, number
 from .live_plot import LiveOverlay, Readout, apply_to_model
+from .url_state import UrlField
 from .widgets import ResponsiveFloatSlider, error_alert, log_slider
 
 log = logging.getLogger(__name__)
@@ -122,6 +124,20 @@ class OscillationView(param.Parameterized):
     notebook or a served app.
     """
 
+    URL_FIELDS = (  # query-string names of the widgets (dashboard.url_state)
+        UrlField("majorana", "nature"),
+        *(UrlField(name, name, scale=MU_UNIT) for name in ("mu1", "mu2", "mu12")),
+        UrlField("B_perp_gauss", "B_entry"), UrlField("twist_rad_per_km", "twist"),
+        UrlField("E_MeV", "E_exponent", log10=True),
+        UrlField("dm2_eV2", "dm2_exponent", log10=True), UrlField("theta", "theta_entry"),
+        UrlField("matter", "matter_on"),
+        UrlField("density_g_cm3", "density_exponent", log10=True),
+        UrlField("Y_e", "Y_e_entry"), UrlField("matter_speed", "speed"),
+        UrlField("matter_angle_deg", "angle"), UrlField("m_nu_eV", "m_nu_exponent", log10=True),
+        UrlField("x_max_km", "x_max_exponent", log10=True),
+        UrlField("resonance_plot", "scan_variable"),
+    )
+
     def __init__(self, oscillation: SpinFlavourOscillation | None = None, **params):
         super().__init__(**params)
         self.model = oscillation if oscillation is not None else SpinFlavourOscillation()
@@ -178,6 +194,16 @@ class OscillationView(param.Parameterized):
                        self.m_nu_exponent, self.x_max_exponent, self.scan_variable):
             widget.param.watch(self._on_change, "value")
         self._on_change()
+        self.exports = {name: PlotExport(plot, self.model, self.export_stem, name)
+                        for name, plot in (("distance", self.distance_plot),
+                                           ("resonance", self.scan_plot))}
+
+    def export_stem(self) -> str:
+        """Download file names: tab, nature, field, energy and density."""
+        m = self.model
+        return file_stem("oscillations", "majorana" if m.majorana else "dirac",
+                         f"B{number(m.B_perp_gauss)}G", f"E{number(m.E_MeV)}MeV",
+                         f"rho{number(m.density_g_cm3)}")
 
     @staticmethod
     def _moment_slider(label, value):
@@ -372,7 +398,9 @@ class OscillationView(param.Parameterized):
     def panel(self) -> pn.Row:
         return pn.Row(self.controls(),
                       pn.Column(self.alert, self.distance_plot.pane(min_height=440),
-                                self.scan_plot.pane(min_height=340), self.readout,
+                                self.exports["distance"].buttons(),
+                                self.scan_plot.pane(min_height=340),
+                                self.exports["resonance"].buttons(), self.readout,
                                 sizing_mode="stretch_both"),
                       sizing_mode="stretch_both")
 

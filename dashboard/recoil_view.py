@@ -19,7 +19,9 @@ from model.nucleus_scattering import atomic_recoil_scale_eV, nuclear_target
 from model.quenching import MAX_K, MIN_K
 from model.recoil_spectrum import ALL_TARGETS, CHANNELS, EMITTED_FLAVOUR, ENERGY_AXES, SOURCES
 
+from .export import PlotExport, file_stem, number
 from .live_plot import LiveOverlay, Readout, apply_to_model
+from .url_state import UrlField
 from .widgets import ResponsiveFloatSlider, error_alert, log_slider
 
 SOURCE_LABELS = {
@@ -71,6 +73,20 @@ class RecoilView(param.Parameterized):
 
     ``RecoilView(RecoilSpectrum(mu_nu=1e-11)).panel()`` in a notebook or a served app.
     """
+
+    # Query-string names of the widgets (dashboard.url_state); a source before what it sets.
+    URL_FIELDS = (
+        UrlField("source", "source"), UrlField("flavour", "flavour", follows="source"),
+        UrlField("mu_on", "mu_on"), UrlField("mu_nu", "mu_exponent", log10=True),
+        UrlField("q_sign", "q_sign"), UrlField("abs_q_nu", "q_exponent", log10=True),
+        UrlField("charge_radius_cm2", "radius", scale=RADIUS_UNIT_CM2),
+        UrlField("flux_cm2_s", "flux_exponent", log10=True, follows="source"),
+        UrlField("line_energy_MeV", "line_energy"), UrlField("target", "target"),
+        UrlField("channel", "channel"), UrlField("energy_axis", "energy_axis"),
+        UrlField("quenching_k", "quenching_k"), UrlField("binding", "binding"),
+        UrlField("threshold_keV", "threshold_exponent", log10=True),
+        UrlField("exposure_kg_day", "exposure"),
+    )
 
     def __init__(self, spectrum: RecoilSpectrum | None = None, **params):
         super().__init__(**params)
@@ -125,6 +141,13 @@ class RecoilView(param.Parameterized):
         self.data = None
         self._batch = False
         self._on_change()
+        self.export = PlotExport(self.plot, self.spectrum, self.export_stem)
+
+    def export_stem(self) -> str:
+        """Download file names: tab, channel, target, source and the EM parameters."""
+        s = self.spectrum
+        return file_stem("recoil", s.channel, s.target, s.source, f"mu{number(s.mu_nu)}",
+                         f"q{number(s.q_nu)}", f"thr{number(s.threshold_keV)}keV")
 
     # --- widgets -> model -------------------------------------------------------------------
     def _q_nu(self) -> float:
@@ -288,7 +311,7 @@ class RecoilView(param.Parameterized):
     def panel(self) -> pn.Row:
         return pn.Row(self.controls(),
                       pn.Column(self.alert, self.plot.pane(min_height=440),
-                                self.readout, sizing_mode="stretch_both"),
+                                self.export.buttons(), self.readout, sizing_mode="stretch_both"),
                       sizing_mode="stretch_both")
 
     def __panel__(self):

@@ -18,7 +18,9 @@ import param
 from model import ReactorSensitivity, limits
 from model.sensitivity import PRESETS, SENSITIVITY_TARGETS
 
+from .export import PlotExport, file_stem, number
 from .live_plot import LiveOverlay, Readout, apply_to_model
+from .url_state import UrlField
 from .widgets import error_alert, log_slider
 
 CUSTOM = "custom"
@@ -62,6 +64,20 @@ class SensitivityView(param.Parameterized):
 
     ``SensitivityView(ReactorSensitivity.preset("GEMMA-2012")).panel()`` in a notebook.
     """
+
+    # Query-string names of the widgets (dashboard.url_state).  A preset sets all the others,
+    # so a link with a preset carries them all; "custom" follows from the values themselves.
+    URL_FIELDS = (
+        UrlField("preset", "preset", implied=(CUSTOM,)),
+        *(UrlField(name, widget, log10=log10, follows="preset") for name, widget, log10 in (
+            ("target", "target", False), ("binding", "binding", False),
+            ("threshold_keV", "threshold_exponent", True), ("window_max_keV", "window_max", False),
+            ("resolution_keV", "resolution", False), ("mass_kg", "mass_exponent", True),
+            ("background_per_keV_kg_day", "background_exponent", True),
+            ("days_on", "days_on", False), ("days_off", "days_off", False),
+            ("flux_from", "flux_mode", False), ("flux_cm2_s", "flux_exponent", True),
+            ("thermal_power_GW", "power", False), ("distance_m", "distance", False))),
+    )
 
     def __init__(self, sensitivity: ReactorSensitivity | None = None, **params):
         super().__init__(**params)
@@ -108,6 +124,15 @@ class SensitivityView(param.Parameterized):
             widget.param.watch(self._on_change, "value")
         self.preset.param.watch(self._on_preset, "value")
         self._on_change()
+        self.exports = {name: PlotExport(plot, self.model, self.export_stem, name)
+                        for name, plot in (("mu", self.mu_plot), ("q", self.q_plot))}
+
+    def export_stem(self) -> str:
+        """Download file names: tab, preset, target, threshold, mass and background."""
+        m = self.model
+        return file_stem("sensitivity", self.preset.value, m.target,
+                         f"thr{number(m.threshold_keV)}keV", f"{number(m.mass_kg)}kg",
+                         f"bkg{number(m.background_per_keV_kg_day)}")
 
     # --- widgets -> model -------------------------------------------------------------------
     def _matching_preset(self) -> str:
@@ -276,7 +301,8 @@ class SensitivityView(param.Parameterized):
 
     def panel(self) -> pn.Row:
         plots = pn.Column(self.alert, self.mu_plot.pane(min_height=360),
-                          self.q_plot.pane(min_height=360), self.readout,
+                          self.exports["mu"].buttons(), self.q_plot.pane(min_height=360),
+                          self.exports["q"].buttons(), self.readout,
                           sizing_mode="stretch_both")
         return pn.Row(self.controls(), plots, sizing_mode="stretch_both")
 

@@ -18,7 +18,9 @@ from model import SpinLight
 from model.constants import SECONDS_PER_YEAR
 from model.spin_light import FLAVOURS
 
+from .export import PlotExport, file_stem, number
 from .live_plot import LiveOverlay, Readout, apply_to_model
+from .url_state import UrlField
 from .widgets import ResponsiveFloatSlider, error_alert, log_slider
 
 FLAVOUR_LABELS = {"ν̄ₑ": "anti_nu_e", "ν̄_μ, ν̄_τ": "anti_nu_mu_tau"}
@@ -61,6 +63,13 @@ class SpinLightView(param.Parameterized):
     ``SpinLightView(SpinLight(density_cm3=1e38, Y_e=0.05)).panel()`` in a notebook or the app.
     """
 
+    URL_FIELDS = (  # query-string names of the widgets (dashboard.url_state)
+        UrlField("density_cm3", "density_exponent", log10=True), UrlField("Y_e", "Y_e"),
+        UrlField("E_TeV", "energy_exponent", log10=True),
+        UrlField("mu_nu", "mu_exponent", log10=True), UrlField("massive", "mass_on"),
+        UrlField("m_nu_eV", "mass_exponent", log10=True), UrlField("flavour", "flavour"),
+    )
+
     def __init__(self, spin_light: SpinLight | None = None, **params):
         super().__init__(**params)
         self.model = spin_light if spin_light is not None else SpinLight()
@@ -87,6 +96,15 @@ class SpinLightView(param.Parameterized):
                        self.mass_on, self.mass_exponent, self.flavour):
             widget.param.watch(self._on_change, "value")
         self._on_change()
+        self.exports = {name: PlotExport(plot, self.model, self.export_stem, name)
+                        for name, plot in (("thresholds", self.region), ("rates", self.rates),
+                                           ("lifetimes", self.times))}
+
+    def export_stem(self) -> str:
+        """Download file names: tab, density, energy and moment."""
+        s = self.model
+        return file_stem("spin-light", f"n{number(s.density_cm3)}cm-3", f"Ye{number(s.Y_e)}",
+                         f"E{number(s.E_TeV)}TeV", f"mu{number(s.mu_nu)}")
 
     # --- widgets -> model -------------------------------------------------------------------
     def _on_change(self, *events):
@@ -281,8 +299,12 @@ class SpinLightView(param.Parameterized):
 
     def panel(self) -> pn.Row:
         plots = pn.Column(self.alert, self.regime_alert, self.region.pane(min_height=380),
-                          pn.Row(*(plot.pane(sizing_mode="stretch_width", height=300)
-                                   for plot in (self.rates, self.times)),
+                          self.exports["thresholds"].buttons(),
+                          pn.Row(*(pn.Column(plot.pane(sizing_mode="stretch_width", height=300),
+                                             self.exports[name].buttons(),
+                                             sizing_mode="stretch_width")
+                                   for name, plot in (("rates", self.rates),
+                                                      ("lifetimes", self.times))),
                                  sizing_mode="stretch_width"),
                           self.readout, sizing_mode="stretch_both")
         return pn.Row(self.controls(), plots, sizing_mode="stretch_both")

@@ -17,7 +17,9 @@ from bokeh.models import ColumnDataSource
 from model.theory import (
     MAGNETIC_MOMENT_LIMITS, ORDERINGS, REGIME_EQUATIONS, TheoryCalculator)
 
+from .export import PlotExport, file_stem, number
 from .live_plot import LiveOverlay, Readout, apply_to_model
+from .url_state import UrlField
 from .widgets import ResponsiveFloatSlider, error_alert, log_slider
 
 MASS_EXPONENTS = (-3.0, 13.0)  # log10 m_nu/eV: 1 meV to 10 TeV, through the heavy regimes
@@ -62,6 +64,20 @@ def _format_matrix(matrix, title: str) -> str:
 class TheoryView(param.Parameterized):
     """Widgets, readouts and the mu-versus-m_nu plot for one :class:`TheoryCalculator`."""
 
+    URL_FIELDS = (  # query-string names of the widgets (dashboard.url_state)
+        UrlField("m_nu_eV", "mass_exponent", log10=True),
+        UrlField("mu_nu", "moment_exponent", log10=True),
+        UrlField("Lambda_TeV", "scale_exponent", log10=True),
+        UrlField("lightest_mass_eV", "lightest_exponent", log10=True),
+        UrlField("ordering", "ordering"),
+        UrlField("delta_cp_rad", "delta_cp", scale=math.pi),
+        UrlField("alpha21_rad", "alpha21", scale=math.pi),
+        UrlField("mu_limit", "limit_exponent", log10=True),
+        UrlField("T_threshold_keV", "threshold_exponent", log10=True),
+        *(UrlField(f"mu_{flavour}_eff", f"triangle_inputs.{flavour}", scale=TRIANGLE_UNIT_MU_B)
+          for flavour in ("e", "mu", "tau")),
+    )
+
     def __init__(self, calculator: TheoryCalculator | None = None, **params):
         super().__init__(**params)
         self.calculator = calculator if calculator is not None else TheoryCalculator()
@@ -103,6 +119,13 @@ class TheoryView(param.Parameterized):
                        self.limit_exponent, self.threshold_exponent, *self.triangle_inputs.values()):
             widget.param.watch(self._on_change, "value")
         self._on_change()
+        self.export = PlotExport(self.plot, self.calculator, self.export_stem)
+
+    def export_stem(self) -> str:
+        """Download file names: tab, mass, moment and new-physics scale."""
+        t = self.calculator
+        return file_stem("theory", f"m{number(t.m_nu_eV)}eV", f"mu{number(t.mu_nu)}",
+                         f"Lambda{number(t.Lambda_TeV)}TeV")
 
     # --- widgets -> model -------------------------------------------------------------------
     def _on_change(self, *events):
@@ -227,7 +250,8 @@ class TheoryView(param.Parameterized):
                         for limit in MAGNETIC_MOMENT_LIMITS) + ".",
             styles={"font-size": "85%"}, sizing_mode="stretch_width")
         return pn.Row(self.controls(),
-                      pn.Column(self.alert, self.plot.pane(min_height=440), self.readout,
+                      pn.Column(self.alert, self.plot.pane(min_height=440),
+                                self.export.buttons(), self.readout,
                                 self.moments_caption,
                                 pn.GridBox(*self.moments_tables.values(), ncols=2),
                                 sources, sizing_mode="stretch_both"),

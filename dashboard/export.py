@@ -1,0 +1,115 @@
+"""Downloads of a plot: its data as CSV (built on the server when clicked) and the figure as PNG
+or SVG (drawn by BokehJS in the browser, so they match the screen).
+
+File names carry the key parameters (``stem``, e.g. ``recoil_Ge_reactor_mu1e-11_thr2.8keV``).
+Presentation only: the CSV holds the numbers the figure plots, with the model's parameters
+in ``#`` header lines (``pandas.read_csv(path, comment="#")`` reads it back).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import panel as pn
+import param
+from bokeh.models import SaveTool
+
+from .live_plot import LiveOverlay
+
+# Render the figure's own view into a PNG or SVG layer and download it as stem.kind.
+_EXPORT_JS = """
+const manager = fig.document.views_manager ?? Bokeh.index;
+const view = manager == null ? null : manager.find_one(fig);
+if (view == null) { return; }
+view.export(kind).to_blob().then((blob) => {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = (tool.filename || "plot") + "." + kind;
+  link.dispatchEvent(new MouseEvent("click"));
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+});
+"""
+
+
+def file_stem(*parts) -> str:
+    """Join name parts into a file-name-safe stem (``1e-11`` and ``2.8keV`` kept readable)."""
+    text = "_".join(str(p) for p in parts if p not in (None, ""))
+    return re.sub(r"[^A-Za-z0-9._+-]+", "-", text).strip("-_") or "plot"
+
+
+def number(value: float) -> str:
+    """A parameter value for a file name: 3 significant digits."""
+    return f"{value:.3g}"
+
+
+class PlotExport:
+    """CSV, PNG and SVG buttons for one :class:`LiveOverlay`.
+
+    ``stem()`` gives the file name without extension; ``model`` is watched so that the
+    browser-side PNG/SVG names follow every parameter change.  ``suffix`` tells plots of one
+    view apart (``"mu"``, ``"q"``).
+    """
+
+    def __init__(self, plot: LiveOverlay, model: param.Parameterized, stem: Callable[[], str],
+                 suffix: str = ""):
+        self.plot, self.model, self._stem, self.suffix = plot, model, stem, suffix
+        self.save_tool = next((t for t in plot.figure.tools if isinstance(t, SaveTool)), None)
+        if self.save_tool is None:
+            self.save_tool = SaveTool()
+            plot.figure.add_tools(self.save_tool)
+        self.save_tool.filename = self.stem()
+        self.csv = pn.widgets.FileDownload(callback=self._csv_file, filename=self.stem() + ".csv",
+                                           label="CSV", color="light", width=70,
+                                           embed=False)
+        self.png = self._image_button("png")
+        self.svg = self._image_button("svg")
+        model.param.watch(self._rename, [p for p in model.param if p != "name"])
+
+    def stem(self) -> str:
+        return file_stem(self._stem(), self.suffix)
+
+    def _rename(self, *events) -> None:
+        stem = self.stem()
+        if self.save_tool.filename != stem:
+            with pn.io.hold():  # a raw Bokeh model: change it where the server allows it
+                self.save_tool.filename = stem
+
+    def _image_button(self, kind: str) -> pn.widgets.Button:
+        button = pn.widgets.Button(label=kind.upper(), color="light", width=70)
+        button.js_on_click(args={"fig": self.plot.figure, "tool": self.save_tool, "kind": kind},
+                           code=_EXPORT_JS)
+        return button
+
+    def frame(self) -> pd.DataFrame:
+        """The plotted curves: one x column and a column per curve when they share x,
+        else long form (curve, x, y).  Curves with nothing drawn are left out."""
+        curves = {label: self.plot.data(label) for label in self.plot.labels}
+        curves = {label: (x, y) for label, (x, y) in curves.items()
+                  if len(y) and np.isfinite(np.asarray(y, dtype=float)).any()}
+        xs = [x for x, _ in curves.values()]
+        if xs and all(len(x) == len(xs[0]) and np.array_equal(x, xs[0]) for x in xs):
+            return pd.DataFrame({self.plot.x: xs[0], **{label: y for label, (_, y) in curves.items()}})
+        return pd.concat([pd.DataFrame({"curve": label, self.plot.x: x, self.plot.y: y})
+                          for label, (x, y) in curves.items()], ignore_index=True)
+
+    def csv_text(self) -> str:
+        figure = self.plot.figure
+        header = [f"# νEM Explorer: {figure.title.text}",
+                  f"# x: {figure.xaxis[0].axis_label}", f"# y: {figure.yaxis[0].axis_label}"]
+        header += [f"# marker {label}: {glyph.location:.6g}"
+                   for label, glyph in self.plot.vline_glyphs.items()]
+        header += [f"# {type(self.model).__name__}.{name} = {value!r}"
+                   for name, value in self.model.param.values().items() if name != "name"]
+        return "\n".join(header) + "\n" + self.frame().to_csv(index=False, float_format="%.10g")
+
+    def _csv_file(self) -> io.StringIO:
+        self.csv.filename = self.stem() + ".csv"  # read by FileDownload after this returns
+        return io.StringIO(self.csv_text())
+
+    def buttons(self) -> pn.Row:
+        return pn.Row(pn.pane.HTML("<small>Download:</small>", margin=(12, 4, 0, 10)),
+                      self.csv, self.png, self.svg, sizing_mode="stretch_width")

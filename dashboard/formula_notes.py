@@ -1,0 +1,410 @@
+r"""The formulas behind each tab's curves: a collapsed card of Markdown with TeX math.
+
+Each note states what the model code computes, in its conventions and units (mu_nu in mu_B,
+q_nu in e0 with e0^2 = 4 pi alpha, <r^2> in cm^2, T the recoil kinetic energy), with the
+equation numbers of the seeds and the sections of REFERENCE.md.  Seeds (/work/shared/seeds):
+000 and 001 = TAUP 2011 and TAUP 2015 proceedings with Kouzakov & Studenikin; 002 =
+Studenikin, "Electromagnetic neutrino: a short review" (ICHEP 2014); 003 = Studenikin, review
+of neutrino magnetic moments; 004 = Studenikin, Quarks-2018 talk.  The model docstrings are
+the source of every formula here.
+
+Rendering, offline.  Panel's Markdown pane typesets math in the browser with the MathJax
+that ships with Bokeh (``bokeh-mathjax``, SVG output with its glyphs inline: no CDN, no font
+files), served by the Panel server itself.  The page is sure to load it only when the app
+calls ``pn.extension("mathjax")``: Panel adds it by itself only when a Markdown pane is in a
+page's first render, and the app's tabs are built lazily.  Panel's KaTeX is no alternative
+offline: its bundle lacks the KaTeX font files, which the browser would fail to fetch.
+
+Bokeh's MathJax finds ``$$...$$`` (display) and ``\(...\)`` (inline) in the HTML that
+markdown-it made of the text, so markdown-it would first apply its backslash escapes and
+emphasis to the TeX.  The notes are therefore written with ``$...$`` and ``$$...$$``, and
+:func:`math_plugin` (markdown-it's dollarmath) keeps the TeX away from Markdown and hands it
+to MathJax, verbatim, between the delimiters it looks for.
+"""
+
+from __future__ import annotations
+
+import panel as pn
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from model.validation import checked_choice
+
+CARD_TITLE = "Formulas behind these curves"
+_NOT_IN_TEX = "<>"
+"""Write \\lt and \\gt: MathJax reads the TeX from the HTML, so it is not HTML-escaped, and
+it must not open a tag should MathJax be missing."""
+
+_MATH_STYLE = ".math.block { overflow-x: auto; text-align: center; margin: 0.3em 0; }"
+
+
+def _delimited_tex(tex: str, options: dict) -> str:
+    """TeX between the delimiters of Bokeh's MathJax: $$...$$ (display) or \\(...\\) (inline)."""
+    bad = sorted(set(_NOT_IN_TEX) & set(tex))
+    if bad:
+        raise ValueError(f"write {bad} in TeX as \\lt or \\gt: {tex!r}")
+    return f"$${tex}$$" if options["display_mode"] else rf"\({tex}\)"
+
+
+def math_plugin(md) -> None:
+    """markdown-it plugin: ``$...$`` and ``$$...$$`` reach MathJax untouched by Markdown."""
+    dollarmath_plugin(md, renderer=_delimited_tex)
+
+
+RECOIL = r"""
+**Event rate**, events/(keV kg day), for a source of total flux $\Phi$ and unit-normalised
+spectrum $\phi(E)$; $T$ is the recoil kinetic energy (keV for electrons, keVnr for nuclei),
+$E$ the neutrino energy:
+
+$$
+\frac{dN}{dT} = \Phi\,N_t\int_{E_{\min}(T)} dE\,\phi(E)\,\frac{d\sigma}{dT}(T,E),
+\qquad E_{\min} = \tfrac12\left[T + \sqrt{T^2 + 2m_eT}\right],
+\qquad T_{\max} = \frac{2E^2}{m_e + 2E}
+$$
+
+$N_t$: electrons per kg ("free electrons"), or atoms per kg times the **stepping
+approximation** $\sum_i n_i\,\theta(T - B_i)$ over the subshells (occupations $n_i$, Carlson
+binding energies $B_i$; seed 000 eq. (step); Kouzakov, Studenikin & Voloshin, PRD 83, 113001
+(2011); `REFERENCE.md` §2). It scales the SM and magnetic terms alike.
+
+**ν–e, Standard Model** (seed 002 eq. (21); `REFERENCE.md` §3a):
+
+$$
+\left(\frac{d\sigma}{dT}\right)_{\rm SM} = \frac{G_F^2m_e}{2\pi}\left[(g_V + g_A)^2
++ (g_V - g_A)^2\left(1 - \frac{T}{E}\right)^2 + (g_A^2 - g_V^2)\frac{m_eT}{E^2}\right]
+$$
+
+$g_V = \pm\tfrac12 + 2\sin^2\theta_W$, $g_A = \pm\tfrac12$ (+ for $\nu_e$, charged current
+included; − for $\nu_\mu$); antineutrinos $g_A \to -g_A$; $\sin^2\theta_W = 0.23867$ by
+default (the $Q \to 0$ value).
+
+**Magnetic moment** (seed 002 eq. (25)): helicity flip, no interference with the weak
+amplitude; $\mu_\nu$ is the effective moment of the beam, in Bohr magnetons $\mu_B = e_0/2m_e$:
+
+$$
+\left(\frac{d\sigma}{dT}\right)_{\mu_\nu}
+= \frac{\pi\alpha^2}{m_e^2}\left(\frac{\mu_\nu}{\mu_B}\right)^2
+\left(\frac{1}{T} - \frac{1}{E}\right)
+$$
+
+**Charge curve** (millicharge $q_\nu$ in units of $e_0$, $e_0^2 = 4\pi\alpha$; charge radius
+$\langle r^2\rangle$ in cm²): photon exchange shifts the vector coupling, and the curve is
+SM($g_V + \delta g_V$) − SM($g_V$), interference included (it may be negative: dashed, |·|):
+
+$$
+\delta g_V = \frac{\sqrt2\,\pi\alpha}{G_F}
+\left[\frac{\langle r^2\rangle}{3} - \frac{q_\nu}{m_eT}\right]
+$$
+
+$\langle r^2\rangle$ is normalised by $f_Q(q^2) = q_\nu + q^2\langle r^2\rangle/6$, so
+$\delta g_V = \frac{\sqrt2\pi\alpha}{3G_F}\langle r^2\rangle$
+(= $\tfrac23 m_W^2\sin^2\theta_W\langle r^2\rangle$ at tree level, seed 002 eq. (24); Kouzakov &
+Studenikin, PRD 95, 055013 (2017)): 0.0238 per $10^{-32}$ cm². Papers that shift
+$\sin^2\theta_W$ by this amount (Vogel & Engel) have twice the effect per unit
+$\langle r^2\rangle$ (`REFERENCE.md` §3d). The pure $q_\nu^2$ part is
+
+$$
+\left(\frac{d\sigma}{dT}\right)_{q_\nu} = \frac{2\pi\alpha^2q_\nu^2}{m_eT^2}
+\left[1 - \frac{T}{E} + \frac{T^2}{2E^2} - \frac{m_eT}{2E^2}\right]
+$$
+
+which is seed 002 eq. (26), $2\pi\alpha\,q_\nu^2/(m_eT^2)$, written there in Gaussian units
+where $q_\nu^2$ stands for $\alpha q_\nu^2$ (`REFERENCE.md` §3c, §8).
+
+**Crossover readout**: where the magnetic and SM spectra cross. For $E \gg T$ on free
+electrons this is seed 002 eq. (27) (≈ 2.4 keV at $10^{-11}\mu_B$ for $\bar\nu_e$):
+
+$$
+\mu_\nu^2 = \frac{G_F^2m_e^3\,T}{2\pi^2\alpha^2}
+\left(1 + 4\sin^2\theta_W + 8\sin^4\theta_W\right)\mu_B^2
+$$
+
+(the bracket is $(g_V + g_A)^2 + (g_V - g_A)^2$ of the electron flavour).
+
+**ν–nucleus (CEvNS)**, per nucleus of mass $M$ with $Z$ protons and $N$ neutrons, averaged
+over the natural isotopes (seed 001 §ν–N; `REFERENCE.md` §4):
+
+$$
+\frac{d\sigma}{dT} = \left\{\frac{G_F^2M}{4\pi}Q_W^2\left[1 - \frac{T}{E} - \frac{MT}{2E^2}\right]
++ \frac{\pi\alpha^2}{m_e^2}\left(\frac{\mu_\nu}{\mu_B}\right)^2Z^2
+\left(\frac{1}{T} - \frac{1}{E}\right)\right\}F^2(q)
+$$
+
+$Q_W = N - (1 - 4\sin^2\theta_W)Z$; millicharge and charge radius as for ν–e:
+$Q_W \to Q_W + 2Z\frac{\sqrt2\pi\alpha}{G_F}
+\left[\frac{\langle r^2\rangle}{3} - \frac{q_\nu}{MT}\right]$;
+$T_{\max} = 2E^2/(M + 2E)$. Helm form factor, $q^2 = 2MT$ (Lewin & Smith, APP 6, 87 (1996)):
+
+$$
+F(q) = \frac{3j_1(qR_0)}{qR_0}e^{-q^2s^2/2},
+\qquad R_0^2 = c^2 + \tfrac73\pi^2a^2 - 5s^2,
+\qquad c = 1.23A^{1/3} - 0.60\ {\rm fm},\ a = 0.52\ {\rm fm},\ s = 0.9\ {\rm fm}
+$$
+
+**Quenching**, keVnr → keVee (Lindhard et al. 1963, as in Lewin & Smith §8), with
+$k = 0.133Z^{2/3}A^{-1/2}$ unless set; spectra change axis with the Jacobian,
+$dN/dE_{ee} = (dN/dE_{nr})/(dE_{ee}/dE_{nr})$:
+
+$$
+E_{ee} = \frac{k\,g(\epsilon)}{1 + k\,g(\epsilon)}E_{nr},
+\qquad g = 3\epsilon^{0.15} + 0.7\epsilon^{0.6} + \epsilon,
+\qquad \epsilon = 11.5\,Z^{-7/3}\,E_{nr}/{\rm keV}
+$$
+
+**Reactor source**: Huber–Mueller above 2 MeV, Vogel–Engel shapes and ²³⁸U capture below;
+$\Phi = \frac{P}{4\pi L^2}\,
+\frac{7.2\ \bar\nu/{\rm fission}}{\langle\varepsilon_{\rm fission}\rangle}$
+(`REFERENCE.md` §1).
+"""
+
+SENSITIVITY = r"""
+**Expected counts** per recoil bin $i$ (width $\Delta T$, from the threshold $T_{th}$ to the
+window's upper edge) and per kg day, from the Recoil-spectra formulas (reactor $\bar\nu_e$,
+stepping approximation, optional Gaussian resolution $\sigma$): Standard Model ${\rm sm}_i$,
+magnetic signal $s_i = (\mu_\nu/\mu_B)^2\,m_i$, millicharge signal
+$s_i = q_\nu A_i + q_\nu^2 Q_i$ (interference plus pure photon exchange, $q_\nu$ in $e_0$),
+background $b(T) = B\,(T/10\ {\rm keV})^{-k}$ counts/(keV kg day).
+
+**ON–OFF likelihood** (GEMMA's differential method; `REFERENCE.md` §7):
+$n^{\rm on}_i \sim {\rm Poisson}\big((b_i + {\rm sm}_i + s_i)X_{\rm on}\big)$,
+$n^{\rm off}_i \sim {\rm Poisson}(b_iX_{\rm off})$, exposures $X = M\,t$ in kg day, one
+background $b_i$ per bin profiled ($\hat m$: fitted means):
+
+$$
+q(s) = 2\sum_i\left[n^{\rm on}_i\ln\frac{n^{\rm on}_i}{\hat m^{\rm on}_i}
++ n^{\rm off}_i\ln\frac{n^{\rm off}_i}{\hat m^{\rm off}_i}
++ \hat m^{\rm on}_i + \hat m^{\rm off}_i - n^{\rm on}_i - n^{\rm off}_i\right]
+$$
+
+evaluated on the **Asimov** data set $n^{\rm on}_i = (b_i + {\rm sm}_i)X_{\rm on}$,
+$n^{\rm off}_i = b_iX_{\rm off}$, without EM signal (Cowan, Cranmer, Gross & Vitells, EPJC 71,
+1554 (2011)). With Wilks' asymptotics the curves are **median expected** 90% CL limits:
+
+- $\mu_\nu$ (one-sided): $q = z_{0.90}^2 = 1.2816^2 = 1.642$;
+- $|q_\nu|$: $q = \chi^2_{1;\,0.90} = 2.706$ for each sign, the larger $|q_\nu|$ drawn.
+
+With large counts $\mu_{90}^4 \propto B\,T_{th}\,(1/X_{\rm on} + 1/X_{\rm off})/\Phi^2$: the
+$(B/Mt)^{1/4}$ scaling (`REFERENCE.md` §7). A published limit can be stronger when the fitted
+signal came out negative.
+
+**Estimate from μν** (dashed; seed 002 eq. (32); Studenikin, EPL 107, 21001 (2014)): the
+$q_\nu$ term, $2\pi\alpha^2q_\nu^2/(m_eT^2)$, must not exceed the $\mu_\nu$ term,
+$\pi\alpha^2\mu_\nu^2/(m_e^2T\mu_B^2)$, at the threshold:
+
+$$
+|q_\nu| \lesssim \sqrt{\frac{T_{th}}{2m_e}}\;\frac{\mu_\nu}{\mu_B}\;e_0
+$$
+
+GEMMA's $2.9\times10^{-11}\mu_B$ at 2.8 keV gives $1.5\times10^{-12}e_0$ (eq. (33)): an
+order-of-magnitude estimate, not a statistical limit.
+
+Published limits (dashed lines, shaded astrophysical range): `REFERENCE.md` §6; detector
+presets: §7.
+"""
+
+SPIN_LIGHT = r"""
+**Matter**: nucleon density $n$, degenerate ($T = 0$) electrons $n_e = Y_en$, neutrons
+$n_n = (1 - Y_e)n$; $p_F = (3\pi^2n_e)^{1/3}$, $\mu_e = \sqrt{p_F^2 + m_e^2}$.
+
+**Plasmon mass** of the electron gas (seed 004: $m_\gamma = \sqrt{2\alpha/\pi}\,\mu_e \simeq
+8.87\,(n_e/10^{37}\,{\rm cm^{-3}})^{1/3}$ MeV; computed exactly here, 8.96 MeV at
+$10^{37}$ cm⁻³, `REFERENCE.md` §5):
+
+$$
+m_\gamma^2 = \frac{2\alpha}{\pi}\left[p_F\mu_e - m_e^2\,{\rm arsinh}\frac{p_F}{m_e}\right]
+\ \xrightarrow{\;p_F \gg m_e\;}\ \frac{2\alpha}{\pi}\mu_e^2
+$$
+
+**Potential** of antineutrinos in neutron matter (seed 004):
+$\tilde n = G_Fn_n/(2\sqrt2) \simeq 3.2\,(n_n/10^{38}\,{\rm cm^{-3}})$ eV.
+
+**Threshold** (seed 004; Grigoriev, Lokhov, Studenikin & Ternov, PLB 718, 512 (2012)):
+
+$$
+\frac{m_\gamma^2 + 2m_\gamma m_\nu}{4\tilde n\,p} \lt 1
+\quad\Rightarrow\quad p_{th} = \frac{m_\gamma^2 + 2m_\gamma m_\nu}{4\tilde n},
+\qquad E_{th} = \sqrt{p_{th}^2 + m_\nu^2}
+$$
+
+**W threshold** of $\bar\nu_e$ (head-on with an electron at the Fermi surface, $s = m_W^2$):
+
+$$
+\varepsilon_W = \frac{m_W^2 - m_e^2}{2(\mu_e + p_F)}
+\ \xrightarrow{\;p_F \gg m_e\;}\ \frac{m_W^2}{4\mu_e}\quad\text{(seed 004)}
+$$
+
+Allowed (shaded): $E_{th} \lt E \lt \varepsilon_W$ for $\bar\nu_e$; $E \gt E_{th}$ for
+$\bar\nu_{\mu,\tau}$ (no s-channel W).
+
+**Rate, power and times** (massless photon, valid for $m_\nu/p \ll \tilde n/m_\nu \ll p/m_\nu$;
+`REFERENCE.md` §5, recalled from the SLν papers, not re-checked [R]); $\mu_\nu$ in natural
+units, $\mu_B = e_0/2m_e$, $e_0^2 = 4\pi\alpha$:
+
+$$
+\Gamma = 4\mu_\nu^2\tilde n^2p,
+\qquad I = \tfrac43\mu_\nu^2\tilde n^2p^2,
+\qquad \tau = \frac{1}{\Gamma},
+\qquad t_{\rm loss} = \frac{E}{I} = \frac{3}{\Gamma}
+$$
+
+The seed's $\tau_{SL\nu}$ is the energy-loss time $E/I$ (`REFERENCE.md` §5). Near threshold,
+$a = m_\gamma^2/(4\tilde np) \to 1$, the true rate washes out below these formulas (a warning
+is shown).
+"""
+
+THEORY = r"""
+**SM Dirac moment** (minimally extended Standard Model; Fujikawa & Shrock 1980), with
+$\mu_B = e/2m_e$, seed 002 eq. (8):
+
+$$
+\mu_{ii} = \frac{3eG_Fm_i}{8\sqrt2\pi^2} = \frac{3G_Fm_em_i}{4\sqrt2\pi^2}\,\mu_B
+\approx 3.2\times10^{-19}\left(\frac{m_i}{1\ {\rm eV}}\right)\mu_B
+$$
+
+drawn below 2 GeV; heavy neutrino, $2\ {\rm GeV} \ll m_i \ll m_W$: times
+$\left(1 + \tfrac{5}{18}\,m_i^2/m_W^2\right)$ (eq. (16), drawn from 2 GeV to $m_W/2$);
+$m_i \gg m_W$: $eG_Fm_i/(8\sqrt2\pi^2)$ (eq. (17), drawn from $2m_W$); no closed form in
+between.
+
+**Transition moments** (table), $a_l = m_l^2/m_W^2$, PDG mixing $U$ with Majorana phases
+${\rm diag}(1, e^{i\alpha_{21}/2}, e^{i\alpha_{31}/2})$; Dirac, eq. (11):
+
+$$
+\mu^D_{ij},\ \epsilon^D_{ij} = \frac{3eG_F}{32\sqrt2\pi^2}\,(m_i \pm m_j)
+\sum_{l=e,\mu,\tau}a_l\,U_{lj}U^*_{li}
+$$
+
+Majorana, eqs. (13)–(14) (the seed prints $U^*_{lk}$ for $U^*_{li}$):
+
+$$
+\mu^M_{ij} = -\frac{3eG_F}{16\sqrt2\pi^2}(m_i + m_j)
+\sum_l a_l\,{\rm Im}\big[U^*_{li}U_{lj}\big],
+\qquad \epsilon^M_{ij} = -\frac{3eG_F}{16\sqrt2\pi^2}(m_i - m_j)
+\sum_l a_l\,{\rm Re}\big[U^*_{li}U_{lj}\big]
+$$
+
+Diagonal: $\mu^D_{ii}$ of eq. (8), $\epsilon^D_{ii} = 0$ (eq. (9)). Leptonic GIM suppression:
+$\approx 4\times10^{-23}\mu_B\,(m_i \pm m_j)/{\rm eV}$ (eq. (12)); with CP conservation
+$\mu^M = 2\mu^D,\ \epsilon^M = 0$ or the reverse (eq. (15)).
+
+**Naturalness** (eq. (19)): a moment generated at the scale $\Lambda$ shifts the mass by
+
+$$
+\delta m_\nu \sim \frac{\Lambda^2}{2m_e}\frac{\mu_\nu}{\mu_B}
+= \frac{\mu_\nu}{10^{-18}\mu_B}\left(\frac{\Lambda}{1\ {\rm TeV}}\right)^2{\rm eV}
+$$
+
+drawn as $\mu_\nu/\mu_B = 2m_e\,\delta m/\Lambda^2$ with $\delta m = m_\nu$. Bell et al.
+bounds, with the same $\delta m/\Lambda^2$ scaling: Dirac
+$\mu_\nu \lesssim 10^{-15}\mu_B\,(\delta m/{\rm eV})({\rm TeV}/\Lambda)^2$ (PRL 95, 151802
+(2005); seed 004); Majorana
+$|\mu_{e\tau}| \lesssim 4\times10^{-9}\mu_B\,(\delta m/{\rm eV})({\rm TeV}/\Lambda)^2
+\,m_\tau^2/|m_\tau^2 - m_e^2|$ (PLB 642, 377 (2006), recalled [R]).
+
+**Millicharge from a μν limit** (eq. (32)):
+$|q_\nu| \lesssim \sqrt{T_{th}/2m_e}\,(\mu_\nu/\mu_B)\,e_0$; GEMMA, $2.9\times10^{-11}\mu_B$
+at 2.8 keV, gives $1.5\times10^{-12}e_0$ (eq. (33)).
+
+**Majorana triangle test** (seed 003 §5; Frère, Heeck & Mollet, PRD 92, 053002 (2015)): the
+effective moments
+$\mu_{\nu_l}^2 = \sum_j\big|\sum_iU_{li}e^{-iE_iL}(\mu_{ji} - i\epsilon_{ji})\big|^2$
+(seed 002, after eq. (31)) of Majorana neutrinos obey, for every ordering of $e, \mu, \tau$,
+
+$$
+\mu_{\nu_a}^2 \le \mu_{\nu_b}^2 + \mu_{\nu_c}^2
+$$
+
+Limits: `REFERENCE.md` §6a, at the confidence level in their labels.
+"""
+
+OSCILLATIONS = r"""
+**Evolution** of $\psi = (\nu_e^L, \nu_\mu^L, \nu_e^R, \nu_\mu^R)$, ultrarelativistic
+($p = E$, $t = x$), $\nu_e = \cos\theta\,\nu_1 + \sin\theta\,\nu_2$:
+$i\,d\psi/dx = H\psi$, exact curves $\psi(x) = V e^{-i\Lambda x}V^\dagger\psi(0)$ from the
+eigensystem of the constant $H$:
+
+$$
+H = \begin{pmatrix} H_0 + V_L & U\mu U^TB_\perp \\
+\big(U\mu U^TB_\perp\big)^\dagger & H_0 + V_R \end{pmatrix},
+\qquad H_0 = \frac{\Delta m^2}{4E}\begin{pmatrix} -\cos2\theta & \sin2\theta \\
+\sin2\theta & \cos2\theta \end{pmatrix}
+$$
+
+$V_L = {\rm diag}(V_e, V_\mu)(1 - v\cos\phi) - \phi'/2$ with $V_e = \sqrt2G_F(n_e - n_n/2)$,
+$V_\mu = -\sqrt2G_Fn_n/2$; $V_R = \phi'/2$ for Dirac ($\nu^R$ sterile) and
+$-{\rm diag}(V_e, V_\mu)(1 - v\cos\phi) + \phi'/2$ for Majorana ($\nu^R$ are antineutrinos).
+Moments in $\mu_B$: $\mu = \begin{pmatrix} \mu_1 & \mu_{12} \\ \mu_{12} & \mu_2 \end{pmatrix}$
+(Dirac) or $\begin{pmatrix} 0 & \mu_{12} \\ -\mu_{12} & 0 \end{pmatrix}$ (Majorana);
+$\mu B$ [eV] $= \mu\cdot\mu_B$[eV/T]$\cdot10^{-4}B$[G]. Matter moving at speed $v$, angle $\phi$
+to the momentum (Dirac; seed 003 eqs. (21)–(28)): potentials times $(1 - v\cos\phi)$ and
+$-V_f\,v\sin\phi/(2\gamma)$, $\gamma = E/m_\nu$, between $\nu_f^L$ and $\nu_f^R$. A field
+twisting at the rate $\phi'$ (seed 004) is treated in the frame rotating with it.
+
+**Analytic (dashed), vacuum and constant $B_\perp$, Dirac, $\mu_{12} = 0$** (Popov &
+Studenikin, arXiv:1803.05755; seed 004), $\mu_\pm = (\mu_1 \pm \mu_2)/2$:
+
+$$
+P_{\nu_e^L\to\nu_\mu^L} = \sin^22\theta\left[\cos(\mu_1Bx)\cos(\mu_2Bx)\sin^2\frac{\Delta m^2x}{4E}
++ \sin^2(\mu_+Bx)\sin^2(\mu_-Bx)\right]
+$$
+
+$$
+P_{\nu_e^L\to\nu_e^R} = \big[\sin(\mu_+Bx)\cos(\mu_-Bx)
++ \cos2\theta\,\sin(\mu_-Bx)\cos(\mu_+Bx)\big]^2
+- \sin^22\theta\,\sin(\mu_1Bx)\sin(\mu_2Bx)\sin^2\frac{\Delta m^2x}{4E}
+$$
+
+$$
+P_{\nu_e^L\to\nu_\mu^R} = \sin^22\theta\left[\sin^2(\mu_-Bx)\cos^2(\mu_+Bx)
++ \sin(\mu_1Bx)\sin(\mu_2Bx)\sin^2\frac{\Delta m^2x}{4E}\right]
+$$
+
+**Two-level conversions** (analytic without mixing, $\theta = 0$; seed 003 eq. (27)):
+
+$$
+P = \sin^22\theta_{\rm eff}\,\sin^2\frac{\pi x}{L_{\rm eff}},
+\qquad \sin^22\theta_{\rm eff} = \frac{E_{\rm eff}^2}{E_{\rm eff}^2 + \Delta_{\rm eff}^2},
+\qquad L_{\rm eff} = \frac{\pi}{\sqrt{E_{\rm eff}^2 + \Delta_{\rm eff}^2}}
+$$
+
+- spin, $\nu_e^L \to \nu_e^R$ (seed 003 eq. (28)):
+  $E_{\rm eff} = \mu_{ee}B_\perp - V_e\,v\sin\phi/(2\gamma)$,
+  $\Delta_{\rm eff} = \big[V_e(1 - v\cos\phi) - \phi'\big]/2$;
+- spin-flavour, $\nu_e^L \to \nu_\mu^R$ ($\sin^2\beta\,\sin^2\Omega x$ of seed 004; Akhmedov,
+  PLB 213, 64 (1988); Lim & Marciano, PRD 37, 1368 (1988)): $E_{\rm eff} = \mu_{e\mu}B_\perp$,
+  $\Delta_{\rm eff} = \Delta_{LR}/4E$ with (potentials times $1 - v\cos\phi$ in moving matter)
+
+$$
+\Delta_{LR} = \frac{\Delta m^2}{2}(\cos2\theta + 1) - 2EV_e + 2E\phi'\ \ \text{(Dirac)},
+\qquad \frac{\Delta_{LR}}{2E} = \frac{\Delta m^2\cos2\theta}{2E} - \sqrt2G_F(n_e - n_n) + \phi'
+\ \ \text{(Majorana)}
+$$
+
+**Resonance plot**: distance averages
+$\langle P_{a\to b}\rangle = \sum_C\big|\sum_{k\in C}V_{bk}V^*_{ak}\big|^2$ (sum over the
+clusters $C$ of equal eigenvalues of $H$) and the two-level $\sin^2\beta/2$; markers: the
+two-level resonance $\Delta_{LR} = 0$ and the exact crossing of an L and an R level of $H$.
+Lengths: $L_{\rm vac} = 4\pi E/\Delta m^2$, $L_B = \pi/(\mu B)$.
+"""
+
+NOTES: dict[str, str] = {
+    "Recoil spectra": RECOIL,
+    "Reactor sensitivity": SENSITIVITY,
+    "Spin light": SPIN_LIGHT,
+    "Theory": THEORY,
+    "Oscillations": OSCILLATIONS,
+}
+"""Markdown with $...$ and $$...$$ TeX, by tab title (the titles of ``dashboard.app.TABS``)."""
+
+NOTE_TITLES = tuple(NOTES)
+
+
+def formula_note(title: str) -> pn.layout.Card:
+    """A collapsed card with the formulas behind the curves of tab ``title``.
+
+    Raises ValueError for a title without a note (see ``NOTE_TITLES``).  The page needs
+    ``pn.extension("mathjax")`` to typeset them (module docstring).
+    """
+    text = NOTES[checked_choice("title", title, NOTES)]
+    body = pn.pane.Markdown(text, plugins=[math_plugin], disable_anchors=True,
+                            stylesheets=[_MATH_STYLE], sizing_mode="stretch_width")
+    return pn.layout.Card(body, title=CARD_TITLE, collapsed=True, sizing_mode="stretch_width")

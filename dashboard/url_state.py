@@ -1,0 +1,239 @@
+"""Shareable links: every tab's widgets synced with the URL query string, both ways.
+
+A query key is ``<tab>.<name>`` (``recoil.mu_nu=1e-11``) plus ``tab=<tab>`` for the tab shown.
+Names are in physical units, as the model takes them (``mu_nu`` in μ_B, ``threshold_keV``),
+not in slider positions; only values that differ from a tab's defaults are written, so links
+stay short.  Opening a link applies its values when their tab is built; a value that is
+malformed, out of the widget's range or rejected by the model is ignored (the default stays)
+and listed in a visible notice.  Presentation only: the model still validates every value.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import panel as pn
+
+MAX_VALUE_CHARS = 100  # longer values are refused unread: no field needs more
+MAX_QUERY_CHARS = 8000  # a longer query string is ignored whole
+TAB_KEY = "tab"
+
+
+@dataclass(frozen=True)
+class UrlField:
+    """One widget of a view in the query string.
+
+    ``widget`` names the view's attribute holding the widget (``"a.b"``: key b of dict a).
+    ``log10``: the widget holds log10 of the value (the URL has the value itself).
+    ``scale``: the URL value is the widget value times ``scale`` (a slider in units of
+    1e-32 cm² written in cm²).  ``follows``: the name of a field that sets this one when it is
+    applied (a source sets its flux): whenever that field is in the link, this one is
+    written too, default or not, so that the link reproduces it.  ``implied``: values never
+    written, because the view derives them from the others (a "custom" preset).
+    """
+
+    name: str
+    widget: str
+    log10: bool = False
+    scale: float = 1.0
+    follows: str = ""
+    implied: tuple = ()
+
+    def encode(self, value) -> str:
+        if isinstance(value, bool) or value is None or isinstance(value, str):
+            return str(value)
+        if self.log10:
+            return f"{10.0**value:.6g}"
+        return f"{value * self.scale:.12g}"
+
+    def decode(self, widget, text: str):
+        """The widget value for ``text``; ValueError with a reason if it cannot be one."""
+        options = getattr(widget, "options", None)
+        if options is not None:
+            values = list(options.values()) if isinstance(options, Mapping) else list(options)
+            for value in values:
+                if str(value) == text:
+                    return value
+            raise ValueError("one of " + ", ".join(str(v) for v in values))
+        if isinstance(widget, pn.widgets.Checkbox):
+            lowered = text.lower()
+            if lowered in ("true", "1"):
+                return True
+            if lowered in ("false", "0"):
+                return False
+            raise ValueError("true or false")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError("a number") from None
+        if not math.isfinite(number):
+            raise ValueError("a finite number")
+        if self.log10:
+            if number <= 0:
+                raise ValueError("a positive number")
+            value = _snap(math.log10(number), getattr(widget, "step", None))
+        else:
+            value = _snap(number / self.scale, getattr(widget, "step", None))
+        low, high = getattr(widget, "start", None), getattr(widget, "end", None)
+        if (low is not None and value < low - 1e-9) or (high is not None and value > high + 1e-9):
+            shown = [None if b is None else self.encode(b) for b in (low, high)]
+            raise ValueError(f"a number in [{shown[0]}, {shown[1]}]")
+        return value
+
+
+def widget_of(view, path: str):
+    """The widget at ``path`` on ``view``: attributes, or keys of a dict of widgets (``a.b``)."""
+    obj = view
+    for part in path.split("."):
+        obj = obj[part] if isinstance(obj, Mapping) else getattr(obj, part)
+    return obj
+
+
+def _snap(position: float, step: float | None) -> float:
+    # A position written with 6 digits comes back up to ~2e-6 off its step: put it back on.
+    if step:
+        on_step = round(position / step) * step
+        if abs(on_step - position) < 1e-3 * step:
+            return round(on_step, 12)
+    return position
+
+
+def parse_query(search: str) -> dict[str, str]:
+    """``?a=1&b=2`` as a dict; a repeated key keeps its last value."""
+    return dict(urllib.parse.parse_qsl(search.lstrip("?"), keep_blank_values=True))
+
+
+def _shown(text: str) -> str:
+    # User text inside the notice's Markdown: no HTML, no Markdown, bounded length.
+    text = text if len(text) <= 40 else text[:40] + "…"
+    return "<code>" + html.escape(text) + "</code>"
+
+
+class UrlState:
+    """Keeps the query string of one session in step with its tabs' widgets.
+
+    ``tabs`` maps a tab key (``"recoil"``) to the view class's ``URL_FIELDS``; ``location``
+    is ``pn.state.location`` when served (None in a notebook: nothing is written).  Views
+    are registered with :meth:`attach` when they are built; every attached view needs an
+    ``alert`` (its rejected-input message) to tell a value the model refused.
+    """
+
+    def __init__(self, search: str, tabs: Mapping[str, Sequence[UrlField]], location=None):
+        self.location = location
+        self.fields = {key: {f.name: f for f in fields} for key, fields in tabs.items()}
+        self.notice = pn.pane.Alert("", alert_type="info", visible=False,
+                                    sizing_mode="stretch_width")
+        self.views: dict[str, object] = {}
+        self.defaults: dict[str, dict[str, str]] = {}
+        self.tab = next(iter(tabs))
+        self._messages: list[str] = []
+        self._pending: dict[str, dict[str, str]] = {key: {} for key in tabs}
+        query = parse_query(search)
+        if len(search) > MAX_QUERY_CHARS:
+            self._reject("the query string", search, f"at most {MAX_QUERY_CHARS} characters")
+            query = {}
+        for key, text in query.items():
+            if key == TAB_KEY:
+                if text in self.fields:
+                    self.tab = text
+                else:
+                    self._reject(key, text, "one of " + ", ".join(self.fields))
+                continue
+            tab, _, name = key.partition(".")
+            if tab not in self.fields or name not in self.fields[tab]:
+                self._reject(key, text, "a known parameter", unknown=True)
+            elif len(text) > MAX_VALUE_CHARS:
+                self._reject(key, text, f"at most {MAX_VALUE_CHARS} characters")
+            else:
+                self._pending[tab][name] = text
+        self._show_notice()
+        if location is not None:
+            # The browser reports its address when the page connects, after this session wrote
+            # its own: write again (values dropped from a bad link must leave the address).
+            location.param.watch(self._write_soon, "search")
+
+    # --- URL -> widgets ---------------------------------------------------------------------
+    def attach(self, key: str, view) -> None:
+        """Apply the link's values for tab ``key`` to ``view``, then keep the URL in step."""
+        fields = self.fields[key]
+        self.defaults[key] = {name: f.encode(widget_of(view, f.widget).value)
+                              for name, f in fields.items()}
+        pending = self._pending.pop(key, {})
+        for name, f in fields.items():  # field order: a preset or source before what it sets
+            if name in pending:
+                self._apply(view, key, f, pending[name])
+        self.views[key] = view
+        for f in fields.values():
+            widget_of(view, f.widget).param.watch(self._write_soon, "value")
+        self._show_notice()
+        self.write()
+
+    def _apply(self, view, key: str, field: UrlField, text: str) -> None:
+        widget = widget_of(view, field.widget)
+        try:
+            value = field.decode(widget, text)
+        except ValueError as reason:
+            self._reject(f"{key}.{field.name}", text, str(reason))
+            return
+        previous = widget.value
+        widget.value = value
+        alert = view.alert
+        if alert.visible:  # the model refused it: back to the default, which it accepted
+            message = alert.object.removeprefix("**Input not accepted:** ")
+            widget.value = previous
+            self._reject(f"{key}.{field.name}", text, "a value the model accepts", message)
+
+    def _reject(self, key: str, text: str, expected: str, detail: str = "", unknown=False):
+        what = "unknown parameter" if unknown else f"expected {expected}"
+        message = f"{_shown(key)} = {_shown(text)} ignored ({what})"
+        if detail:
+            message += f": {html.escape(detail[:200])}"
+        self._messages.append(message)
+
+    def _show_notice(self) -> None:
+        if self._messages:
+            self.notice.object = ("**Some values in the link were not used; the defaults are "
+                                  "shown instead.**  \n" + "  \n".join(self._messages))
+            self.notice.visible = True
+
+    # --- widgets -> URL ---------------------------------------------------------------------
+    def query(self) -> dict[str, str]:
+        """The query for the current state: the shown tab and every non-default value
+        (a tab not opened yet keeps the link's accepted values for it)."""
+        query = {TAB_KEY: self.tab} if self.tab != next(iter(self.fields)) else {}
+        for key, pending in self._pending.items():
+            query.update({f"{key}.{name}": text for name, text in pending.items()})
+        for key, view in self.views.items():
+            written = set()
+            for name, f in self.fields[key].items():  # a leader comes before its followers
+                value = widget_of(view, f.widget).value
+                if value in f.implied:
+                    continue
+                text = f.encode(value)
+                if text != self.defaults[key][name] or f.follows in written:
+                    query[f"{key}.{name}"] = text
+                    written.add(name)
+        return query
+
+    def search(self) -> str:
+        query = self.query()
+        return "?" + urllib.parse.urlencode(query, safe=".,:") if query else ""
+
+    def show_tab(self, key: str) -> None:
+        self.tab = key
+        self.write()
+
+    def _write_soon(self, *events) -> None:
+        self.write()
+
+    def write(self) -> None:
+        if self.location is None:
+            return
+        search = self.search()
+        if self.location.search != search:
+            self.location.search = search
+
