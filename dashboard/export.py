@@ -101,10 +101,11 @@ class PlotExport:
         header = [f"# νEM Explorer: {figure.title.text}",
                   f"# x: {figure.xaxis[0].axis_label}", f"# y: {figure.yaxis[0].axis_label}"]
         header += [f"# marker {label}: {glyph.location:.6g}"
-                   for label, glyph in self.plot.vline_glyphs.items()]
+                   for label, glyph in self.plot.vline_glyphs.items()
+                   if isinstance(glyph.location, (int, float))]
         header += [f"# {type(self.model).__name__}.{name} = {value!r}"
                    for name, value in self.model.param.values().items() if name != "name"]
-        return "\n".join(header) + "\n" + self.frame().to_csv(index=False, float_format="%.10g")
+        return "\n".join(header) + "\n" + self.frame().to_csv(index=False)  # shortest exact
 
     def _csv_file(self) -> io.StringIO:
         self.csv.filename = self.stem() + ".csv"  # read by FileDownload after this returns
