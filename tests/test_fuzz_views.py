@@ -1,0 +1,80 @@
+"""Hypothesis drives every tab's widgets with values a browser can send: any slider position,
+any option, any number typed into an entry (huge, negative, zero, empty).  No exception may
+escape, no update may end in the "Internal error" message (an exception that is not a
+ValueError), and a rejected value leaves the model as plotted (what the view shows is what the
+model computes).  The URL half of the fuzzing is in test_url_state.py."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pn = pytest.importorskip("panel")
+
+from dashboard.app import TAB_KEYS, TABS  # noqa: E402
+from dashboard.url_state import widget_of  # noqa: E402
+
+VIEWS = {TAB_KEYS[title]: view_class for title, view_class in TABS}
+_built: dict = {}
+
+
+def view_for(key):
+    # One view per tab for the whole module: state carries over between examples, as in a session.
+    if key not in _built:
+        _built[key] = VIEWS[key]()
+    return _built[key]
+
+
+def value_strategy(widget):
+    options = getattr(widget, "options", None)
+    if options is not None:
+        return st.sampled_from(list(options.values()) if isinstance(options, dict) else list(options))
+    if isinstance(widget, pn.widgets.Checkbox):
+        return st.booleans()
+    if isinstance(widget, pn.widgets.FloatInput):  # the browser lets a user type anything numeric
+        return st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False),
+                         st.sampled_from([0.0, -1.0, 1e-300, 1e300]))
+    return st.floats(widget.start, widget.end)  # a slider stays on its range
+
+
+def plotted_is_finite_or_gap(view):
+    exports = view.exports if hasattr(view, "exports") else {"": view.export}
+    for export in exports.values():
+        for label in export.plot.labels:
+            x, y = export.plot.data(label)
+            y = np.asarray(y, dtype=float)
+            assert not np.isinf(y).any(), label  # NaN is a gap; inf would break the axes
+
+
+@pytest.mark.parametrize("key", list(VIEWS))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_widget_values_never_break_a_tab(key, data):
+    view = view_for(key)
+    fields = VIEWS[key].URL_FIELDS
+    for _ in range(data.draw(st.integers(1, 4), label="moves")):
+        field = data.draw(st.sampled_from(fields), label="widget")
+        widget = widget_of(view, field.widget)
+        value = data.draw(value_strategy(widget), label=field.name)
+        widget.value = value  # an exception here fails the test
+        assert "Internal error" not in view.alert.object, (field.name, value, view.alert.object)
+        if view.alert.visible:
+            assert view.alert.object.startswith("**Input not accepted:**")
+        plotted_is_finite_or_gap(view)
+
+
+def test_a_rejected_entry_leaves_the_model_as_plotted():
+    view = VIEWS["sensitivity"]()
+    before = {k: v for k, v in view.model.param.values().items() if k != "name"}
+    plotted = view.exports["mu"].plot.data("μν sensitivity (median, 90% CL)")[1].copy()
+    view.days_on.value = -3.0
+    assert view.alert.visible
+    after = {k: v for k, v in view.model.param.values().items() if k != "name"}
+    assert after == before
+    np.testing.assert_array_equal(view.exports["mu"].plot.data("μν sensitivity (median, 90% CL)")[1],
+                                  plotted)
+    assert math.isfinite(view.model.mu_limit())
