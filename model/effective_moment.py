@@ -31,6 +31,11 @@ DEFAULT_DM2_21_EV2 = c.PDG_DM2_21_EV2
 DEFAULT_DM2_31_EV2 = c.PDG_DM2_32_NORMAL_EV2 + c.PDG_DM2_21_EV2
 """Delta m^2_31 = Delta m^2_32 + Delta m^2_21 (normal ordering)."""
 _SYMMETRY_TOLERANCE = 1e-12
+# Domain of effective_magnetic_moment: the phases Delta m^2 L / 2E stay finite (a subnormal
+# E_MeV made them inf, and inf * 0 nan; found by fuzzing).  1e12 km is ~7 au, 1e-9 MeV 1 meV.
+MAX_L_KM = 1e12
+MIN_E_MEV = 1e-9
+MAX_ABS_DM2_EV2 = 100.0
 
 
 def pmns_matrix(sin2_theta12: float = c.PDG_SIN2_THETA12, sin2_theta13: float = c.PDG_SIN2_THETA13,
@@ -41,6 +46,7 @@ def pmns_matrix(sin2_theta12: float = c.PDG_SIN2_THETA12, sin2_theta13: float = 
     for name, value in (("sin2_theta12", sin2_theta12), ("sin2_theta13", sin2_theta13),
                         ("sin2_theta23", sin2_theta23)):
         as_checked_array(name, value, low=0.0, high=1.0)
+    as_checked_array("delta_cp_rad", delta_cp_rad)  # any finite phase
     s12, s13, s23 = (math.sqrt(v) for v in (sin2_theta12, sin2_theta13, sin2_theta23))
     c12, c13, c23 = (math.sqrt(1.0 - v) for v in (sin2_theta12, sin2_theta13, sin2_theta23))
     phase = complex(math.cos(delta_cp_rad), math.sin(delta_cp_rad))  # e^{i delta}
@@ -82,16 +88,22 @@ def effective_magnetic_moment(flavour: str, L_km, E_MeV, mu_matrix, eps_matrix=N
     ``pmns_matrix()``); the mass splittings set the phases E_i L = Delta m^2_i1 L / 2E.
 
     With diagonal Dirac moments mu_eff does not depend on L: sum_i |U_li|^2 mu_i^2.
+    Domain: 0 <= L_km <= 1e12, E_MeV >= 1e-9 (1 meV), |Delta m^2| <= 100 eV^2.
     """
     checked_choice("flavour", flavour, FLAVOUR_INDEX)
     checked_choice("nature", nature, NATURES)
-    L = as_checked_array("L_km", L_km, low=0.0)
-    E = as_checked_array("E_MeV", E_MeV, low=0.0, low_inclusive=False)
+    L = as_checked_array("L_km", L_km, low=0.0, high=MAX_L_KM)
+    E = as_checked_array("E_MeV", E_MeV, low=MIN_E_MEV)
+    for name, value in (("dm2_21_eV2", dm2_21_eV2), ("dm2_31_eV2", dm2_31_eV2)):
+        as_checked_array(name, value, low=-MAX_ABS_DM2_EV2, high=MAX_ABS_DM2_EV2)
     moments = _checked_moments("mu_matrix", mu_matrix, nature)
     if eps_matrix is not None:
         moments = moments - 1j * _checked_moments("eps_matrix", eps_matrix, nature)
-    U = pmns_matrix() if mixing_matrix is None else np.asarray(mixing_matrix, dtype=complex)
-    if U.shape != (3, 3) or np.max(np.abs(U @ U.conj().T - np.eye(3))) > 1e-9:
+    try:
+        U = pmns_matrix() if mixing_matrix is None else np.asarray(mixing_matrix, dtype=complex)
+    except (TypeError, ValueError):
+        U = np.empty(0)  # not numbers: refused below with the parameter's name
+    if U.shape != (3, 3) or not np.max(np.abs(U @ U.conj().T - np.eye(3))) <= 1e-9:  # NaN too
         raise ValueError("mixing_matrix must be a unitary 3x3 matrix")
     L, E = np.broadcast_arrays(L, E)
     dm2 = np.array([0.0, dm2_21_eV2, dm2_31_eV2])

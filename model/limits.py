@@ -15,6 +15,7 @@ Astrophysical bounds carry ``astrophysical`` in their note.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,4 +53,8 @@ def published_limit(quantity: str, experiment: str, year: int) -> float:
     rows = frame[(frame["experiment"] == experiment) & (frame["year"] == year)]
     if len(rows) != 1:
         raise ValueError(f"no unique {quantity} limit of {experiment!r} in {year} in the catalogue")
-    return float(rows["high"].iloc[0])
+    value = float(rows["high"].iloc[0])
+    if math.isnan(value):  # catalogued without its number (found by fuzzing: it returned nan)
+        raise ValueError(f"the {quantity} limit of {experiment!r} in {year} is catalogued without "
+                         f"a number: {rows['note'].iloc[0]}")
+    return value

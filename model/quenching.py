@@ -28,6 +28,11 @@ LINDHARD_EPSILON_PER_KEV = 11.5
 """Reduced energy eps = 11.5 Z^(-7/3) E_nr[keV] (Lewin & Smith 1996, section 8)."""
 MIN_K = 1e-3
 MAX_K = 1.0
+MIN_E_KEV = 1e-12
+MAX_E_KEV = 1e10
+"""Domain of the recoil energies, keV (1 neV to 10 TeV, far beyond any detector): near the
+ends of the float range the reduced energy under- or overflowed and Q, dE_ee/dE_nr turned NaN
+(found by fuzzing)."""
 _NEWTON_STEPS = 8
 
 
@@ -51,14 +56,15 @@ def _quenching_and_log_slope(E_keVnr, Z, k):
 
 
 def _check(E, name, Z, k):
-    E = as_checked_array(name, E, low=0.0, low_inclusive=False)
+    E = as_checked_array(name, E, low=MIN_E_KEV, high=MAX_E_KEV)
     as_checked_array("Z", Z, low=1.0, high=120.0)
     as_checked_array("k", k, low=MIN_K, high=MAX_K)
     return E
 
 
 def lindhard_quenching(E_keVnr, Z, k):
-    """Quenching factor Q = E_ee/E_nr of a nuclear recoil E_keVnr (> 0) in an element Z."""
+    """Quenching factor Q = E_ee/E_nr of a nuclear recoil E_keVnr (MIN_E_KEV to MAX_E_KEV) in an
+    element Z."""
     E = _check(E_keVnr, "E_keVnr", Z, k)
     return _quenching_and_log_slope(E, Z, k)[0]
 

@@ -72,6 +72,12 @@ CAPTURES_PER_FISSION = 0.6            # U-238(n, gamma), REFERENCE.md 1d [R]
 U239_ENDPOINT_MEV = 1.26              # REFERENCE.md 1d [R]
 NP239_ENDPOINT_MEV = 0.72             # REFERENCE.md 1d [R]
 ANTINEUTRINOS_PER_FISSION_QUOTED = 7.2  # REFERENCE.md 1g: quoted fluxes imply 7.15-7.4
+# Domain of flux_from_power, that of the classes' thermal_power_GW and distance_m parameters:
+# outside it P / (4 pi L^2) overflowed (ZeroDivisionError, OverflowError, inf; found by fuzzing).
+MAX_THERMAL_POWER_GW = 100.0
+MIN_DISTANCE_M = 1.0
+MAX_DISTANCE_M = 1e6
+MAX_PER_FISSION = 100.0
 
 
 def _polynomial_exponential(coefficients, E):
@@ -136,9 +142,12 @@ def flux_from_power(thermal_power_GW: float, distance_m: float, fuel: str = DEFA
 
     REFERENCE.md 1g.  ``per_fission`` is the total number of antineutrinos per fission, by
     default the 7.2 implied by the fluxes experiments quote (3 GW at 13.9 m gives 2.7e13).
+    Domain: thermal_power_GW in (0, 100], distance_m in [1, 1e6], per_fission in (0, 100].
     """
-    as_checked_array("thermal_power_GW", thermal_power_GW, low=0.0, low_inclusive=False)
-    as_checked_array("distance_m", distance_m, low=0.0, low_inclusive=False)
+    as_checked_array("thermal_power_GW", thermal_power_GW, low=0.0, low_inclusive=False,
+                     high=MAX_THERMAL_POWER_GW)
+    as_checked_array("distance_m", distance_m, low=MIN_DISTANCE_M, high=MAX_DISTANCE_M)
+    as_checked_array("per_fission", per_fission, low=0.0, low_inclusive=False, high=MAX_PER_FISSION)
     fissions_per_s = thermal_power_GW * 1e9 / (mean_energy_per_fission_MeV(fuel) * c.JOULE_PER_MEV)
     area_cm2 = 4.0 * math.pi * (distance_m * c.CM_PER_M) ** 2
     return fissions_per_s * per_fission / area_cm2

@@ -42,6 +42,7 @@ from .electron_scattering import MAX_MU_NU, max_recoil_keV
 from .reactor import DEFAULT_FUEL, FISSION_FRACTIONS, flux_from_power, reactor_source
 from .recoil_spectrum import BINDINGS, MIN_T_KEV, RecoilSpectrum
 from .theory import millicharge_bound_from_moment
+from .validation import as_checked_array
 
 CONFIDENCE_LEVEL = 0.90
 Z_ONE_SIDED_90 = 1.2815515655446004      # scipy.stats.norm.ppf(0.90)
@@ -60,9 +61,15 @@ SENSITIVITY_TARGETS = (*TARGETS, "CF4")
 # polynomials in mu^2 and in q (degree 2), so the reference values drop out.
 _MU_REF = 1e-10
 _Q_REF = 1e-12
-# Search ranges of the limits (log10): wide enough for any allowed configuration.
-_LOG10_MU_RANGE = (-16.0, math.log10(MAX_MU_NU))
-_LOG10_Q_RANGE = (-18.0, -5.0)
+# Search ranges of the limits (log10): wide enough for any allowed configuration.  The most
+# sensitive corner of the parameter space (1e6 kg, 1e5 days, no background, 100 GW at 1 m,
+# 1 eV threshold) reaches ~2e-15 mu_B and ~1e-20 e0: about three decades of margin below.
+_LOG10_MU_RANGE = (-18.0, math.log10(MAX_MU_NU))
+_LOG10_Q_RANGE = (-23.0, -5.0)
+# Illinois iterations of the limits: a bracket that starts at a vanishing statistic (a steep
+# rise, e.g. with a tiny days_off) needs ~30 to converge, the usual case under 10.
+_MAX_ITERATIONS = 60
+_CONVERGED = 1e-10
 
 
 class ReactorSensitivity(param.Parameterized):
@@ -305,7 +312,7 @@ class ReactorSensitivity(param.Parameterized):
         """
         if parameter not in self.SCANNABLE:
             raise ValueError(f"parameter must be one of {list(self.SCANNABLE)}, not {parameter!r}")
-        values = np.atleast_1d(np.asarray(values, dtype=float))
+        values = np.atleast_1d(as_checked_array(parameter, values))  # numbers, finite
         spec = self.param[parameter]
         low, high = spec.bounds
         low_ok, high_ok = getattr(spec, "inclusive_bounds", (True, True))
@@ -361,17 +368,61 @@ class _AsimovOnOff:
         self.n_off = rates["background"] * self.X_off
         self.alpha = self.X_on + self.X_off
         self.n_total = self.n_on + self.n_off
-        self.saturated = xlogy(self.n_on, self.n_on) + xlogy(self.n_off, self.n_off)
+        self.observed = [_Observed(n) for n in (self.n_on, self.n_off)]
 
     def __call__(self, signal):
         k = np.maximum(self.sm + signal, 0.0)  # the total rate is a square: never below zero
         beta = self.alpha * k - self.n_total
         root = np.sqrt(beta**2 + 4.0 * self.alpha * self.n_off * k)
-        b = np.where(k > 0, (root - beta) / (2.0 * self.alpha), self.n_total / self.alpha)
-        m_on, m_off = (b + k) * self.X_on, b * self.X_off
-        deviance = (self.saturated - xlogy(self.n_on, m_on) - xlogy(self.n_off, m_off)
-                    + m_on + m_off - self.n_total)
+        # The root of alpha b^2 + beta b - n_off k = 0, written without the cancellation of
+        # root - beta when beta > 0 (Numerical Recipes, 3rd ed., section 5.6): there it lost
+        # every digit when n_off << n_on (a tiny days_off), and b = 0 made the deviance inf.
+        # For k = 0 both forms give n_total / alpha.
+        b = np.where(beta > 0, 2.0 * self.n_off * k / np.where(beta > 0, root + beta, 1.0),
+                     (root - beta) / (2.0 * self.alpha))
+        # Expected counts underflow to 0 only when the observed ones are themselves below
+        # ~1e-150 (days -> 0): keep them normal floats so that n ln(n/m) stays finite (its true
+        # size, a few hundred times n, is negligible) instead of inf.
+        m_on, m_off = (np.maximum(m, np.finfo(float).tiny)
+                       for m in ((b + k) * self.X_on, b * self.X_off))
+        deviance = self.observed[0].half_deviance(m_on) + self.observed[1].half_deviance(m_off)
         return 2.0 * np.sum(deviance, axis=-1)
+
+
+class _Observed:
+    """Observed counts n of one run, with what the deviance needs of them computed once."""
+
+    # Above this many counts in a bin n ln n - n ln m loses more than ~1e-9 to rounding
+    # (relative error 1e-16 of n ln n): there the slower cancellation-free form is used.
+    LARGE_COUNTS = 1e7
+
+    def __init__(self, n):
+        self.n = n
+        self.n_log_n = xlogy(n, n)
+        self.large = bool(np.max(n, initial=0.0) > self.LARGE_COUNTS)
+        self.empty = n <= 0
+        self.safe_n = np.where(self.empty, 1.0, n)
+        self.inverse = 1.0 / self.safe_n
+        self.any_empty = bool(self.empty.any())
+
+    def half_deviance(self, m):
+        """n ln(n/m) - n + m (m where n = 0).  With large counts as (m - n) - n ln(m/n),
+        ln(m/n) = log1p((m - n)/n): n ln n - n ln m cancelled to nothing there (1e14 per bin
+        left an error of ~0.05 per bin in the statistic)."""
+        if not self.large:
+            return self.n_log_n - xlogy(self.n, m) + m - self.n
+        n, m = np.broadcast_arrays(self.n, m)
+        excess = m - n
+        log_ratio = np.log1p(excess * self.inverse)
+        far = m < 0.5 * self.safe_n  # log1p near -1 loses digits: take the logs there
+        if far.any():
+            safe_n = np.broadcast_to(self.safe_n, m.shape)
+            log_ratio[far] = np.log(m[far]) - np.log(safe_n[far])
+        deviance = excess - n * log_ratio
+        if self.any_empty:
+            empty = np.broadcast_to(self.empty, m.shape)
+            deviance[empty] = m[empty]
+        return deviance
 
 
 def _first_crossing(rates, X_on, X_off, sign, kind: str) -> np.ndarray:
@@ -407,13 +458,15 @@ def _first_crossing(rates, X_on, X_off, sign, kind: str) -> np.ndarray:
     if not np.all(above[-1]):
         raise ValueError("the limit lies beyond the allowed range: the experiment has no "
                          "sensitivity (check mass, exposure and the analysis window)")
+    if np.any(above[0]):  # never return the end of the range as if it were the limit
+        raise ValueError(f"the limit lies below the searched range (10^{lo:g}): the "
+                         "experiment is more sensitive than this model's statistics can resolve")
     first = np.argmax(above, axis=0)
     columns = np.arange(rows)
-    a, b = grid[np.maximum(first - 1, 0)], grid[first]
-    fa, fb = values[np.maximum(first - 1, 0), columns], values[first, columns]
-    fa = np.minimum(fa, -1e-12)  # a row already above at the lowest grid point
+    a, b = grid[first - 1], grid[first]
+    fa, fb = values[first - 1, columns], values[first, columns]
     side = np.zeros(rows)
-    for _ in range(12):
+    for _ in range(_MAX_ITERATIONS):
         slope = fb - fa
         safe = np.where(slope != 0, slope, 1.0)  # converged rows: keep the midpoint
         x = np.where(slope != 0, (a * fb - b * fa) / safe, 0.5 * (a + b))
@@ -426,6 +479,8 @@ def _first_crossing(rates, X_on, X_off, sign, kind: str) -> np.ndarray:
         b, fb = np.where(replace_b, x, b), np.where(replace_b, fx, fb)
         a, fa = np.where(replace_b, a, x), np.where(replace_b, fa, fx)
         side = np.where(replace_b, 1, -1)
+        if np.all((np.abs(fx) < _CONVERGED) | (b - a < _CONVERGED)):
+            break
     return 10.0 ** np.where(np.abs(fa) < np.abs(fb), a, b)
 
 

@@ -272,7 +272,14 @@ class SpinFlavourOscillation(param.Parameterized):
         if p.Y_e == 0.0:
             raise ValueError("Y_e must be > 0 when electron_density_cm3 is given "
                              "(n_n = n_e (1 - Y_e) / Y_e)")
-        return float(p.electron_density_cm3 / (p.Y_e * c.AVOGADRO_PER_MOL))
+        density = float(p.electron_density_cm3 / (p.Y_e * c.AVOGADRO_PER_MOL))
+        # A small Y_e can turn an allowed n_e into a density beyond the model's range (or inf).
+        if density > MAX_DENSITY_G_CM3:
+            raise ValueError(f"electron_density_cm3 = {p.electron_density_cm3:g} with Y_e = "
+                             f"{p.Y_e:g} means a matter density of {density:.3g} g/cm^3, above "
+                             f"the {MAX_DENSITY_G_CM3:g} allowed: lower electron_density_cm3 or "
+                             "raise Y_e")
+        return density
 
     def number_densities_cm3(self) -> tuple[float, float]:
         """(n_e, n_n) in cm^-3."""
@@ -374,7 +381,7 @@ class SpinFlavourOscillation(param.Parameterized):
 
         psi(x) = V exp(-i lambda x) V^dagger e_0 for all x at once, from ``eigensystem``.
         """
-        x = as_checked_array("x_km", np.atleast_1d(x_km), low=0.0, high=MAX_X_KM)
+        x = np.atleast_1d(as_checked_array("x_km", x_km, low=0.0, high=MAX_X_KM))
         return self._amplitudes(x)
 
     def _amplitudes(self, x) -> np.ndarray:
@@ -384,7 +391,7 @@ class SpinFlavourOscillation(param.Parameterized):
     def probability_array(self, x_km, method: str = "exact") -> np.ndarray:
         """Probabilities nu_e^L -> ``PROBABILITY_COLUMNS`` as an array of shape (len(x), 4)."""
         checked_choice("method", method, METHODS)
-        x = as_checked_array("x_km", np.atleast_1d(x_km), low=0.0, high=MAX_X_KM)
+        x = np.atleast_1d(as_checked_array("x_km", x_km, low=0.0, high=MAX_X_KM))
         return self._probability_array(x, method)
 
     def _probability_array(self, x, method) -> np.ndarray:
@@ -401,7 +408,7 @@ class SpinFlavourOscillation(param.Parameterized):
         for these parameters (``analytic_formula()``), else ValueError saying why none is.
         """
         checked_choice("method", method, METHODS)
-        x = as_checked_array("x_km", np.atleast_1d(x_km), low=0.0, high=MAX_X_KM)
+        x = np.atleast_1d(as_checked_array("x_km", x_km, low=0.0, high=MAX_X_KM))
         values = self._probability_array(x, method)
         return pd.DataFrame(np.column_stack([x, values]), columns=_FRAME_COLUMNS, copy=False)
 
@@ -513,7 +520,7 @@ class SpinFlavourOscillation(param.Parameterized):
     def two_level_probability(self, x_km) -> np.ndarray:
         """P(nu_e^L -> nu_mu^R) of the two-level spin-flavour precession (an approximation
         unless theta = 0; see ``spin_flavour_two_level``)."""
-        x = as_checked_array("x_km", np.atleast_1d(x_km), low=0.0, high=MAX_X_KM)
+        x = np.atleast_1d(as_checked_array("x_km", x_km, low=0.0, high=MAX_X_KM))
         return self.spin_flavour_two_level().probability(x)
 
     # --- lengths and resonances ---------------------------------------------------------------
@@ -652,11 +659,11 @@ class SpinFlavourOscillation(param.Parameterized):
         if (density_g_cm3 is None) == (E_MeV is None):
             raise ValueError("give exactly one of density_g_cm3 or E_MeV")
         if density_g_cm3 is not None:
-            name, values = "density_g_cm3", as_checked_array(
-                "density_g_cm3", np.atleast_1d(density_g_cm3), low=0.0, high=MAX_DENSITY_G_CM3)
+            name, values = "density_g_cm3", np.atleast_1d(as_checked_array(
+                "density_g_cm3", density_g_cm3, low=0.0, high=MAX_DENSITY_G_CM3))
         else:
-            name, values = "E_MeV", as_checked_array("E_MeV", np.atleast_1d(E_MeV), low=1e-6,
-                                                     high=1e9)
+            name, values = "E_MeV", np.atleast_1d(as_checked_array("E_MeV", E_MeV, low=1e-6,
+                                                                   high=1e9))
         eigenvalues, vectors = np.linalg.eigh(self._stack_for(name, values))
         scale = np.max(np.abs(eigenvalues), axis=-1, keepdims=True)[..., None] + 1e-300
         together = np.abs(eigenvalues[:, :, None] - eigenvalues[:, None, :]) <= 1e-10 * scale
@@ -672,16 +679,17 @@ class SpinFlavourOscillation(param.Parameterized):
         exact level crossing (else of the current value) and is refined across the resonance.
         """
         checked_choice("variable", variable, SCAN_VARIABLES)
+        low, high = (1e-6, MAX_DENSITY_G_CM3) if variable == "density_g_cm3" else (1e-6, 1e9)
         centre = self.level_crossing(variable)[variable]
         if not math.isfinite(centre):
             current = self.effective_density_g_cm3() if variable == "density_g_cm3" else self.E_MeV
-            centre = current if current > 0 else 1.0
+            # kept inside the scan's range: a density of 1e-20 g/cm^3 left an empty scan
+            centre = min(max(current if current > 0 else 1.0, low), high)
         grid = np.geomspace(centre / 100.0, centre * 100.0, n_points)
         width = self._relative_width(variable, centre)
         if math.isfinite(width):
             fine = centre * (1.0 + np.linspace(-20.0, 20.0, n_points // 2) * min(width, 0.02))
             grid = np.unique(np.concatenate([grid, fine[fine > 0]]))
-        low, high = (1e-6, MAX_DENSITY_G_CM3) if variable == "density_g_cm3" else (1e-6, 1e9)
         grid = grid[(grid >= low) & (grid <= high)]  # the scan stays within the model's bounds
         scan = self.averaged_probabilities(**{variable: grid})
         scan["two_level"] = self._two_level_scan(variable, grid)

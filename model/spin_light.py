@@ -56,6 +56,9 @@ from .electron_scattering import MAX_MU_NU
 from .validation import as_checked_array
 
 MAX_DENSITY_CM3 = 1e44
+MIN_DENSITY_CM3 = 1e-10
+"""Below the Universe's mean baryon density (~2.5e-7 cm^-3); much lower densities underflow
+ñ (3e-38 eV per cm^-3) to zero, which left the threshold 0/0 (found by fuzzing)."""
 MIN_E_TEV = 1e-6  # 1 MeV
 MAX_E_TEV = 1e9   # 1e21 eV
 MAX_M_NU_EV = 1e3
@@ -164,7 +167,7 @@ class SpinLight(param.Parameterized):
         sl.rate_per_s(); sl.lifetime_s(); sl.energy_loss_time_s(); sl.regime_warnings()
     """
 
-    density_cm3 = param.Number(1e38, bounds=(0.0, MAX_DENSITY_CM3), inclusive_bounds=(False, True),
+    density_cm3 = param.Number(1e38, bounds=(MIN_DENSITY_CM3, MAX_DENSITY_CM3),
                                doc="Nucleon number density n, cm^-3.")
     Y_e = param.Number(0.1, bounds=(0.0, 1.0), inclusive_bounds=(True, False),
                        doc="Electron fraction: n_e = Y_e n, n_n = (1 - Y_e) n.")
@@ -276,14 +279,14 @@ class SpinLight(param.Parameterized):
 
     def rates_vs_energy(self, E_TeV) -> pd.DataFrame:
         """Rate, power, lifetime, energy-loss time and mean photon energy at energies E_TeV."""
-        E = as_checked_array("E_TeV", np.atleast_1d(E_TeV), low=MIN_E_TEV, high=MAX_E_TEV)
+        E = np.atleast_1d(as_checked_array("E_TeV", E_TeV, low=MIN_E_TEV, high=MAX_E_TEV))
         return pd.DataFrame({"E_TeV": E, **self._rates(E)})
 
     def thresholds_vs_density(self, density_cm3) -> pd.DataFrame:
         """SLnu threshold energy and W threshold (TeV) at nucleon densities ``density_cm3``
         for the current Y_e and m_nu."""
-        n = as_checked_array("density_cm3", np.atleast_1d(density_cm3), low=0.0,
-                             low_inclusive=False, high=MAX_DENSITY_CM3)
+        n = np.atleast_1d(as_checked_array("density_cm3", density_cm3, low=MIN_DENSITY_CM3,
+                                           high=MAX_DENSITY_CM3))
         p_th = self._threshold_momentum_MeV(n)
         m_nu = self.m_nu_eV / c.EV_PER_MEV
         return pd.DataFrame({"density_cm3": n,

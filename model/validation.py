@@ -15,6 +15,9 @@ def as_checked_array(name: str, value, *, low=None, high=None, low_inclusive=Tru
                      high_inclusive=True) -> np.ndarray:
     """Return ``value`` as a float array, or raise ValueError naming ``name`` and its range."""
     try:
+        # numpy would cast a complex array to float with only a warning, dropping its imaginary part
+        if np.iscomplexobj(value):
+            raise TypeError
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number or an array of numbers, not {_short(value)}") from None
