@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import holoviews as hv
 import panel as pn
+from bokeh.io.doc import patch_curdoc
 
 from dashboard.recoil_view import RecoilView
 from dashboard.sensitivity_view import SensitivityView
@@ -53,7 +54,25 @@ def _lazy(url: UrlState, title: str, view_class):
         url.attach(TAB_KEYS[title], view)
         return pn.Column(formula_note(title), view.panel(), sizing_mode="stretch_both")
 
-    return pn.panel(build, lazy=True)
+    # ParamFunction, not pn.panel: pn.panel(func, lazy=True) calls a dependency-free func at once.
+    return pn.param.ParamFunction(_in_session_document(build), lazy=True)
+
+
+def _in_session_document(build):
+    # A tab shown later is built in a callback, where bokeh's curdoc() is the process-wide
+    # document: HoloViews would register its plots' cleanup there, and they would outlive the
+    # session (a leak of ~3 MB per session, bench/bench_load.py).
+    def build_in_session():
+        if pn.state.curdoc is None:
+            return build()
+        patched = patch_curdoc(pn.state.curdoc)
+        patched.__enter__()
+        try:
+            return build()
+        finally:
+            patched.__exit__(None, None, None)  # restores curdoc() even if build raised
+
+    return build_in_session
 
 
 def create_app() -> pn.template.BootstrapTemplate:

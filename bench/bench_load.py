@@ -1,0 +1,98 @@
+"""Load test: many concurrent sessions moving widgets across the tabs of a served app.
+
+    .venv/bin/python bench/bench_load.py [--sessions 30] [--updates 100] [--server panel|module]
+
+Starts ``panel serve dashboard/app.py`` (or ``python -m dashboard``) in a subprocess, opens the
+sessions with ``bench/load_driver.py`` (websocket clients speaking Bokeh's protocol, no
+browser), makes the updates, closes the sessions and waits until the server has destroyed
+them.  Prints errors (client errors, ERROR records and tracebacks in the server log; must be
+0), update latency p50/p95, tab-switch and session-open times, and the server's memory before,
+at peak and after cleanup, per session.  Results: bench/results/load.json; the server's log:
+bench/results/load_server.log.  Exit status 1 if there was any error.
+
+Latency is measured from sending a change to the arrival of its redraw (see load_driver.py);
+on a shared 2-core machine the client and the server compete for the cores, and other jobs add
+noise: compare runs made on an idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.load_driver import run_load  # noqa: E402
+from bench.timing import RESULTS, report  # noqa: E402
+
+
+def print_summary(result: dict) -> None:
+    memory = result["memory"]
+    rounds = result["rounds"]
+    print(f"\n{len(rounds)} rounds of {rounds[0]['sessions']} sessions x "
+          f"{rounds[0]['updates_per_session']} updates ({result['server']['command']}; "
+          f"ramp {result['ramp_s']} s), {result['wall_s']:.0f} s")
+    print(f"  errors: {result['errors']}   updates answered: {result['updates_answered']}"
+          f"/{result['updates_sent']}")
+    for line in result["client_errors"][:10] + result["server"]["errors"][:10]:
+        print(f"    {line}")
+    print(f"  server RSS [MB]: before {memory['before_mb']:.0f}, baseline {memory['baseline_mb']:.0f}, "
+          f"peak {memory['peak_mb']:.0f}, after close "
+          + ", ".join(f"{r['after_close_mb']:.0f}" for r in rounds) + " (per round)")
+    print("  per session [MB]: " + ", ".join(
+        f"{name} {memory[key]:.2f}" for name, key in [
+            ("growth at peak", "growth_per_session_at_peak_mb"),
+            ("retained after cleanup", "retained_per_session_mb"),
+            ("growth between rounds", "growth_between_rounds_per_session_mb")] if key in memory))
+    print(f"  sessions: {result['sessions_launched_total']} launched, "
+          f"{result['sessions_destroyed_total']} destroyed; rebuilt per round "
+          f"{[r['sessions_rebuilt'] for r in rounds]}")
+    print(f"  CPU: server {result['server_cpu_s']:.0f} s, driver {result['driver_cpu_s']:.0f} s, "
+          f"in {result['wall_s']:.0f} s wall; "
+          f"patches {result['patches_received']} "
+          f"({result['patches_without_redraw']} without a redraw: busy indicator, widget echoes)")
+    if result["server"]["warnings"]:
+        print("  server warnings:")
+        for message, count in result["server"]["warnings"].items():
+            print(f"    {count} x {message[:150]}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--updates", type=int, default=100, help="parameter updates per session")
+    parser.add_argument("--visits", type=int, default=2, help="visits of every tab per session")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="batches of sessions, one after the other (2+: leak check)")
+    parser.add_argument("--server", choices=["panel", "module"], default="panel",
+                        help="panel: panel serve dashboard/app.py; module: python -m dashboard")
+    parser.add_argument("--ramp", type=float, default=0.2,
+                        help="seconds between session starts (0: all at once)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="per-reply timeout, s")
+    parser.add_argument("--unused-session-lifetime", type=int, default=5000, metavar="MS")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-warmup", action="store_true",
+                        help="no warm-up user before the baseline")
+    parser.add_argument("--output", default="load.json", help="file name in bench/results/")
+    args = parser.parse_args(argv)
+
+    result = run_load([(args.sessions, args.updates, args.visits)] * args.rounds,
+                      kind=args.server, seed=args.seed,
+                      timeout_s=args.timeout, ramp_s=args.ramp, warmup=not args.no_warmup,
+                      unused_lifetime_ms=args.unused_session_lifetime)
+    log = result.pop("server_log")
+    result["environment"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
+                             "loadavg_at_end": os.getloadavg(), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    print_summary(result)
+    report(result, args.output)  # prints the latencies: update, tab visits, session open
+    (RESULTS / f"{Path(args.output).stem}_server.log").write_text("\n".join(log) + "\n")
+    print(f"written to {RESULTS / args.output}")
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,780 @@
+"""Load driver: serve the app in a subprocess and drive many concurrent sessions against it.
+
+Used by ``bench/bench_load.py`` (full run) and ``tests/test_load.py`` (reduced run).
+
+Each simulated user does what a browser does on the wire, without rendering: ``GET /app``
+(the server builds the session's document; the page carries a session token), a websocket
+on ``/app/ws``, ``PULL-DOC`` to get the document, a ``document_ready`` event, then parameter
+changes as ``PATCH-DOC`` messages (Bokeh's own ``Protocol``/``Receiver``).  The server's
+patches are applied to a JSON copy of the document (``ShadowDocument``), so tabs built on
+demand bring their widgets with them.  All sessions share one asyncio loop:
+``bokeh.client.ClientSession`` runs a blocking IOLoop per call and deserialises every model,
+which costs the client as much CPU as a small server and distorts the measurement on 2 cores.
+
+Widgets are found by Bokeh model type and title, never by the views' Python attribute names,
+and only those in ``UPDATES`` are moved, so widgets added later (export, URL sync) are left
+alone.  ``UPDATES`` lists, per tab, the sliders and selects whose every move changes a plotted
+curve, a marker or a readout: an update is *answered* when such a patch comes back.
+
+Latency of one update: from sending the change to the last plot/readout patch of its reply
+(the reply ends when no further such patch arrives within ``max(0.2 s, half the latency so
+far)``; that quiet time is the user's think time and is not counted).  Patches that only set
+``css_classes`` (Panel's busy indicator, which is shared by all sessions of a process) or
+touch input widgets (echoes of linked widgets) are counted but do not answer an update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script: dashboard/, tests/ and bench/ importable
+
+from bench.timing import summary_ms  # noqa: E402
+from tests.browser_support import free_port, wait_for_port  # noqa: E402
+
+TAB_TITLES = ("Recoil spectra", "Reactor sensitivity", "Spin light", "Theory", "Oscillations")
+
+# Per tab: (Bokeh model type, title prefix) of the widgets a simulated user moves.
+UPDATES = {
+    "Recoil spectra": [("Slider", "μν"), ("Slider", "⟨r²⟩"), ("Slider", "flux"),
+                       ("Slider", "threshold"), ("Select", "target")],
+    "Reactor sensitivity": [("Slider", "threshold"), ("Slider", "flux"), ("Slider", "mass"),
+                            ("Slider", "background"), ("Select", "target")],
+    "Spin light": [("Slider", "nucleon density"), ("Slider", "electron fraction"),
+                   ("Slider", "neutrino energy"), ("Slider", "magnetic moment"),
+                   ("Slider", "neutrino mass")],
+    "Theory": [("Slider", "neutrino mass"), ("Slider", "a magnetic moment"),
+               ("Slider", "new-physics scale"), ("Slider", "lightest mass"), ("Slider", "δ_CP"),
+               ("Slider", "Majorana phase"), ("Slider", "μν limit"), ("Slider", "its threshold")],
+    "Oscillations": [("Slider", "B⊥"), ("Slider", "E [MeV]"), ("Slider", "Δm²"), ("Slider", "θ"),
+                     ("Slider", "μ₁ "), ("Slider", "μ₂"), ("Slider", "μ₁₂"), ("Slider", "Y_e"),
+                     ("Slider", "field twist"), ("Slider", "distance shown")],
+}
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+# ``panel serve --setup`` script: on SIGUSR1 the server collects garbage and prints how many
+# Bokeh documents and models and HoloViews plots are alive.  Unlike RSS, which the allocator
+# keeps high after a burst, these counts return to their baseline once sessions are gone,
+# unless something still holds them (a leak).  Written with os.write: a signal may arrive
+# while the server is printing.
+CENSUS_SETUP = """
+import gc, os, signal, sys
+
+def _census(signum, frame):
+    from bokeh.document import Document
+    from bokeh.model import Model
+    gc.collect()
+    objects = gc.get_objects()
+    plot = getattr(sys.modules.get("holoviews.plotting.plot"), "Plot", ())
+    counts = (sum(isinstance(o, Document) for o in objects),
+              sum(isinstance(o, Model) for o in objects),
+              sum(isinstance(o, plot) for o in objects) if plot else 0)
+    os.write(1, ("LOAD-CENSUS documents=%d models=%d holoviews_plots=%d\\n" % counts).encode())
+
+signal.signal(signal.SIGUSR1, _census)
+"""
+_CENSUS = re.compile(r"LOAD-CENSUS documents=(\d+) models=(\d+) holoviews_plots=(\d+)")
+_SESSION_LAUNCHED = re.compile(r"Session (\d+) launching")
+_SESSION_DESTROYED = re.compile(r"Session (\d+) destroyed")
+_LOG_ERROR = re.compile(r"\b(ERROR|CRITICAL)\b")
+_LOG_WARNING = re.compile(r"\bWARNING\b")
+
+
+# --- the server -----------------------------------------------------------------------------------
+
+def read_rss_mb(pid: int, field_name: str = "VmRSS") -> float:
+    """Resident memory of a process in MB from /proc (``VmHWM``: its peak)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field_name + ":"):
+            return int(line.split()[1]) / 1024.0
+    raise RuntimeError(f"{field_name} not in /proc/{pid}/status")
+
+
+class ServerProcess:
+    """``panel serve dashboard/app.py`` (or ``python -m dashboard``) in a subprocess, log captured.
+
+    ``unused_lifetime_ms``/``check_unused_ms`` make Bokeh discard closed sessions sooner than
+    its defaults (15 s, checked every 17 s) so that their cleanup can be observed (``panel
+    serve`` only; ``python -m dashboard`` keeps the defaults).  Not much shorter than 5 s: a
+    session whose websocket has not connected within that time (the server is busy building
+    other sessions) is discarded and built again when it connects.  Panel logs each session's
+    launch and destruction at INFO level (``PANEL_LOG_LEVEL=info``).  ``census``: install
+    ``CENSUS_SETUP`` (``panel serve`` only) so that ``census()`` can count live objects.
+    """
+
+    def __init__(self, port: int | None = None, *, kind: str = "panel",
+                 unused_lifetime_ms: int = 5000, check_unused_ms: int = 1000, root: Path = ROOT,
+                 census: bool = False):
+        self.port = port or free_port()
+        self.root = Path(root)
+        self._setup = None
+        if kind == "panel":
+            self.command = [sys.executable, "-m", "panel", "serve", "dashboard/app.py",
+                            "--address", "127.0.0.1", "--port", str(self.port),
+                            "--allow-websocket-origin", f"127.0.0.1:{self.port}",
+                            "--unused-session-lifetime", str(unused_lifetime_ms),
+                            "--check-unused-sessions", str(check_unused_ms),
+                            "--log-format", LOG_FORMAT]
+            if census:
+                self._setup = tempfile.NamedTemporaryFile("w", suffix="_census.py")
+                self._setup.write(CENSUS_SETUP)
+                self._setup.flush()
+                self.command += ["--setup", self._setup.name]
+        elif kind == "module":
+            self.command = [sys.executable, "-m", "dashboard", "--port", str(self.port)]
+        else:
+            raise ValueError(f"kind must be 'panel' or 'module', not {kind!r}")
+        self.kind = kind
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.lines: list[str] = []
+        self._lock = threading.Lock()
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60.0) -> float:
+        """Launch and wait until the port answers; return the seconds that took."""
+        start = time.perf_counter()
+        env = {**os.environ, "PANEL_LOG_LEVEL": "info", "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(self.command, cwd=self.root, env=env, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        threading.Thread(target=self._pump, daemon=True).start()
+        while True:
+            try:
+                wait_for_port(self.port, 0.5)
+                return time.perf_counter() - start
+            except RuntimeError:
+                if self.process.poll() is not None or time.perf_counter() - start > timeout:
+                    self.stop()
+                    raise RuntimeError(f"{' '.join(self.command)} did not start:\n"
+                                       + "\n".join(self.log()[-30:])) from None
+
+    def _pump(self):
+        for line in self.process.stdout:
+            with self._lock:
+                self.lines.append(line.rstrip("\n"))
+
+    def rss_mb(self) -> float:
+        return read_rss_mb(self.process.pid)
+
+    def peak_rss_mb(self) -> float:
+        return read_rss_mb(self.process.pid, "VmHWM")
+
+    def cpu_s(self) -> float:
+        """CPU time (user + system) the server has used so far, from /proc/<pid>/stat."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def log(self) -> list[str]:
+        with self._lock:
+            return list(self.lines)
+
+    def session_counts(self) -> tuple[int, int]:
+        """Sessions launched and destroyed so far, from Panel's log.  Panel logs some sessions
+        twice (function apps, as in python -m dashboard), and ids are ``id(document)``, which
+        Python reuses, so follow each id from launch to destruction."""
+        live, launched, destroyed = set(), 0, 0
+        for line in self.log():
+            if match := _SESSION_LAUNCHED.search(line):
+                launched += match.group(1) not in live
+                live.add(match.group(1))
+            elif (match := _SESSION_DESTROYED.search(line)) and match.group(1) in live:
+                live.remove(match.group(1))
+                destroyed += 1
+        return launched, destroyed
+
+    def sessions_launched(self) -> int:
+        return self.session_counts()[0]
+
+    def sessions_destroyed(self) -> int:
+        return self.session_counts()[1]
+
+    def log_problems(self) -> dict:
+        """ERROR/CRITICAL records, tracebacks and warnings (unique messages) in the server log."""
+        lines = self.log()
+        errors = [line for line in lines if _LOG_ERROR.search(line)]
+        tracebacks = [i for i, line in enumerate(lines) if "Traceback" in line]
+        warnings: dict[str, int] = {}
+        for line in lines:
+            if _LOG_WARNING.search(line):
+                # one key per message: drop the prefix and param's object numbers (Row01051)
+                message = re.sub(r"(param\.[A-Za-z]+)\d+", r"\1", line.split("WARNING", 1)[1])
+                warnings[message.strip(" :")] = warnings.get(message.strip(" :"), 0) + 1
+        context = [lines[i:i + 40] for i in tracebacks[:3]]
+        return {"errors": errors, "tracebacks": len(tracebacks), "traceback_context": context,
+                "warnings": warnings}
+
+    def census(self, timeout_s: float = 30.0) -> dict | None:
+        """Live Bokeh documents and models and HoloViews plots in the server, after a garbage
+        collection (None without ``census=True``)."""
+        if self._setup is None:
+            return None
+        seen = len(self.log())
+        self.process.send_signal(signal.SIGUSR1)
+        deadline = time.perf_counter() + timeout_s
+        while time.perf_counter() < deadline:
+            for line in self.log()[seen:]:
+                if match := _CENSUS.search(line):
+                    return dict(zip(("documents", "models", "holoviews_plots"),
+                                    map(int, match.groups())))
+            time.sleep(0.1)
+        raise RuntimeError("the server did not answer the census signal")
+
+    def stop(self):
+        if self._setup is not None:
+            self._setup.close()
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+# --- one simulated user -------------------------------------------------------------------------
+
+class ShadowDocument:
+    """The session's models as the server serialised them: type name and attributes by id.
+
+    Enough to find widgets and to tell what a patch touched, without building Bokeh models in
+    the client (deserialising a tab's few hundred models costs 0.2-0.5 s of client CPU, which
+    would compete with the server for the same cores).  Attributes left at their defaults are
+    absent, as in Bokeh's own serialisation.
+    """
+
+    def __init__(self, doc_json: dict):
+        self.models: dict[str, dict] = {}
+        self.add(doc_json["roots"])
+
+    def add(self, value) -> None:
+        """Register every serialised model object found in ``value``."""
+        if isinstance(value, list):
+            for item in value:
+                self.add(item)
+        elif isinstance(value, dict):
+            if value.get("type") == "object" and "id" in value:
+                entry = self.models.setdefault(value["id"], {
+                    "name": value["name"], "type": value["name"].rsplit(".", 1)[-1],
+                    "attributes": {}})
+                entry["attributes"].update(value.get("attributes", {}))
+            for item in value.values():
+                self.add(item)
+
+    def apply(self, events: list[dict]) -> None:
+        for event in events:
+            if event.get("kind") == "ModelChanged":
+                self.add(event["new"])
+                model = self.models.get(event["model"]["id"])
+                if model is not None:
+                    model["attributes"][event["attr"]] = event["new"]
+            elif event.get("kind") == "RootAdded":
+                self.add(event["model"])
+
+    def type(self, model_id: str, qualified: bool = False) -> str | None:
+        """The model's class name (``qualified``: with its module, as Bokeh registers it)."""
+        model = self.models.get(model_id)
+        return model and model["name" if qualified else "type"]
+
+    def get(self, model_id: str, attr: str, default=None):
+        return self.models[model_id]["attributes"].get(attr, default)
+
+    def descendants(self, model_id: str) -> list[str]:
+        """Ids of the models ``model_id`` refers to, directly or not (itself included)."""
+        seen, stack = set(), [model_id]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.models:
+                continue
+            seen.add(current)
+            stack.extend(_references(self.models[current]["attributes"]))
+        return list(seen)
+
+    def find(self, type_name: str) -> list[str]:
+        return [i for i, model in self.models.items() if model["type"] == type_name]
+
+
+def _references(value) -> list[str]:
+    if isinstance(value, list):
+        return [ref for item in value for ref in _references(item)]
+    if isinstance(value, dict):
+        if "id" in value and value.get("type", "object") == "object":
+            return [value["id"]]
+        return [ref for item in value.values() for ref in _references(item)]
+    return []
+
+
+_WIDGET_TYPES: dict[str, bool] = {}
+
+
+def _is_input_widget(type_name: str) -> bool:
+    """Whether a Bokeh model type (qualified name) is an input widget (slider, select, button,
+    ...) rather than a plot, source, annotation or text; unknown types count as output."""
+    if type_name not in _WIDGET_TYPES:
+        import panel.models  # noqa: F401  (registers Panel's model classes with Bokeh)
+        from bokeh.model import get_class
+        from bokeh.models import Markup, Widget
+
+        try:
+            cls = get_class(type_name)
+        except KeyError:
+            cls = None
+        _WIDGET_TYPES[type_name] = bool(cls and issubclass(cls, Widget) and not issubclass(cls, Markup))
+    return _WIDGET_TYPES[type_name]
+
+
+MAX_FAILURES_IN_A_ROW = 3  # then the user gives up: a broken app fails fast, not after N timeouts
+
+
+class GiveUp(Exception):
+    pass
+
+
+@dataclass
+class SessionResult:
+    index: int
+    open_s: float | None = None
+    update_latency_s: list[float] = field(default_factory=list)
+    first_visit_s: list[float] = field(default_factory=list)
+    revisit_s: list[float] = field(default_factory=list)
+    updates_sent: int = 0
+    updates_answered: int = 0
+    patches: int = 0
+    patches_without_redraw: int = 0  # busy indicator, echoes of linked widgets
+    errors: list[str] = field(default_factory=list)
+
+
+class UserSession:
+    """One browser-like session: open the app, switch tabs, move widgets, time the replies."""
+
+    def __init__(self, url: str, index: int, seed: int, timeout_s: float):
+        self.url, self.index, self.timeout_s = url, index, timeout_s
+        self.failures_in_a_row = 0
+        self.rng = random.Random(seed * 1000 + index)
+        self.result = SessionResult(index)
+        self.reply_times: list[float] = []
+        self.changed = asyncio.Condition()
+        self.socket = None
+        self.doc: ShadowDocument | None = None
+        self.tabs: str | None = None
+        self.closed = False
+
+    async def open(self):
+        from bokeh.client.websocket import WebSocketClientConnectionWrapper
+        from bokeh.document import Document
+        from bokeh.document.events import MessageSentEvent
+        from bokeh.events import DocumentReady
+        from bokeh.protocol import Protocol
+        from bokeh.protocol.receiver import Receiver
+        from tornado.httpclient import AsyncHTTPClient
+        from tornado.websocket import websocket_connect
+
+        start = time.perf_counter()
+        page = await AsyncHTTPClient().fetch(f"{self.url}/app", request_timeout=self.timeout_s)
+        token = re.search(r'"token":"([^"]+)"', page.body.decode()).group(1)
+        ws_url = self.url.replace("http", "ws", 1) + "/app/ws"
+        self.raw_socket = await websocket_connect(ws_url, subprotocols=["bokeh", token],
+                                                  connect_timeout=self.timeout_s)
+        self.socket = WebSocketClientConnectionWrapper(self.raw_socket)
+        self.protocol, self.receiver = Protocol(), Receiver(Protocol())
+        ack = await asyncio.wait_for(self._read(), self.timeout_s)
+        if ack is None or ack.msgtype != "ACK":
+            raise RuntimeError(f"expected ACK, got {ack and ack.msgtype}")
+        await self.protocol.create("PULL-DOC-REQ").send(self.socket)
+        reply = await asyncio.wait_for(self._read(), self.timeout_s)
+        self.doc = ShadowDocument(reply.content["doc"])
+        self.result.open_s = time.perf_counter() - start
+        self.tabs = self._main_tabs()
+        self.reader = asyncio.create_task(self._read_forever())
+        # What BokehJS sends once the page is rendered (Panel runs its onload callbacks then).
+        ready = self.protocol.create("PATCH-DOC", [
+            MessageSentEvent(Document(), "bokeh_event", DocumentReady())])
+        await ready.send(self.socket)
+
+    def _tab_titles(self, tabs: str) -> list[str]:
+        return [self.doc.get(panel["id"], "title", "") for panel in self.doc.get(tabs, "tabs", [])]
+
+    def _main_tabs(self) -> str:
+        tabs = self.doc.find("Tabs")
+        for model_id in tabs:
+            if self._tab_titles(model_id) == list(TAB_TITLES):
+                return model_id
+        raise RuntimeError(f"no Tabs titled {TAB_TITLES}; found {[self._tab_titles(t) for t in tabs]}")
+
+    async def _read(self):
+        while True:
+            fragment = await self.raw_socket.read_message()
+            if fragment is None:
+                return None
+            message = await self.receiver.consume(fragment)
+            if message is not None:
+                return message
+
+    async def _read_forever(self):
+        try:
+            while (message := await self._read()) is not None:
+                if message.msgtype == "ERROR":
+                    self.result.errors.append(f"server ERROR message: {message.content}")
+                if message.msgtype != "PATCH-DOC":
+                    continue
+                arrived = time.perf_counter()
+                events = message.content.get("events", [])
+                self.doc.apply(events)
+                self.result.patches += 1
+                if self._is_reply(events):
+                    async with self.changed:
+                        self.reply_times.append(arrived)
+                        self.changed.notify_all()
+                else:
+                    self.result.patches_without_redraw += 1
+        except Exception as error:  # noqa: BLE001  (reported, the session is then dead)
+            self.result.errors.append(f"reader: {type(error).__name__}: {error}")
+        finally:
+            if not self.closed:
+                self.result.errors.append("the server closed the websocket")
+            async with self.changed:
+                self.changed.notify_all()
+
+    def _is_reply(self, events: list[dict]) -> bool:
+        """Whether a patch redraws something: a source, plot, annotation or text changed."""
+        for event in events:
+            if event.get("kind") in ("ColumnDataChanged", "ColumnsStreamed", "ColumnsPatched"):
+                return True
+            if event.get("kind") == "ModelChanged" and event.get("attr") != "css_classes":
+                model_id = event["model"]["id"]
+                if (self.doc.type(model_id) not in (None, "Location")
+                        and not _is_input_widget(self.doc.type(model_id, qualified=True))):
+                    return True
+        return False
+
+    async def _change(self, model_id: str, attr: str, value) -> tuple[float, float]:
+        """Set ``attr`` of a model as the browser would; return when it was sent and the latency
+        of the reply, in s."""
+        from bokeh.protocol.messages.patch_doc import patch_doc
+
+        mark = len(self.reply_times)
+        self.doc.models[model_id]["attributes"][attr] = value
+        message = patch_doc(patch_doc.create_header(), {}, {"events": [
+            {"kind": "ModelChanged", "model": {"id": model_id}, "attr": attr, "new": value}]})
+        sent = time.perf_counter()
+        await message.send(self.socket)
+        async with self.changed:
+            await asyncio.wait_for(
+                self.changed.wait_for(lambda: len(self.reply_times) > mark or self.reader.done()),
+                self.timeout_s)
+        if len(self.reply_times) <= mark:
+            raise RuntimeError("connection lost")
+        while True:  # the rest of this reply: until quiet
+            seen = len(self.reply_times)
+            quiet = max(0.2, 0.5 * (self.reply_times[-1] - sent))
+            async with self.changed:
+                try:
+                    await asyncio.wait_for(self.changed.wait_for(
+                        lambda: len(self.reply_times) > seen or self.reader.done()), quiet)
+                except asyncio.TimeoutError:
+                    break
+            if self.reader.done():
+                break
+        return sent, self.reply_times[-1] - sent
+
+    def _widgets(self, title: str) -> list[str]:
+        """Ids of the widgets of tab ``title`` listed in ``UPDATES`` that a user can move."""
+        panel = next(p["id"] for p in self.doc.get(self.tabs, "tabs")
+                     if self.doc.get(p["id"], "title") == title)
+        child = self.doc.get(panel, "child")
+        models = self.doc.descendants(child["id"]) if child else []
+        found = []
+        for kind, prefix in UPDATES[title]:
+            found += [m for m in models if self.doc.type(m) in (kind, "Custom" + kind)
+                      and self.doc.get(m, "title", "").startswith(prefix)
+                      and self.doc.get(m, "visible", True) and not self.doc.get(m, "disabled", False)]
+        return found
+
+    def _failed(self, what: str, error: Exception):
+        self.result.errors.append(f"{what}: {type(error).__name__}: {error}")
+        self.failures_in_a_row += 1
+        if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
+            raise GiveUp(f"gave up after {MAX_FAILURES_IN_A_ROW} failures in a row")
+
+    async def show_tab(self, index: int, first_visit: bool) -> bool:
+        title = TAB_TITLES[index]
+        try:
+            sent, latency = await self._change(self.tabs, "active", index)
+            deadline = time.perf_counter() + self.timeout_s
+            while not self._widgets(title):  # a lazy tab may arrive in several patches
+                if time.perf_counter() > deadline or self.reader.done():
+                    raise RuntimeError(f"tab {title!r} shows none of its widgets {UPDATES[title]}")
+                async with self.changed:
+                    seen = len(self.reply_times)
+                    await asyncio.wait_for(self.changed.wait_for(
+                        lambda: len(self.reply_times) > seen or self.reader.done()), self.timeout_s)
+                latency = self.reply_times[-1] - sent
+        except Exception as error:  # noqa: BLE001
+            self._failed(f"tab {title!r}", error)
+            return False
+        self.failures_in_a_row = 0
+        (self.result.first_visit_s if first_visit else self.result.revisit_s).append(latency)
+        return True
+
+    def _next_value(self, model_id: str):
+        get = lambda attr, default=None: self.doc.get(model_id, attr, default)  # noqa: E731
+        if self.doc.type(model_id).endswith("Select"):
+            options = [o if isinstance(o, str) else o[0] for o in get("options", [])]
+            return self.rng.choice([o for o in options if o != get("value")])
+        start, end = get("start"), get("end")
+        span, step = end - start, get("step", 1) or (end - start) / 100
+        # Drag by 1-10 % of the range, bouncing off the ends: always a new value.
+        delta = max(step, round(self.rng.uniform(0.01, 0.10) * span / step) * step)
+        current = get("value")
+        value = current + self.rng.choice((-1, 1)) * delta
+        if not start <= value <= end:
+            value = current - (value - current)
+        return float(min(max(value, start), end))
+
+    async def update(self, title: str):
+        widgets = self._widgets(title)
+        if not widgets:
+            raise GiveUp(f"tab {title!r}: none of the widgets {UPDATES[title]}")
+        model_id = self.rng.choice(widgets)
+        value = self._next_value(model_id)
+        self.result.updates_sent += 1
+        try:
+            _, latency = await self._change(model_id, "value", value)
+        except Exception as error:  # noqa: BLE001
+            self._failed(f"{title!r} {self.doc.get(model_id, 'title')!r} -> {value!r}", error)
+            return
+        self.failures_in_a_row = 0
+        self.result.update_latency_s.append(latency)
+        self.result.updates_answered += 1
+
+    async def close(self):
+        self.closed = True
+        if self.socket is not None:
+            self.socket.close(1000, "done")
+            try:
+                await asyncio.wait_for(self.reader, 10)
+            except (asyncio.TimeoutError, Exception):  # noqa: BLE001
+                pass
+
+
+def tab_plan(n_updates: int, start_tab: int, visits_per_tab: int = 2,
+             n_tabs: int = len(TAB_TITLES)) -> list[tuple[int, int]]:
+    """(tab index, updates) visits: every tab ``visits_per_tab`` times (fewer if there are not
+    updates enough), in turn from ``start_tab``, the updates shared out as evenly as possible."""
+    visits = min(n_updates, visits_per_tab * n_tabs) or 1
+    sizes = [n_updates // visits + (i < n_updates % visits) for i in range(visits)]
+    return [((start_tab + i) % n_tabs, size) for i, size in enumerate(sizes)]
+
+
+async def run_user(url: str, index: int, n_updates: int, *, visits_per_tab: int = 2, seed: int = 0,
+                   timeout_s: float = 30.0, delay_s: float = 0.0) -> SessionResult:
+    """One user: open the app, visit the tabs of ``tab_plan`` moving widgets, close."""
+    await asyncio.sleep(delay_s)
+    session = UserSession(url, index, seed, timeout_s)
+    try:
+        await session.open()
+        visited = {session.doc.get(session.tabs, "active", 0)}  # built with the page
+        for tab, count in tab_plan(n_updates, index % len(TAB_TITLES), visits_per_tab):
+            if session.doc.get(session.tabs, "active", 0) != tab:
+                if not await session.show_tab(tab, first_visit=tab not in visited):
+                    continue
+                visited.add(tab)
+            for _ in range(count):
+                await session.update(TAB_TITLES[tab])
+    except GiveUp as reason:
+        session.result.errors.append(f"session: {reason}")
+    except Exception as error:  # noqa: BLE001
+        session.result.errors.append(f"session: {type(error).__name__}: {error}")
+    finally:
+        await session.close()
+    return session.result
+
+
+# --- the whole run --------------------------------------------------------------------------------
+
+def summary(values_s) -> dict | None:
+    """Median, 95th percentile and maximum of durations given in s, in ms."""
+    if not len(values_s):
+        return None
+    ms = np.asarray(values_s) * 1e3
+    return {**summary_ms(ms), "max_ms": float(ms.max())}
+
+
+async def _sample_rss(server: ServerProcess, samples: list, stop: asyncio.Event, period_s=0.25):
+    while not stop.is_set():
+        samples.append(server.rss_mb())
+        try:
+            await asyncio.wait_for(stop.wait(), period_s)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def _wait_destroyed(server: ServerProcess, expected: int, timeout_s: float) -> float | None:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout_s:
+        if server.sessions_destroyed() >= expected:
+            return time.perf_counter() - start
+        await asyncio.sleep(0.2)
+    return None
+
+
+# Panel collects garbage 5 s after the last session was destroyed (panel.io.document.GC_DEBOUNCE).
+SETTLE_AFTER_CLEANUP_S = 6.0
+
+
+async def _round(server: ServerProcess, sessions: int, updates: int, visits_per_tab: int, seed: int,
+                 timeout_s: float, ramp_s: float,
+                 cleanup_timeout_s: float) -> tuple[list[SessionResult], dict]:
+    """``sessions`` concurrent users, then the wait until the server has destroyed their sessions."""
+    launched_before = server.sessions_launched()
+    samples: list[float] = []
+    stop = asyncio.Event()
+    sampler = asyncio.create_task(_sample_rss(server, samples, stop))
+    cpu0, server_cpu0, wall0 = time.process_time(), server.cpu_s(), time.perf_counter()
+    results = await asyncio.gather(*[
+        run_user(server.url, i, updates, visits_per_tab=visits_per_tab, seed=seed,
+                 timeout_s=timeout_s, delay_s=i * ramp_s)
+        for i in range(sessions)])
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    server_cpu = server.cpu_s() - server_cpu0
+    at_last_close = server.rss_mb()
+    launched = server.sessions_launched() - launched_before
+    cleanup_s = await _wait_destroyed(server, launched_before + launched, cleanup_timeout_s)
+    await asyncio.sleep(SETTLE_AFTER_CLEANUP_S)
+    stop.set()
+    await sampler
+    census = await asyncio.to_thread(server.census)
+    return results, {
+        "sessions": sessions, "updates_per_session": updates, "visits_per_tab": visits_per_tab,
+        "wall_s": wall, "driver_cpu_s": cpu, "server_cpu_s": server_cpu, "peak_mb": max(samples),
+        "at_last_close_mb": at_last_close, "after_close_mb": server.rss_mb(),
+        "sessions_launched": launched,
+        # more than ``sessions``: some were discarded before their websocket connected, and
+        # built again when it did
+        "sessions_rebuilt": launched - sessions,
+        "all_destroyed": cleanup_s is not None, "destroyed_s_after_last_close": cleanup_s,
+        "live_objects_after_close": census,
+    }
+
+
+async def _drive(server: ServerProcess, rounds: list[tuple[int, int, int]], seed: int,
+                 timeout_s: float, ramp_s: float, warmup: bool, cleanup_timeout_s: float) -> dict:
+    memory = {"before_mb": server.rss_mb()}
+    live = {"before": await asyncio.to_thread(server.census)}
+    warm = None
+    if warmup:  # one user visits every tab: lazy imports and caches are loaded before the baseline
+        warm = await run_user(server.url, 0, 2 * len(TAB_TITLES), seed=seed + 99, timeout_s=timeout_s)
+        await _wait_destroyed(server, server.sessions_launched(), cleanup_timeout_s)
+        await asyncio.sleep(SETTLE_AFTER_CLEANUP_S)
+        memory["warm_baseline_mb"] = server.rss_mb()
+        live["after_warmup"] = await asyncio.to_thread(server.census)
+    results, stats = [], []
+    for k, (sessions, updates, visits_per_tab) in enumerate(rounds):
+        round_results, round_stats = await _round(server, sessions, updates, visits_per_tab,
+                                                  seed + k, timeout_s, ramp_s, cleanup_timeout_s)
+        results += round_results
+        stats.append(round_stats)
+
+    # The baseline for growth: after the warm-up, or else after the first round (which then
+    # plays the warm-up).  RSS does not return to ``before``: imports and caches stay loaded,
+    # and the allocator keeps memory freed after a burst for reuse.  A leak, though, grows it
+    # round after round.
+    measured = stats if warmup else stats[1:]
+    baseline = memory["warm_baseline_mb"] if warmup else stats[0]["after_close_mb"]
+    memory.update({
+        "baseline_mb": baseline, "peak_mb": max(r["peak_mb"] for r in stats),
+        "peak_hwm_mb": server.peak_rss_mb(), "after_close_mb": stats[-1]["after_close_mb"]})
+    if measured:
+        memory["growth_per_session_at_peak_mb"] = (measured[0]["peak_mb"] - baseline) / measured[0]["sessions"]
+        memory["retained_per_session_mb"] = (
+            (stats[-1]["after_close_mb"] - baseline) / sum(r["sessions"] for r in measured))
+    if len(stats) > 1:
+        memory["growth_between_rounds_per_session_mb"] = (
+            (stats[-1]["after_close_mb"] - stats[0]["after_close_mb"])
+            / sum(r["sessions"] for r in stats[1:]))
+
+    live["after_each_round"] = [r["live_objects_after_close"] for r in stats]
+    if len(stats) > 1 and stats[0]["live_objects_after_close"]:
+        first, last = stats[0]["live_objects_after_close"], stats[-1]["live_objects_after_close"]
+        live["growth_first_to_last_round"] = {key: last[key] - first[key] for key in first}
+
+    client_errors = [f"session {r.index}: {e}" for r in results for e in r.errors]
+    if warm is not None:
+        client_errors += [f"warm-up session: {e}" for e in warm.errors]
+    return {
+        "rounds": stats, "ramp_s": ramp_s, "seed": seed, "warmup": warmup,
+        "wall_s": sum(r["wall_s"] for r in stats),
+        "driver_cpu_s": sum(r["driver_cpu_s"] for r in stats),
+        "server_cpu_s": sum(r["server_cpu_s"] for r in stats),
+        "updates_sent": sum(r.updates_sent for r in results),
+        "updates_answered": sum(r.updates_answered for r in results),
+        "update_latency": summary([x for r in results for x in r.update_latency_s]),
+        "tab_first_visit_latency": summary([x for r in results for x in r.first_visit_s]),
+        "tab_revisit_latency": summary([x for r in results for x in r.revisit_s]),
+        "session_open_time": summary([r.open_s for r in results if r.open_s is not None]),
+        "patches_received": sum(r.patches for r in results),
+        "patches_without_redraw": sum(r.patches_without_redraw for r in results),
+        "memory": memory,
+        "live_objects": live,
+        "all_sessions_destroyed": all(r["all_destroyed"] for r in stats)
+                                  and server.sessions_destroyed() == server.sessions_launched(),
+        "sessions_launched_total": server.sessions_launched(),
+        "sessions_destroyed_total": server.sessions_destroyed(),
+        "client_errors": client_errors,
+    }
+
+
+def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
+             seed: int = 0, timeout_s: float = 30.0, ramp_s: float = 0.2, warmup: bool = True,
+             unused_lifetime_ms: int = 5000, check_unused_ms: int = 1000, root: Path = ROOT,
+             census: bool = True) -> dict:
+    """Serve the app and, for each ``(sessions, updates, visits_per_tab)`` of ``rounds`` in
+    turn, run that many concurrent users (the i-th starting ``i * ramp_s`` after the first)
+    making ``updates`` changes each over ``visits_per_tab`` visits of every tab, close them and
+    wait until the server has destroyed their sessions; report errors, latencies and the
+    server's memory.
+
+    Memory (RSS, MB): ``before`` any session; ``warm_baseline`` after one warm-up user has
+    visited every tab and been cleaned up (imports and caches loaded); ``peak`` while users
+    run; ``after_close`` once every session was destroyed and Panel collected garbage; per
+    session: the growth at peak, what is retained after cleanup, and the growth from the first
+    round to the last (a leak).  ``census`` (``panel serve`` only): live Bokeh documents,
+    models and HoloViews plots in the server before, after the warm-up and after each round.
+    """
+    server = ServerProcess(kind=kind, unused_lifetime_ms=unused_lifetime_ms,
+                           check_unused_ms=check_unused_ms, root=root,
+                           census=census and kind == "panel")
+    cleanup_timeout_s = 60.0 if kind == "module" else 10.0 + 3 * unused_lifetime_ms / 1e3
+    startup_s = server.start()
+    try:
+        report = asyncio.run(_drive(server, list(rounds), seed, timeout_s, ramp_s, warmup,
+                                    cleanup_timeout_s))
+    finally:
+        server.stop()
+    report["server"] = {"command": " ".join(server.command), "cwd": str(server.root),
+                        "startup_s": startup_s, **server.log_problems()}
+    report["server_log"] = server.log()
+    report["errors"] = (len(report["client_errors"]) + len(report["server"]["errors"])
+                        + report["server"]["tracebacks"])
+    return report
