@@ -51,8 +51,8 @@ def _lazy(url: UrlState, title: str, view_class):
     # values for this tab are applied then.
     def build():
         view = view_class()
-        url.attach(TAB_KEYS[title], view)
-        return pn.Column(formula_note(title), view.panel(), sizing_mode="stretch_both")
+        notice = url.attach(TAB_KEYS[title], view)
+        return pn.Column(notice, formula_note(title), view.panel(), sizing_mode="stretch_both")
 
     # ParamFunction, not pn.panel: pn.panel(func, lazy=True) calls a dependency-free func at once.
     return pn.param.ParamFunction(_in_session_document(build), lazy=True)

@@ -130,7 +130,7 @@ class UrlState:
         self.views: dict[str, object] = {}
         self.defaults: dict[str, dict[str, str]] = {}
         self.tab = next(iter(tabs))
-        self._messages: list[str] = []
+        self.messages: list[str] = []
         self._pending: dict[str, dict[str, str]] = {key: {} for key in tabs}
         query = parse_query(search)
         if len(search) > MAX_QUERY_CHARS:
@@ -157,20 +157,27 @@ class UrlState:
             location.param.watch(self._write_soon, "search")
 
     # --- URL -> widgets ---------------------------------------------------------------------
-    def attach(self, key: str, view) -> None:
-        """Apply the link's values for tab ``key`` to ``view``, then keep the URL in step."""
+    def attach(self, key: str, view) -> pn.pane.Alert:
+        """Apply the link's values for tab ``key`` to ``view``, then keep the URL in step.
+
+        Returns a notice for the tab's own rejected values (hidden if none), to be laid out
+        in the tab: the app's notice pane may not be changed while a lazy tab is being built.
+        """
         fields = self.fields[key]
         self.defaults[key] = {name: f.encode(widget_of(view, f.widget).value)
                               for name, f in fields.items()}
         pending = self._pending.pop(key, {})
+        first_new = len(self.messages)
         for name, f in fields.items():  # field order: a preset or source before what it sets
             if name in pending:
                 self._apply(view, key, f, pending[name])
         self.views[key] = view
         for f in fields.values():
             widget_of(view, f.widget).param.watch(self._write_soon, "value")
-        self._show_notice()
         self.write()
+        notice = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
+        _fill_notice(notice, self.messages[first_new:])
+        return notice
 
     def _apply(self, view, key: str, field: UrlField, text: str) -> None:
         widget = widget_of(view, field.widget)
@@ -192,13 +199,14 @@ class UrlState:
         message = f"{_shown(key)} = {_shown(text)} ignored ({what})"
         if detail:
             message += f": {html.escape(detail[:200])}"
-        self._messages.append(message)
+        self.messages.append(message)
 
     def _show_notice(self) -> None:
-        if self._messages:
-            self.notice.object = ("**Some values in the link were not used; the defaults are "
-                                  "shown instead.**  \n" + "  \n".join(self._messages))
-            self.notice.visible = True
+        _fill_notice(self.notice, self.messages)
+
+    def message_text(self) -> str:
+        """Every rejected value of the link so far, as the notices list them."""
+        return "  \n".join(self.messages)
 
     # --- widgets -> URL ---------------------------------------------------------------------
     def query(self) -> dict[str, str]:
@@ -237,3 +245,9 @@ class UrlState:
         if self.location.search != search:
             self.location.search = search
 
+
+def _fill_notice(notice: pn.pane.Alert, messages: list[str]) -> None:
+    if messages:
+        notice.object = ("**Some values in the link were not used; the defaults are shown "
+                         "instead.**  \n" + "  \n".join(messages))
+        notice.visible = True

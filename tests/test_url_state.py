@@ -126,7 +126,7 @@ def test_a_link_reproduces_every_widget_setting(key):
     followers = [f.name for f in FIELDS[key] if f.follows and f.follows in changed]
     assert sorted(query) == sorted({f"{key}.{name}" for name in changed + followers})
     new_url, copy = open_link(key, url.search())
-    assert not new_url.notice.visible, new_url.notice.object
+    assert not new_url.messages, new_url.message_text()
     assert_same_view(key, view, copy)
 
 
@@ -181,8 +181,8 @@ BAD_RECOIL = {
 def test_garbage_link_shows_notice_and_keeps_defaults():
     _, default = open_link("recoil")
     url, view = open_link("recoil", "?" + urllib.parse.urlencode(BAD_RECOIL))
-    assert url.notice.visible
-    text = url.notice.object
+    assert url.messages
+    text = url.message_text()
     for key in BAD_RECOIL:
         if key.startswith("<"):
             continue
@@ -198,8 +198,8 @@ def test_garbage_link_shows_notice_and_keeps_defaults():
 def test_a_value_the_model_refuses_is_reported_and_the_default_kept():
     _, default = open_link("sensitivity")
     url, view = open_link("sensitivity", "?sensitivity.days_on=0&sensitivity.mass_kg=3")
-    assert url.notice.visible and "days_on" in url.notice.object
-    assert "days_on" in url.notice.object and "model" in url.notice.object
+    assert url.messages and "days_on" in url.message_text()
+    assert "days_on" in url.message_text() and "model" in url.message_text()
     assert not view.alert.visible
     assert view.model.days_on == default.model.days_on
     assert view.model.mass_kg == pytest.approx(3.0)  # the good value in the same link is used
@@ -207,7 +207,7 @@ def test_a_value_the_model_refuses_is_reported_and_the_default_kept():
 
 def test_oscillation_entry_beyond_the_model_bounds_is_refused():
     url, view = open_link("oscillations", "?oscillations.B_perp_gauss=1e40")
-    assert url.notice.visible and "B_perp_gauss" in url.notice.object
+    assert url.messages and "B_perp_gauss" in url.message_text()
     assert view.model.B_perp_gauss == VIEWS["oscillations"]().model.B_perp_gauss
 
 
@@ -275,7 +275,7 @@ def test_random_links_open_a_working_view(key, data):
     url, view = open_link(key, "?" + urllib.parse.urlencode(query), location)
     assert not view.alert.visible, view.alert.object  # the model holds what is plotted
     used = {k for k in query if k in parse_query(location.search)}
-    assert url.notice.visible or used == set(query) - {"tab"} or "tab" in query
+    assert url.messages or used == set(query) - {"tab"} or "tab" in query
     # The clean link the session wrote reproduces this view.
     _, copy = open_link(key, location.search)
     assert_same_view(key, view, copy)
