@@ -58,7 +58,8 @@ def test_spin_light_density_slider_scales_the_rate(page: Page, app_url):
 def test_theory_scale_slider_moves_the_naturalness_line(page: Page, app_url):
     curve = [NATURALNESS, "m_nu_eV", "mu_B"]
     problems = open_tab(page, app_url, "Theory", curve)
-    expect(page.get_by_text("SM Dirac moment").first).to_be_visible(timeout=TIMEOUT_MS)
+    # The collapsed formula note also names it: look for the visible readout.
+    expect(page.get_by_text("SM Dirac moment").filter(visible=True).first).to_be_visible(timeout=TIMEOUT_MS)
     before = latest(page, curve)
     sm_before = latest(page, [SM, "m_nu_eV", "mu_B"])
 
