@@ -18,6 +18,8 @@ grew the server by ~6 MB per session, round after round; without that leak, roun
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from bench.load_driver import run_load
@@ -33,8 +35,11 @@ def load():
     # Sessions are discarded 5 s after they close (checked every 0.5 s): observable in a short
     # test, yet long enough for a session to connect its websocket while the server is busy
     # building the others (else it is discarded and built again).
-    return run_load(ROUNDS, warmup=False, timeout_s=30.0, unused_lifetime_ms=5000,
-                    check_unused_ms=500)
+    # In its own thread: after the browser tests, pytest-playwright leaves an event loop
+    # running in this one, and the driver starts its own with asyncio.run.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run_load, ROUNDS, warmup=False, timeout_s=30.0,
+                           unused_lifetime_ms=5000, check_unused_ms=500).result()
 
 
 def _details(load) -> str:
