@@ -14,6 +14,14 @@ slider measures in the page:
 * ``frame``  one more animation frame after that repaint: the redraw is on screen. This is the
              headline slider→redraw latency.
 
+and, to tell where the time goes (the breakdown of the headline figure):
+
+* ``reply``   the arrival of the first websocket frame of the server's patch that changes the
+              data (the server's handling plus the round trip);
+* ``apply``   BokehJS applying that patch (``Document.apply_json_patch``, synchronous);
+* ``repaint`` the duration of the plot view's repaint itself;
+* the count and size of the websocket frames received while the move is in flight.
+
 Moves alternate ArrowRight / ArrowLeft (±0.05 in log10 μν) so the data changes every time.
 Server-side cost: ``RecoilView._on_change`` is timed by
 wrappers installed here, before any session exists (the dashboard code is not modified).
@@ -75,6 +83,23 @@ def _timed(key):
 RecoilView._on_change = _timed("on_change_ms")(RecoilView._on_change)
 
 # --- in-page measurement -------------------------------------------------------------------------
+# Installed before the page loads: timestamps every websocket frame the page receives.
+_JS_INIT = """
+window.__benchFrames = [];
+const PageWebSocket = window.WebSocket;
+window.WebSocket = function (...args) {
+  const socket = new PageWebSocket(...args);
+  socket.addEventListener("message", (event) => {
+    const text = typeof event.data === "string" ? event.data : null;
+    window.__benchFrames.push({t: performance.now(), bytes: text != null ? text.length : event.data.byteLength,
+                               patch: text != null && text.includes('"msgtype": "PATCH-DOC"')});
+  });
+  return socket;
+};
+window.WebSocket.prototype = PageWebSocket.prototype;
+Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+"""
+
 _JS_SETUP = """(label) => {
   const column = (source, name) => {
     const data = source.data;
@@ -94,7 +119,15 @@ _JS_SETUP = """(label) => {
     for (let i = 0; i < y.length; i++) if (Number.isFinite(y[i])) sum += y[i] * (1 + i);
     return sum;
   };
-  const state = {lastPaint: null, paints: 0, hooked: 0, waiters: []};
+  const state = {lastPaint: null, paints: 0, hooked: 0, waiters: [], patches: [], repaints: []};
+  // Time each patch BokehJS applies (synchronous: the data change signal fires inside one).
+  const doc = Bokeh.documents[0];
+  const applyPatch = doc.apply_json_patch.bind(doc);
+  doc.apply_json_patch = (...args) => {
+    const start = performance.now();
+    try { return applyPatch(...args); }
+    finally { state.patches.push({start, end: performance.now()}); }
+  };
   // Wrap PlotView.repaint of every live figure to timestamp the end of each paint. (BokehJS
   // pauses the plot while it applies a server patch and requests the paint when it unpauses,
   // so the paint can come later than the first animation frame after the data change.)
@@ -103,8 +136,10 @@ _JS_SETUP = """(label) => {
       if (view.__bench_wrapped) continue;
       const repaint = view.repaint.bind(view);
       view.repaint = (...args) => {
+        const start = performance.now();
         const result = repaint(...args);
         state.lastPaint = performance.now();
+        state.repaints.push({start, end: state.lastPaint});
         state.paints += 1;
         const waiters = state.waiters.splice(0);
         for (const waiter of waiters) waiter(state.lastPaint);
@@ -136,7 +171,15 @@ _JS_SETUP = """(label) => {
           const done = (tPaint) => requestAnimationFrame(() => {  // + one frame to present it
             const tFrame = performance.now();
             cleanup();
-            resolve({t0, tData, tPaint, tFrame, via});
+            const patch = state.patches.filter((p) => p.start <= tData).pop();  // holds the data change
+            const paint = state.repaints.filter((p) => p.end === tPaint).pop();
+            const frames = (window.__benchFrames || []).filter((f) => f.t >= t0 && f.t <= tFrame);
+            const reply = frames.filter((f) => f.patch && (patch == null || f.t <= patch.start)).pop();
+            resolve({t0, tData, tPaint, tFrame, via,
+                     tReply: reply ? reply.t : null,
+                     applyMs: patch ? patch.end - patch.start : null,
+                     repaintMs: paint ? paint.end - paint.start : null,
+                     frames: frames.length, bytes: frames.reduce((sum, f) => sum + f.bytes, 0)});
           });
           if (state.hooked > 0) state.waiters.push(done);  // the repaint after the data change
           else requestAnimationFrame(() => done(null));    // no hook: assume the next frame paints
@@ -155,6 +198,8 @@ _JS_SETUP = """(label) => {
         };
         const timer = setTimeout(() => { cleanup(); reject(new Error("no data change within " + timeoutMs + " ms")); },
                                  timeoutMs);
+        state.patches.length = 0;
+        state.repaints.length = 0;
         const t0 = performance.now();
         handle.dispatchEvent(new KeyboardEvent("keydown", {key, code: key, bubbles: true, cancelable: true}));
         handle.dispatchEvent(new KeyboardEvent("keyup", {key, code: key, bubbles: true, cancelable: true}));
@@ -199,6 +244,7 @@ def run(moves: int, port: int | None, settle_ms: int, timeout_ms: int) -> dict:
         with sync_playwright() as playwright:
             page = chromium_page(playwright, errors)
             browser = page.context.browser
+            page.add_init_script(_JS_INIT)
             page.goto(f"{origin}/app")
             page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
                                    timeout=30_000)
@@ -243,6 +289,11 @@ def run(moves: int, port: int | None, settle_ms: int, timeout_ms: int) -> dict:
                     "data_ms": result["tData"] - result["t0"],
                     "frame_ms": result["tFrame"] - result["t0"],
                     "paint_ms": None if result["tPaint"] is None else result["tPaint"] - result["t0"],
+                    "reply_ms": None if result["tReply"] is None else result["tReply"] - result["t0"],
+                    "apply_patch_ms": result["applyMs"],
+                    "repaint_ms": result["repaintMs"],
+                    "frames_received": result["frames"],
+                    "bytes_received": result["bytes"],
                     "server_on_change_calls": len(server_calls),
                 })
             _recording.clear()
@@ -264,6 +315,13 @@ def run(moves: int, port: int | None, settle_ms: int, timeout_ms: int) -> dict:
             "frame": _summary([r["frame_ms"] for r in records]),
             "paint": _summary([r["paint_ms"] for r in records if r["paint_ms"] is not None]),
         },
+        "breakdown_ms": {
+            name: _summary([r[key] for r in records if r[key] is not None])
+            for name, key in (("reply", "reply_ms"), ("apply_patch", "apply_patch_ms"),
+                              ("repaint", "repaint_ms"))
+        },
+        "websocket_frames_received_per_move": _summary([r["frames_received"] for r in records]),
+        "bytes_received_per_move": _summary([r["bytes_received"] for r in records]),
         "server_ms": server,
         "moves_without_slider_change": bad_moves,
         "page_errors": errors,
@@ -282,7 +340,12 @@ def print_table(results: dict) -> None:
         ("key → data in page", results["latency_ms"]["data"]),
         ("key → plot repaint", results["latency_ms"]["paint"]),
         ("key → frame after paint", results["latency_ms"]["frame"]),
+        ("  of which: key → server reply", results["breakdown_ms"]["reply"]),
+        ("  BokehJS applies the patch", results["breakdown_ms"]["apply_patch"]),
+        ("  the plot's repaint itself", results["breakdown_ms"]["repaint"]),
         ("server RecoilView._on_change", results["server_ms"]["on_change_ms"]),
+        ("websocket frames received/move", results["websocket_frames_received_per_move"]),
+        ("bytes received/move", results["bytes_received_per_move"]),
     ]
     print(f"\n{results['benchmark']}  ({results['moves']} moves)")
     print(f"{'measure [ms]':<32}{'n':>5}{'median':>9}{'p95':>9}{'min':>9}{'max':>9}")

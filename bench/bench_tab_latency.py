@@ -2,7 +2,9 @@
 
 For each tab: open ``/app?tab=<key>``, wait for its plot, then press ArrowRight/ArrowLeft on
 one slider ``--moves`` times and time, in the page, the key press until the watched curve's
-data changed and until the figure repainted (the in-page hooks of bench_recoil_latency.py).
+data changed, until the figure repainted, and until the next animation frame after that (the
+redraw on screen, other figures of the tab that the move changed included; the in-page hooks
+of bench_recoil_latency.py).
 Prints median and p95 per tab; writes bench/results/tab_latency.json.
 
     .venv/bin/python bench/bench_tab_latency.py [--moves 30] [--tabs recoil,theory]
@@ -49,17 +51,18 @@ def tab_latency(page, base: str, key: str, moves: int, settle_ms: int, timeout_m
     if setup["sources"] < 1:
         raise RuntimeError(f"{key}: no data source for {label!r}")
     handle = slider_handle(page, slider).element_handle()
-    paint, data = [], []
+    paint, data, frame = [], [], []
     for i in range(moves + 2):  # the first two are warm-up
         move = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
         result = page.evaluate("([h, k, t]) => window.__bench.move(h, k, t)", [handle, move, timeout_ms])
         page.wait_for_timeout(settle_ms)
         if i >= 2:
             data.append(result["tData"] - result["t0"])
+            frame.append(result["tFrame"] - result["t0"])
             if result["tPaint"] is not None:
                 paint.append(result["tPaint"] - result["t0"])
     return {"slider": slider, "curve": label, "key_to_data": summary_ms(data),
-            "key_to_repaint": summary_ms(paint)}
+            "key_to_repaint": summary_ms(paint), "key_to_frame_after_repaint": summary_ms(frame)}
 
 
 def main(argv=None) -> int:
@@ -81,8 +84,9 @@ def main(argv=None) -> int:
         page = chromium_page(playwright, errors)
         for key in args.tabs.split(","):
             results[key] = tab_latency(page, base, key, args.moves, args.settle_ms, args.timeout_ms)
-            r = results[key]["key_to_repaint"]
+            r, f = results[key]["key_to_repaint"], results[key]["key_to_frame_after_repaint"]
             print(f"{key:13s} key -> repaint  median {r['median_ms']:6.1f} ms   p95 {r['p95_ms']:6.1f} ms"
+                  f"   + next frame: median {f['median_ms']:6.1f} ms   p95 {f['p95_ms']:6.1f} ms"
                   f"   (data in page: median {results[key]['key_to_data']['median_ms']:.1f} ms)",
                   flush=True)
         page.context.browser.close()

@@ -16,7 +16,6 @@ import holoviews as hv
 import numpy as np
 import panel as pn
 import param
-from bokeh.models import Div
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +32,9 @@ class LiveOverlay:
     its order fixes the legend order.  ``vlines`` maps marker labels to ``(x, style)``.
     ``static`` elements (reference lines, bands, labels) are drawn once and never updated.
     ``update`` writes new arrays into the figure's ColumnDataSources, and only for the
-    curves that changed, so a slider that moves one curve sends one array.  The Bokeh column
-    names are the dimension names ``x`` and ``y`` (e.g. ``"T_keV"``, ``"rate"``).
+    curves that changed, so a slider that moves one curve sends one array (as a patch of the
+    source when its length is unchanged).  The Bokeh column names are the dimension names
+    ``x`` and ``y`` (e.g. ``"T_keV"``, ``"rate"``).
 
     Curve values that cannot be drawn (NaN) leave gaps; on log axes pass NaN, not zeros.
     """
@@ -71,11 +71,7 @@ class LiveOverlay:
         Call inside ``pn.io.hold()`` to send everything in one websocket message.
         """
         for label, (xs, ys) in curves.items():
-            source = self.sources[label]
-            old_x, old_y = source.data[self.x], source.data[self.y]
-            if not (len(old_x) == len(xs) and np.array_equal(old_x, xs)
-                    and np.array_equal(old_y, ys, equal_nan=True)):
-                source.data = {self.x: xs, self.y: ys}
+            self._write(self.sources[label], xs, ys)
         for label, position in (vlines or {}).items():
             self.vline_glyphs[label].location = position
         if x_range is not None:
@@ -83,14 +79,36 @@ class LiveOverlay:
         if y_range is not None:
             self.figure.y_range.start, self.figure.y_range.end = y_range
 
+    def _write(self, source, xs, ys) -> None:
+        old_x, old_y = source.data[self.x], source.data[self.y]
+        new_x = len(old_x) != len(xs) or not np.array_equal(old_x, xs)
+        if not new_x and np.array_equal(old_y, ys, equal_nan=True):
+            return
+        if len(old_x) != len(xs) or len(old_y) != len(ys):
+            source.data = {self.x: xs, self.y: ys}
+            return
+        # Same length: patch the columns.  BokehJS redraws the curve either way, but a new
+        # ``data`` also makes it rebuild the whole legend (it watches every model its items
+        # reach), forcing style recalculations: 10-20 ms per slider move in Chromium.
+        columns = {self.y: ys, **({self.x: xs} if new_x else {})}
+        for name, values in columns.items():
+            # A new array, set silently, for the patch to write into: arrays handed out
+            # before (``data``) keep their values.
+            dict.__setitem__(source.data, name, np.array(values, dtype=float))
+        source.patch({name: [(slice(0, len(values)), values)] for name, values in columns.items()})
+
     def data(self, label: str) -> tuple[np.ndarray, np.ndarray]:
         """The plotted arrays of one curve, as the figure holds them."""
         source = self.sources[label]
         return np.asarray(source.data[self.x]), np.asarray(source.data[self.y])
 
     def pane(self, **kwargs) -> pn.pane.Bokeh:
-        return pn.pane.Bokeh(self.figure, **{"sizing_mode": "stretch_both", "min_height": 400,
-                                             **kwargs})
+        """The figure in a pane: stretching both ways (min height 400) unless told otherwise."""
+        options = {"sizing_mode": "stretch_both", **({} if "height" in kwargs else {"min_height": 400}),
+                   **kwargs}
+        # The figure's own sizing mode wins over the pane's in Panel's layout: keep them equal.
+        self.figure.sizing_mode = options["sizing_mode"]
+        return pn.pane.Bokeh(self.figure, **options)
 
 
 def apply_to_model(model: param.Parameterized, values: Mapping, redraw: Callable[[], None],
@@ -103,8 +121,11 @@ def apply_to_model(model: param.Parameterized, values: Mapping, redraw: Callable
     """
     previous = {k: v for k, v in model.param.values().items() if k != "name"}
     try:
-        model.param.update(dict(values))
-        redraw()
+        # One hold for the model's watchers and the redraw: all their changes go to the
+        # browser in one websocket message, so it lays out and paints once.
+        with pn.io.hold():
+            model.param.update(dict(values))
+            redraw()
     except ValueError as error:
         # param.update sets values one by one: restore the model to what is plotted.
         model.param.update(previous)
@@ -128,15 +149,16 @@ _ITALIC = re.compile(r"\*(.+?)\*")
 class Readout:
     """Text under a plot with Markdown-style ``**bold**``, ``*italic*`` and ``"  \\n"`` breaks.
 
-    A Bokeh Div updated through one property: a Panel Markdown pane re-creates its CSS
-    stylesheet models on every update (~7 ms on the server per update, and a style
-    recalculation in the browser), which a readout that changes on each slider move
-    cannot afford.  Fixed height, so that new text does not move the plot.
+    An HTML pane with a fixed height, updated through one property: in the browser a new
+    text only replaces the pane's inner HTML.  Measured per slider move in headless Chromium
+    (bench/bench_recoil_latency.py): a Bokeh ``Div`` re-renders and makes BokehJS lay out the
+    whole page again, 20-40 ms; a Panel Markdown pane re-creates its CSS stylesheet models on
+    every update (~7 ms on the server, and a style recalculation in the browser).
     """
 
     def __init__(self, height: int):
-        self.div = Div(text="", height=height, sizing_mode="stretch_width",
-                       styles={"font-size": "0.95em", "line-height": "1.45"})
+        self.pane = pn.pane.HTML("", height=height, sizing_mode="stretch_width",
+                                 styles={"font-size": "0.95em", "line-height": "1.45"})
         self._object = ""
 
     @property
@@ -149,7 +171,7 @@ class Readout:
         self._object = text
         body = html.escape(text, quote=False)
         body = _ITALIC.sub(r"<i>\1</i>", _BOLD.sub(r"<b>\1</b>", body))
-        self.div.text = body.replace("  \n", "<br>").replace("\n", " ")
+        self.pane.object = body.replace("  \n", "<br>").replace("\n", " ")
 
-    def __panel__(self) -> pn.pane.Bokeh:
-        return pn.pane.Bokeh(self.div, sizing_mode="stretch_width")
+    def __panel__(self) -> pn.pane.HTML:
+        return self.pane
