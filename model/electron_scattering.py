@@ -50,6 +50,9 @@ MAX_ABS_Q_NU = 1e-6
 MAX_ABS_CHARGE_RADIUS_CM2 = 1e-28
 MAX_E_MEV = 1e4
 MAX_T_KEV = 1e7
+SMALLEST_T_KEV = 1e-30
+"""Lower end of the accepted recoil energies (1e-27 eV, far below any detector): the 1/T and
+1/T^2 terms overflow double precision below ~1e-148 keV."""
 
 
 def max_recoil_keV(E_MeV):
@@ -179,7 +182,7 @@ class ElectronCrossSection:
 
 
 def _check_kinematic_inputs(T_keV, E_MeV):
-    T = as_checked_array("T_keV", T_keV, low=0.0, high=MAX_T_KEV, low_inclusive=False)
+    T = as_checked_array("T_keV", T_keV, low=SMALLEST_T_KEV, high=MAX_T_KEV)
     E = as_checked_array("E_MeV", E_MeV, low=0.0, high=MAX_E_MEV, low_inclusive=False)
     return T, E
 

@@ -26,6 +26,8 @@ cumulative integral for continua, at the cost of a few array operations.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import param
@@ -42,7 +44,7 @@ from .quenching import MAX_K, MIN_K, keVee_per_keVnr, keVee_to_keVnr, keVnr_to_k
 from .reactor import DEFAULT_FUEL, FISSION_FRACTIONS, flux_from_power, reactor_source
 from .solar import BE7_FLUX_CM2_S, PP_FLUX_CM2_S, be7_source, pp_source
 from .sources import line_source
-from .validation import as_checked_array
+from .validation import Choice, RealNumber, as_checked_array
 
 SOURCES = ("reactor", "solar_7Be", "solar_pp", "line")
 EMITTED_FLAVOUR = {"reactor": "anti_nu_e", "solar_7Be": "nu_e", "solar_pp": "nu_e",
@@ -59,6 +61,15 @@ MIN_T_KEV = 1e-3
 MAX_T_KEV = 1e5
 NUCLEUS_CROSSOVER_MIN_KEV = 1e-12
 """Lower end of the nu-N crossover search: ~1e-4 keVnr at 1e-11 mu_B, far below 1 eV."""
+# Gauss-Legendre 12-point rule on [-1, 1], computed once (leggauss takes ~0.3 ms a call).
+_GAUSS_NODES_12, _GAUSS_WEIGHTS_12 = np.polynomial.legendre.leggauss(12)
+_GAUSS_NODES_12.flags.writeable = _GAUSS_WEIGHTS_12.flags.writeable = False
+
+
+@lru_cache(maxsize=64)
+def _reactor_flux_cm2_s(thermal_power_GW: float, distance_m: float, fuel: str) -> float:
+    # Asked for on every evaluation of the rates (several per slider move): computed once.
+    return flux_from_power(thermal_power_GW, distance_m, fuel)
 
 
 class RecoilSpectrum(param.Parameterized):
@@ -76,40 +87,40 @@ class RecoilSpectrum(param.Parameterized):
                        energy_axis="keVee", threshold_keV=0.21)
     """
 
-    mu_nu = param.Number(0.0, bounds=(0.0, MAX_MU_NU), doc="Magnetic moment, Bohr magnetons.")
-    q_nu = param.Number(0.0, bounds=(-MAX_ABS_Q_NU, MAX_ABS_Q_NU),
-                        doc="Millicharge in units of e0 (sign enters through interference).")
-    charge_radius_cm2 = param.Number(0.0, bounds=(-MAX_ABS_CHARGE_RADIUS_CM2,
-                                                  MAX_ABS_CHARGE_RADIUS_CM2),
-                                     doc="Charge radius <r^2> in cm^2 (delta g_V = sqrt2 pi alpha <r^2>/(3 G_F)).")
-    flavour = param.Selector(default="anti_nu_e", objects=list(FLAVOURS),
-                             doc="Neutrino flavour (nu-e only: CEvNS is flavour blind at tree level).")
-    source = param.Selector(default="reactor", objects=list(SOURCES))
-    flux_cm2_s = param.Number(None, bounds=(0.0, 1e18), inclusive_bounds=(False, True),
-                              allow_None=True,
-                              doc="Total flux, cm^-2 s^-1; None: the source's default "
-                                  "(reactor: from power and distance; solar: SSM B16-GS98).")
-    thermal_power_GW = param.Number(3.0, bounds=(0.0, 100.0), inclusive_bounds=(False, True),
-                                    doc="Reactor thermal power (used when flux_cm2_s is None).")
-    distance_m = param.Number(13.9, bounds=(1.0, 1e6),
-                              doc="Reactor core to detector distance (used when flux_cm2_s is None).")
-    fuel = param.Selector(default=DEFAULT_FUEL, objects=list(FISSION_FRACTIONS))
-    line_energy_MeV = param.Number(1.0, bounds=(0.01, 100.0), doc="Energy of the 'line' source.")
-    target = param.Selector(default="Ge", objects=list(ALL_TARGETS),
-                            doc="Detector material; Ar and CsI only with channel='nucleus'.")
-    binding = param.Selector(default="stepping", objects=list(BINDINGS),
-                             doc="'stepping': atomic binding, stepping approximation; 'free': free electrons.")
-    channel = param.Selector(default="electron", objects=list(CHANNELS),
-                             doc="'electron': nu-e; 'nucleus': coherent nu-nucleus; 'both': their sum.")
-    energy_axis = param.Selector(default="keVee", objects=list(ENERGY_AXES),
-                                 doc="Energy axis of rates, threshold and grid: ionization "
-                                     "(keVee) or nuclear-recoil (keVnr) energy.")
-    quenching_k = param.Number(None, bounds=(MIN_K, MAX_K), allow_None=True,
-                               doc="Lindhard k; None: Lindhard's 0.133 Z^(2/3) A^(-1/2) per element.")
-    threshold_keV = param.Number(2.8, bounds=(MIN_T_KEV, MAX_T_KEV),
-                                 doc="Detector threshold, on energy_axis.")
-    exposure_kg_day = param.Number(1.0, bounds=(0.0, 1e9), doc="Exposure for expected counts.")
-    sin2_theta_w = param.Number(c.SIN2_THETA_W_LOW_ENERGY, bounds=(0.0, 1.0))
+    mu_nu = RealNumber(0.0, bounds=(0.0, MAX_MU_NU), doc="Magnetic moment, Bohr magnetons.")
+    q_nu = RealNumber(0.0, bounds=(-MAX_ABS_Q_NU, MAX_ABS_Q_NU),
+                      doc="Millicharge in units of e0 (sign enters through interference).")
+    charge_radius_cm2 = RealNumber(0.0, bounds=(-MAX_ABS_CHARGE_RADIUS_CM2,
+                                                MAX_ABS_CHARGE_RADIUS_CM2),
+                                   doc="Charge radius <r^2> in cm^2 (delta g_V = sqrt2 pi alpha <r^2>/(3 G_F)).")
+    flavour = Choice(default="anti_nu_e", objects=list(FLAVOURS),
+                     doc="Neutrino flavour (nu-e only: CEvNS is flavour blind at tree level).")
+    source = Choice(default="reactor", objects=list(SOURCES))
+    flux_cm2_s = RealNumber(None, bounds=(0.0, 1e18), inclusive_bounds=(False, True),
+                            allow_None=True,
+                            doc="Total flux, cm^-2 s^-1; None: the source's default "
+                                "(reactor: from power and distance; solar: SSM B16-GS98).")
+    thermal_power_GW = RealNumber(3.0, bounds=(0.0, 100.0), inclusive_bounds=(False, True),
+                                  doc="Reactor thermal power (used when flux_cm2_s is None).")
+    distance_m = RealNumber(13.9, bounds=(1.0, 1e6),
+                            doc="Reactor core to detector distance (used when flux_cm2_s is None).")
+    fuel = Choice(default=DEFAULT_FUEL, objects=list(FISSION_FRACTIONS))
+    line_energy_MeV = RealNumber(1.0, bounds=(0.01, 100.0), doc="Energy of the 'line' source.")
+    target = Choice(default="Ge", objects=list(ALL_TARGETS),
+                    doc="Detector material; Ar and CsI only with channel='nucleus'.")
+    binding = Choice(default="stepping", objects=list(BINDINGS),
+                     doc="'stepping': atomic binding, stepping approximation; 'free': free electrons.")
+    channel = Choice(default="electron", objects=list(CHANNELS),
+                     doc="'electron': nu-e; 'nucleus': coherent nu-nucleus; 'both': their sum.")
+    energy_axis = Choice(default="keVee", objects=list(ENERGY_AXES),
+                         doc="Energy axis of rates, threshold and grid: ionization "
+                             "(keVee) or nuclear-recoil (keVnr) energy.")
+    quenching_k = RealNumber(None, bounds=(MIN_K, MAX_K), allow_None=True,
+                             doc="Lindhard k; None: Lindhard's 0.133 Z^(2/3) A^(-1/2) per element.")
+    threshold_keV = RealNumber(2.8, bounds=(MIN_T_KEV, MAX_T_KEV),
+                               doc="Detector threshold, on energy_axis.")
+    exposure_kg_day = RealNumber(1.0, bounds=(0.0, 1e9), doc="Exposure for expected counts.")
+    sin2_theta_w = RealNumber(c.SIN2_THETA_W_LOW_ENERGY, bounds=(0.0, 1.0))
 
     # --- source and target ------------------------------------------------------------------
     def neutrino_source(self):
@@ -131,7 +142,7 @@ class RecoilSpectrum(param.Parameterized):
     def default_flux_cm2_s(self) -> float:
         """The source's own flux: reactor from power and distance, solar from the SSM."""
         if self.source == "reactor":
-            return flux_from_power(self.thermal_power_GW, self.distance_m, self.fuel)
+            return _reactor_flux_cm2_s(self.thermal_power_GW, self.distance_m, self.fuel)
         if self.source == "solar_7Be":
             return BE7_FLUX_CM2_S
         if self.source == "solar_pp":
@@ -301,7 +312,7 @@ class RecoilSpectrum(param.Parameterized):
         """dN/dT in events/(keV kg day) at energies T_keV on ``energy_axis``: columns T_keV, sm,
         magnetic, charge, total (summed over the channels); with channel="both" also each
         channel's components, e.g. "sm_electron", "magnetic_nucleus"."""
-        T = as_checked_array("T_keV", np.atleast_1d(T_keV), low=MIN_T_KEV, high=MAX_T_KEV)
+        T = np.atleast_1d(as_checked_array("T_keV", T_keV, low=MIN_T_KEV, high=MAX_T_KEV))
         by_channel = self._rates_by_channel(T)
         columns = {"T_keV": T, **self._summed(by_channel)}
         if len(by_channel) > 1:
@@ -360,7 +371,7 @@ class RecoilSpectrum(param.Parameterized):
         # At most one e-fold per sub-segment keeps the 1/T^2 shapes well resolved.
         log_edges = np.unique(np.concatenate([
             np.linspace(a, b, int(np.ceil(b - a)) + 1) for a, b in zip(log_edges[:-1], log_edges[1:])]))
-        x, w = np.polynomial.legendre.leggauss(12)
+        x, w = _GAUSS_NODES_12, _GAUSS_WEIGHTS_12
         half = 0.5 * np.diff(log_edges)
         mid = 0.5 * (log_edges[1:] + log_edges[:-1])
         nodes = np.exp((mid[:, None] + half[:, None] * x).ravel())

@@ -42,7 +42,7 @@ from .electron_scattering import MAX_MU_NU, max_recoil_keV
 from .reactor import DEFAULT_FUEL, FISSION_FRACTIONS, flux_from_power, reactor_source
 from .recoil_spectrum import BINDINGS, MIN_T_KEV, RecoilSpectrum
 from .theory import millicharge_bound_from_moment
-from .validation import as_checked_array
+from .validation import Choice, RealNumber, as_checked_array
 
 CONFIDENCE_LEVEL = 0.90
 Z_ONE_SIDED_90 = 1.2815515655446004      # scipy.stats.norm.ppf(0.90)
@@ -85,36 +85,36 @@ class ReactorSensitivity(param.Parameterized):
     Statistics: see the module docstring (binned ON-OFF profile likelihood, Asimov data).
     """
 
-    target = param.Selector(default="Ge", objects=list(SENSITIVITY_TARGETS),
-                            doc="Detector material (CF4: free electrons).")
-    binding = param.Selector(default="stepping", objects=list(BINDINGS),
-                             doc="Atomic binding: stepping approximation or free electrons.")
-    mass_kg = param.Number(1.5, bounds=(0.0, 1e6), inclusive_bounds=(False, True),
-                           doc="Active target mass.")
-    threshold_keV = param.Number(2.8, bounds=(MIN_T_KEV, 2e4),
-                                 doc="Lower edge of the analysis window (detector threshold).")
-    window_max_keV = param.Number(100.0, bounds=(0.002, 2e4),
-                                  doc="Upper edge of the analysis window.")
-    bin_width_keV = param.Number(1.0, bounds=(1e-3, 1e4), doc="Width of the analysis bins.")
-    background_per_keV_kg_day = param.Number(
-        2.5, bounds=(0.0, 1e6),
-        doc=f"Background at {BACKGROUND_REFERENCE_KEV:g} keV, counts/(keV kg day).")
-    background_index = param.Number(
-        0.0, bounds=(-3.0, 3.0),
-        doc=f"Shape B(T) = B (T/{BACKGROUND_REFERENCE_KEV:g} keV)^-index; 0 is flat.")
-    resolution_keV = param.Number(0.0, bounds=(0.0, 100.0),
-                                  doc="Gaussian energy resolution (sigma); 0: perfect.")
-    flux_cm2_s = param.Number(None, bounds=(0.0, 1e16), inclusive_bounds=(False, True),
-                              allow_None=True,
-                              doc="Total antineutrino flux; None: from power and distance.")
-    thermal_power_GW = param.Number(3.0, bounds=(0.0, 100.0), inclusive_bounds=(False, True))
-    distance_m = param.Number(13.9, bounds=(1.0, 1e6))
-    fuel = param.Selector(default=DEFAULT_FUEL, objects=list(FISSION_FRACTIONS))
-    days_on = param.Number(755.6, bounds=(0.0, 1e5), inclusive_bounds=(False, True),
-                           doc="Live time with the reactor ON, days.")
-    days_off = param.Number(187.0, bounds=(0.0, 1e5), inclusive_bounds=(False, True),
-                            doc="Live time with the reactor OFF (background measurement), days.")
-    sin2_theta_w = param.Number(c.SIN2_THETA_W_LOW_ENERGY, bounds=(0.0, 1.0))
+    target = Choice(default="Ge", objects=list(SENSITIVITY_TARGETS),
+                    doc="Detector material (CF4: free electrons).")
+    binding = Choice(default="stepping", objects=list(BINDINGS),
+                     doc="Atomic binding: stepping approximation or free electrons.")
+    mass_kg = RealNumber(1.5, bounds=(0.0, 1e6), inclusive_bounds=(False, True),
+                         doc="Active target mass.")
+    threshold_keV = RealNumber(2.8, bounds=(MIN_T_KEV, 2e4),
+                               doc="Lower edge of the analysis window (detector threshold).")
+    window_max_keV = RealNumber(100.0, bounds=(0.002, 2e4),
+                                doc="Upper edge of the analysis window.")
+    bin_width_keV = RealNumber(1.0, bounds=(1e-3, 1e4), doc="Width of the analysis bins.")
+    background_per_keV_kg_day = RealNumber(
+      2.5, bounds=(0.0, 1e6),
+      doc=f"Background at {BACKGROUND_REFERENCE_KEV:g} keV, counts/(keV kg day).")
+    background_index = RealNumber(
+      0.0, bounds=(-3.0, 3.0),
+      doc=f"Shape B(T) = B (T/{BACKGROUND_REFERENCE_KEV:g} keV)^-index; 0 is flat.")
+    resolution_keV = RealNumber(0.0, bounds=(0.0, 100.0),
+                                doc="Gaussian energy resolution (sigma); 0: perfect.")
+    flux_cm2_s = RealNumber(None, bounds=(0.0, 1e16), inclusive_bounds=(False, True),
+                            allow_None=True,
+                            doc="Total antineutrino flux; None: from power and distance.")
+    thermal_power_GW = RealNumber(3.0, bounds=(0.0, 100.0), inclusive_bounds=(False, True))
+    distance_m = RealNumber(13.9, bounds=(1.0, 1e6))
+    fuel = Choice(default=DEFAULT_FUEL, objects=list(FISSION_FRACTIONS))
+    days_on = RealNumber(755.6, bounds=(0.0, 1e5), inclusive_bounds=(False, True),
+                         doc="Live time with the reactor ON, days.")
+    days_off = RealNumber(187.0, bounds=(0.0, 1e5), inclusive_bounds=(False, True),
+                          doc="Live time with the reactor OFF (background measurement), days.")
+    sin2_theta_w = RealNumber(c.SIN2_THETA_W_LOW_ENERGY, bounds=(0.0, 1.0))
 
     # --- presets ----------------------------------------------------------------------------
     @classmethod

@@ -63,7 +63,7 @@ import param
 
 from . import constants as c
 from .electron_scattering import MAX_MU_NU
-from .validation import as_checked_array, checked_choice
+from .validation import Choice, RealNumber, as_checked_array, checked_choice
 
 BASIS = ("eL", "muL", "eR", "muR")
 PROBABILITY_COLUMNS = ("P_eL_eL", "P_eL_muL", "P_eL_eR", "P_eL_muR")
@@ -212,33 +212,33 @@ class SpinFlavourOscillation(param.Parameterized):
     See the module docstring for the basis, conventions and units.
     """
 
-    mu1 = param.Number(1e-12, bounds=(-MAX_MU_NU, MAX_MU_NU),
-                       doc="Diagonal moment of nu_1 in Bohr magnetons (Dirac only).")
-    mu2 = param.Number(1e-12, bounds=(-MAX_MU_NU, MAX_MU_NU),
-                       doc="Diagonal moment of nu_2 in Bohr magnetons (Dirac only).")
-    mu12 = param.Number(0.0, bounds=(-MAX_MU_NU, MAX_MU_NU),
-                        doc="Transition moment nu_1 <-> nu_2 in Bohr magnetons.")
-    B_perp_gauss = param.Number(1e8, bounds=(0.0, MAX_B_GAUSS),
-                                doc="Magnetic field transverse to the neutrino momentum, gauss.")
-    twist_rad_per_km = param.Number(0.0, bounds=(-1e6, 1e6),
-                                    doc="Rate phi' of the field's rotation about the momentum.")
-    E_MeV = param.Number(1.0, bounds=(1e-6, 1e9), inclusive_bounds=(True, True),
-                         doc="Neutrino energy (= momentum), MeV.")
-    dm2_eV2 = param.Number(7e-5, bounds=(0.0, 10.0), doc="Delta m^2 = m_2^2 - m_1^2, eV^2.")
-    theta = param.Number(0.5836, bounds=(0.0, math.pi / 2), doc="Vacuum mixing angle, radians.")
-    density_g_cm3 = param.Number(0.0, bounds=(0.0, MAX_DENSITY_G_CM3),
-                                 doc="Matter density in the lab frame, g/cm^3 (0: vacuum).")
-    Y_e = param.Number(0.5, bounds=(0.0, 1.0), doc="Electrons per nucleon.")
-    electron_density_cm3 = param.Number(None, bounds=(0.0, MAX_ELECTRON_DENSITY_CM3),
-                                        allow_None=True,
-                                        doc="Electron density, cm^-3; if set it replaces "
-                                            "density_g_cm3 and n_n = n_e (1 - Y_e)/Y_e.")
-    matter_speed = param.Number(0.0, bounds=(0.0, 1.0), inclusive_bounds=(True, False),
-                                doc="Speed of the matter in units of c (Dirac only).")
-    matter_angle_rad = param.Number(math.pi / 2, bounds=(0.0, math.pi),
-                                    doc="Angle between the matter velocity and the neutrino momentum.")
-    m_nu_eV = param.Number(0.1, bounds=(1e-6, 100.0),
-                           doc="Neutrino mass for gamma = E/m of the transverse-current term, eV.")
+    mu1 = RealNumber(1e-12, bounds=(-MAX_MU_NU, MAX_MU_NU),
+                     doc="Diagonal moment of nu_1 in Bohr magnetons (Dirac only).")
+    mu2 = RealNumber(1e-12, bounds=(-MAX_MU_NU, MAX_MU_NU),
+                     doc="Diagonal moment of nu_2 in Bohr magnetons (Dirac only).")
+    mu12 = RealNumber(0.0, bounds=(-MAX_MU_NU, MAX_MU_NU),
+                      doc="Transition moment nu_1 <-> nu_2 in Bohr magnetons.")
+    B_perp_gauss = RealNumber(1e8, bounds=(0.0, MAX_B_GAUSS),
+                              doc="Magnetic field transverse to the neutrino momentum, gauss.")
+    twist_rad_per_km = RealNumber(0.0, bounds=(-1e6, 1e6),
+                                  doc="Rate phi' of the field's rotation about the momentum.")
+    E_MeV = RealNumber(1.0, bounds=(1e-6, 1e9), inclusive_bounds=(True, True),
+                       doc="Neutrino energy (= momentum), MeV.")
+    dm2_eV2 = RealNumber(7e-5, bounds=(0.0, 10.0), doc="Delta m^2 = m_2^2 - m_1^2, eV^2.")
+    theta = RealNumber(0.5836, bounds=(0.0, math.pi / 2), doc="Vacuum mixing angle, radians.")
+    density_g_cm3 = RealNumber(0.0, bounds=(0.0, MAX_DENSITY_G_CM3),
+                               doc="Matter density in the lab frame, g/cm^3 (0: vacuum).")
+    Y_e = RealNumber(0.5, bounds=(0.0, 1.0), doc="Electrons per nucleon.")
+    electron_density_cm3 = RealNumber(None, bounds=(0.0, MAX_ELECTRON_DENSITY_CM3),
+                                      allow_None=True,
+                                      doc="Electron density, cm^-3; if set it replaces "
+                                          "density_g_cm3 and n_n = n_e (1 - Y_e)/Y_e.")
+    matter_speed = RealNumber(0.0, bounds=(0.0, 1.0), inclusive_bounds=(True, False),
+                              doc="Speed of the matter in units of c (Dirac only).")
+    matter_angle_rad = RealNumber(math.pi / 2, bounds=(0.0, math.pi),
+                                  doc="Angle between the matter velocity and the neutrino momentum.")
+    m_nu_eV = RealNumber(0.1, bounds=(1e-6, 100.0),
+                         doc="Neutrino mass for gamma = E/m of the transverse-current term, eV.")
     majorana = param.Boolean(False, doc="Majorana neutrinos: R states are antineutrinos, "
                                         "only the transition moment mu12.")
 

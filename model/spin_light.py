@@ -53,7 +53,7 @@ import param
 
 from . import constants as c
 from .electron_scattering import MAX_MU_NU
-from .validation import as_checked_array
+from .validation import Choice, RealNumber, as_checked_array
 
 MAX_DENSITY_CM3 = 1e44
 MIN_DENSITY_CM3 = 1e-10
@@ -167,16 +167,16 @@ class SpinLight(param.Parameterized):
         sl.rate_per_s(); sl.lifetime_s(); sl.energy_loss_time_s(); sl.regime_warnings()
     """
 
-    density_cm3 = param.Number(1e38, bounds=(MIN_DENSITY_CM3, MAX_DENSITY_CM3),
-                               doc="Nucleon number density n, cm^-3.")
-    Y_e = param.Number(0.1, bounds=(0.0, 1.0), inclusive_bounds=(True, False),
-                       doc="Electron fraction: n_e = Y_e n, n_n = (1 - Y_e) n.")
-    E_TeV = param.Number(10.0, bounds=(MIN_E_TEV, MAX_E_TEV), doc="Neutrino energy, TeV.")
-    mu_nu = param.Number(1e-11, bounds=(0.0, MAX_MU_NU), doc="Magnetic moment, mu_B.")
-    m_nu_eV = param.Number(0.0, bounds=(0.0, MAX_M_NU_EV), doc="Neutrino mass, eV.")
-    flavour = param.Selector(default="anti_nu_e", objects=list(FLAVOURS),
-                             doc="anti_nu_e: the window closes at the W threshold; "
-                                 "anti_nu_mu_tau: no s-channel W, no upper edge.")
+    density_cm3 = RealNumber(1e38, bounds=(MIN_DENSITY_CM3, MAX_DENSITY_CM3),
+                             doc="Nucleon number density n, cm^-3.")
+    Y_e = RealNumber(0.1, bounds=(0.0, 1.0), inclusive_bounds=(True, False),
+                     doc="Electron fraction: n_e = Y_e n, n_n = (1 - Y_e) n.")
+    E_TeV = RealNumber(10.0, bounds=(MIN_E_TEV, MAX_E_TEV), doc="Neutrino energy, TeV.")
+    mu_nu = RealNumber(1e-11, bounds=(0.0, MAX_MU_NU), doc="Magnetic moment, mu_B.")
+    m_nu_eV = RealNumber(0.0, bounds=(0.0, MAX_M_NU_EV), doc="Neutrino mass, eV.")
+    flavour = Choice(default="anti_nu_e", objects=list(FLAVOURS),
+                     doc="anti_nu_e: the window closes at the W threshold; "
+                         "anti_nu_mu_tau: no s-channel W, no upper edge.")
 
     # --- matter ---------------------------------------------------------------------------
     def electron_density_cm3(self) -> float:

@@ -31,7 +31,7 @@ from . import constants as c
 from . import limits
 from .effective_moment import FLAVOUR_INDEX, pmns_matrix
 from .electron_scattering import MAX_MU_NU
-from .validation import as_checked_array, checked_choice
+from .validation import Choice, RealNumber, as_checked_array, checked_choice
 
 MAX_M_NU_EV = 1e16
 """Largest neutrino mass the calculators accept (10 PeV: well inside the m >> m_W regime)."""
@@ -386,21 +386,21 @@ class TheoryCalculator(param.Parameterized):
         calc.sm_moment_muB(); calc.mass_shift_eV(); calc.millicharge_bound()
     """
 
-    m_nu_eV = param.Number(1.0, bounds=(0.0, MAX_M_NU_EV), doc="Neutrino mass, eV.")
-    mu_nu = param.Number(1e-11, bounds=(0.0, MAX_MU_NU), doc="A magnetic moment, mu_B.")
-    Lambda_TeV = param.Number(1.0, bounds=(1e-3, 1e6), doc="Scale of the new physics, TeV.")
-    lightest_mass_eV = param.Number(0.01, bounds=(0.0, 10.0), doc="Lightest neutrino mass, eV.")
-    ordering = param.Selector(default="normal", objects=list(ORDERINGS))
-    delta_cp_rad = param.Number(c.PDG_DELTA_CP_RAD, bounds=(0.0, 2 * math.pi))
-    alpha21_rad = param.Number(0.0, bounds=(0.0, 2 * math.pi), doc="Majorana phase alpha21.")
-    alpha31_rad = param.Number(0.0, bounds=(0.0, 2 * math.pi), doc="Majorana phase alpha31.")
-    mu_limit = param.Number(2.9e-11, bounds=(0.0, MAX_MU_NU),
-                            doc="A magnetic-moment limit, mu_B (default GEMMA 2012).")
-    T_threshold_keV = param.Number(GEMMA_THRESHOLD_KEV, bounds=(1e-3, 1e4),
-                                   doc="Recoil threshold of that experiment, keV.")
-    mu_e_eff = param.Number(1.0e-12, bounds=(0.0, MAX_MU_NU), doc="Measured mu_nu_e, mu_B.")
-    mu_mu_eff = param.Number(1.5e-12, bounds=(0.0, MAX_MU_NU), doc="Measured mu_nu_mu, mu_B.")
-    mu_tau_eff = param.Number(1.5e-12, bounds=(0.0, MAX_MU_NU), doc="Measured mu_nu_tau, mu_B.")
+    m_nu_eV = RealNumber(1.0, bounds=(0.0, MAX_M_NU_EV), doc="Neutrino mass, eV.")
+    mu_nu = RealNumber(1e-11, bounds=(0.0, MAX_MU_NU), doc="A magnetic moment, mu_B.")
+    Lambda_TeV = RealNumber(1.0, bounds=(1e-3, 1e6), doc="Scale of the new physics, TeV.")
+    lightest_mass_eV = RealNumber(0.01, bounds=(0.0, 10.0), doc="Lightest neutrino mass, eV.")
+    ordering = Choice(default="normal", objects=list(ORDERINGS))
+    delta_cp_rad = RealNumber(c.PDG_DELTA_CP_RAD, bounds=(0.0, 2 * math.pi))
+    alpha21_rad = RealNumber(0.0, bounds=(0.0, 2 * math.pi), doc="Majorana phase alpha21.")
+    alpha31_rad = RealNumber(0.0, bounds=(0.0, 2 * math.pi), doc="Majorana phase alpha31.")
+    mu_limit = RealNumber(2.9e-11, bounds=(0.0, MAX_MU_NU),
+                          doc="A magnetic-moment limit, mu_B (default GEMMA 2012).")
+    T_threshold_keV = RealNumber(GEMMA_THRESHOLD_KEV, bounds=(1e-3, 1e4),
+                                 doc="Recoil threshold of that experiment, keV.")
+    mu_e_eff = RealNumber(1.0e-12, bounds=(0.0, MAX_MU_NU), doc="Measured mu_nu_e, mu_B.")
+    mu_mu_eff = RealNumber(1.5e-12, bounds=(0.0, MAX_MU_NU), doc="Measured mu_nu_mu, mu_B.")
+    mu_tau_eff = RealNumber(1.5e-12, bounds=(0.0, MAX_MU_NU), doc="Measured mu_nu_tau, mu_B.")
 
     def sm_moment_muB(self) -> float:
         """The SM Dirac moment at ``m_nu_eV`` from the applicable regime (NaN near m_W)."""

@@ -6,9 +6,11 @@ of message (parameter name and allowed range) for functions that take plain argu
 
 from __future__ import annotations
 
+import numbers
 import reprlib
 
 import numpy as np
+import param
 
 
 def as_checked_array(name: str, value, *, low=None, high=None, low_inclusive=True,
@@ -44,3 +46,31 @@ def checked_choice(name: str, value, allowed) -> str:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {sorted(allowed)}, not {value!r}")
     return value
+
+
+class RealNumber(param.Number):
+    """A ``param.Number`` that takes real numbers only.
+
+    param.Number lets through what is not a real number: True (as 1), a numpy complex (its
+    imaginary part then silently dropped in the arithmetic), a Decimal (failing later with a
+    TypeError), and refuses a Python complex with a TypeError; an array fails in the bounds
+    check with numpy's "truth value of an array is ambiguous".  All are refused here with a
+    ValueError naming the parameter.
+    """
+
+    def _validate_value(self, value, allow_None):
+        if not (allow_None and value is None) and (
+                isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real)):
+            raise ValueError(f"parameter {self.name!r} must be a real number, not {_short(value)}")
+        super()._validate_value(value, allow_None)
+
+
+class Choice(param.Selector):
+    """A ``param.Selector`` that refuses an array with a ValueError naming the parameter
+    (param compares it with each option and numpy raises about an ambiguous truth value)."""
+
+    def _validate_value(self, value, allow_None=None):
+        if isinstance(value, np.ndarray):
+            raise ValueError(f"parameter {self.name!r} takes one of {list(self.objects)}, "
+                             f"not an array")
+        super()._validate_value(value, allow_None)

@@ -15,9 +15,7 @@ open bound: the nearest float inside it) are always candidates.
 
 Every test carries its own bounded ``settings`` (no global profile); the file runs in about
 20-30 s on two busy cores.  Round-off slack is stated where used (ROUNDING, SUBNORMAL): it is
-double-precision round-off, never a physics tolerance.  Known gaps that are not fixed here
-(param's handling of non-real numbers; model files owned by others) are strict xfails, each
-with its reason, so that they fail loudly once fixed.
+double-precision round-off, never a physics tolerance.
 """
 
 from __future__ import annotations
@@ -221,24 +219,31 @@ def test_every_declared_parameter_has_a_strategy(cls):
         parameter_values(spec)  # NotImplementedError for a parameter type this file cannot fuzz
 
 
-# Wrong types that param 2.4.2 does NOT turn into a ValueError naming the parameter (reported,
-# not hidden): a Python complex fails inside param's bounds check with TypeError; a numpy
-# complex passes and its imaginary part is silently dropped in the arithmetic (a wrong rate);
-# a Decimal passes and then fails in the arithmetic with TypeError; True passes as the number
-# 1; an array of two numbers gives numpy's "truth value of an array is ambiguous" ValueError.
-PARAM_TYPE_GAPS = [("sin2_theta_w", 0.5 + 0.5j), ("sin2_theta_w", np.complex128(0.25 + 0.5j)),
-                   ("sin2_theta_w", Decimal("0.25")), ("sin2_theta_w", True),
-                   ("sin2_theta_w", np.array([0.2, 0.3])), ("binding", np.array(["free", "free"]))]
+# Wrong types that plain param 2.4.2 does NOT turn into a ValueError naming the parameter (hence
+# model.validation.RealNumber and Choice): a Python complex fails inside param's bounds check
+# with TypeError; a numpy complex passes and its imaginary part is silently dropped in the
+# arithmetic (a wrong rate); a Decimal passes and then fails in the arithmetic with TypeError;
+# True passes as the number 1; an array gives numpy's "truth value is ambiguous" ValueError.
+NOT_REAL_NUMBERS = [0.5 + 0.5j, np.complex128(0.25 + 0.5j), Decimal("0.25"), True, np.bool_(False),
+                    np.array([0.2, 0.3]), np.array(0.25)]
 
 
-@pytest.mark.xfail(strict=True,
-                   reason="param 2.4.2 Number/Selector accept or mis-refuse non-real numbers and "
-                          "arrays (list above); see the fuzzing report")
-@pytest.mark.parametrize("name, value", PARAM_TYPE_GAPS,
-                         ids=lambda v: v if isinstance(v, str) else repr(v))
-def test_non_real_numbers_and_arrays_raise_value_error_naming_the_parameter(name, value):
-    with pytest.raises(ValueError, match=name):
-        RecoilSpectrum(**{name: value}).rates([1.0])
+@pytest.mark.parametrize("cls", MODEL_CLASSES, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("value", NOT_REAL_NUMBERS, ids=repr)
+def test_non_real_numbers_and_arrays_raise_value_error_naming_the_parameter(cls, value):
+    for name, spec in declared_parameters(cls).items():
+        if isinstance(spec, param.Selector):
+            candidates = [np.array(list(spec.objects)[:1] * 2)]
+        elif isinstance(spec, param.Number) and not isinstance(spec, param.Integer):
+            candidates = [value]
+        else:
+            continue
+        for candidate in candidates:
+            with pytest.raises(ValueError, match=re.escape(name)):
+                cls(**{name: candidate})
+            model = cls()
+            with pytest.raises(ValueError, match=re.escape(name)):
+                setattr(model, name, candidate)
 
 
 # --- RecoilSpectrum --------------------------------------------------------------------------
@@ -976,15 +981,10 @@ ARRAY_ARGUMENTS = {
 }
 NOT_ARRAYS = {"ragged": [[1.0], [1.0, 2.0]], "text": "abc", "mixed": [1.0, "x"], "none": None,
               "complex": [1.0 + 1.0j], "complex array": np.array([1.0 + 1.0j, 2.0])}
-KNOWN_RAGGED_GAP = ("RecoilSpectrum.rates", "ragged")
-RAGGED_BEFORE_CHECK = pytest.mark.xfail(
-    strict=True, reason="model/recoil_spectrum.py (not edited here) calls np.atleast_1d before "
-                        "as_checked_array: numpy's ValueError without 'T_keV' (see the report)")
 
 
 @pytest.mark.parametrize("api, kind", [
-    pytest.param(api, kind, marks=RAGGED_BEFORE_CHECK if (api, kind) == KNOWN_RAGGED_GAP else ())
-    for api in ARRAY_ARGUMENTS for kind in NOT_ARRAYS])
+    (api, kind) for api in ARRAY_ARGUMENTS for kind in NOT_ARRAYS])
 def test_array_arguments_that_are_not_arrays_of_numbers_are_refused(api, kind):
     call, name = ARRAY_ARGUMENTS[api]
     with pytest.raises(ValueError, match=name):
@@ -992,16 +992,13 @@ def test_array_arguments_that_are_not_arrays_of_numbers_are_refused(api, kind):
 
 
 # --- T -> 0+: recoils below TINY_RECOIL_KEV -------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="model/electron_scattering.py and nucleus_scattering.py "
-                                       "(not edited here): 1/T and q/T terms overflow for T_keV "
-                                       "below ~1e-148; proposed fix: a lower bound on T_keV "
-                                       "(see the report)")
 @pytest.mark.parametrize("T_keV", [1e-300, 5e-324])
 @pytest.mark.parametrize("function", [electron_cross_section, nucleus_cross_section],
                          ids=["electron", "nucleus"])
 def test_cross_sections_at_vanishing_recoil(function, T_keV):
-    """T_keV > 0 is the documented domain; the magnetic (1/T) and millicharge (1/T^2) terms
-    must then be refused or stay finite, never inf or nan."""
+    """Below ~1e-148 keV the magnetic (1/T) and millicharge (1/T^2) terms overflow: such
+    recoils must be refused (the API's lower bound, SMALLEST_T_KEV) or stay finite, never inf
+    or nan."""
     try:
         xs = function(T_keV, 1.0, mu_nu=MAX_MU_NU, q_nu=MAX_ABS_Q_NU)
     except ValueError as error:
