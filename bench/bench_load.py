@@ -48,6 +48,11 @@ def print_summary(result: dict) -> None:
             ("growth at peak", "growth_per_session_at_peak_mb"),
             ("retained after cleanup", "retained_per_session_mb"),
             ("growth between rounds", "growth_between_rounds_per_session_mb")] if key in memory))
+    live = result["live_objects"]
+    if live["before"] is not None:
+        print("  live in the server after each round's cleanup: " + "; ".join(
+            f"{c['documents']} documents, {c['models']} Bokeh models, {c['holoviews_plots']} "
+            "HoloViews plots" for c in live["after_each_round"]))
     print(f"  sessions: {result['sessions_launched_total']} launched, "
           f"{result['sessions_destroyed_total']} destroyed; rebuilt per round "
           f"{[r['sessions_rebuilt'] for r in rounds]}")
@@ -70,10 +75,14 @@ def main(argv=None) -> int:
                         help="batches of sessions, one after the other (2+: leak check)")
     parser.add_argument("--server", choices=["panel", "module"], default="panel",
                         help="panel: panel serve dashboard/app.py; module: python -m dashboard")
-    parser.add_argument("--ramp", type=float, default=0.2,
+    # 30 users arriving over a minute; all are still open when the last arrives.  A flash crowd
+    # (--ramp 0.2) overruns one process: session builds queue for over a minute.
+    parser.add_argument("--ramp", type=float, default=2.0,
                         help="seconds between session starts (0: all at once)")
     parser.add_argument("--timeout", type=float, default=60.0, help="per-reply timeout, s")
-    parser.add_argument("--unused-session-lifetime", type=int, default=5000, metavar="MS")
+    parser.add_argument("--unused-session-lifetime", type=int, default=15000, metavar="MS",
+                        help="Bokeh's default; shorter, sessions whose websocket waits behind "
+                             "other sessions' builds are discarded and built again")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-warmup", action="store_true",
                         help="no warm-up user before the baseline")

@@ -218,6 +218,10 @@ class ServerProcess:
         return {"errors": errors, "tracebacks": len(tracebacks), "traceback_context": context,
                 "warnings": warnings}
 
+    @property
+    def census_enabled(self) -> bool:
+        return self._setup is not None
+
     def census(self, timeout_s: float = 30.0) -> dict | None:
         """Live Bokeh documents and models and HoloViews plots in the server, after a garbage
         collection (None without ``census=True``)."""
@@ -402,7 +406,7 @@ class UserSession:
         if ack is None or ack.msgtype != "ACK":
             raise RuntimeError(f"expected ACK, got {ack and ack.msgtype}")
         await self.protocol.create("PULL-DOC-REQ").send(self.socket)
-        reply = await asyncio.wait_for(self._read(), self.timeout_s)
+        reply = await asyncio.wait_for(self._pull_reply(), self.timeout_s)
         self.doc = ShadowDocument(reply.content["doc"])
         self.result.open_s = time.perf_counter() - start
         self.tabs = self._main_tabs()
@@ -411,6 +415,16 @@ class UserSession:
         ready = self.protocol.create("PATCH-DOC", [
             MessageSentEvent(Document(), "bokeh_event", DocumentReady())])
         await ready.send(self.socket)
+
+    async def _pull_reply(self):
+        # Patches may come first (Panel's busy indicator is shared by all sessions): the pulled
+        # document already holds what they changed.
+        while (message := await self._read()) is not None:
+            if message.msgtype == "PULL-DOC-REPLY":
+                return message
+            if message.msgtype == "ERROR":
+                raise RuntimeError(f"server ERROR message: {message.content}")
+        raise RuntimeError("the server closed the websocket before sending the document")
 
     def _tab_titles(self, tabs: str) -> list[str]:
         return [self.doc.get(panel["id"], "title", "") for panel in self.doc.get(tabs, "tabs", [])]
@@ -639,8 +653,20 @@ async def _wait_destroyed(server: ServerProcess, expected: int, timeout_s: float
     return None
 
 
-# Panel collects garbage 5 s after the last session was destroyed (panel.io.document.GC_DEBOUNCE).
+# Panel collects garbage 5 s after the last session was destroyed (panel.io.document.GC_DEBOUNCE);
+# a server with the census hook collects it when counting, once the connections of the last
+# sessions are let go (models of sessions destroyed < 1 s before were seen still referenced).
 SETTLE_AFTER_CLEANUP_S = 6.0
+SETTLE_BEFORE_CENSUS_S = 2.0
+
+
+async def _settle(server: ServerProcess) -> dict | None:
+    """After the sessions were destroyed: their garbage collected; the live-object census."""
+    if server.census_enabled:
+        await asyncio.sleep(SETTLE_BEFORE_CENSUS_S)
+        return await asyncio.to_thread(server.census)
+    await asyncio.sleep(SETTLE_AFTER_CLEANUP_S)
+    return None
 
 
 async def _round(server: ServerProcess, sessions: int, updates: int, visits_per_tab: int, seed: int,
@@ -661,10 +687,9 @@ async def _round(server: ServerProcess, sessions: int, updates: int, visits_per_
     at_last_close = server.rss_mb()
     launched = server.sessions_launched() - launched_before
     cleanup_s = await _wait_destroyed(server, launched_before + launched, cleanup_timeout_s)
-    await asyncio.sleep(SETTLE_AFTER_CLEANUP_S)
+    census = await _settle(server)
     stop.set()
     await sampler
-    census = await asyncio.to_thread(server.census)
     return results, {
         "sessions": sessions, "updates_per_session": updates, "visits_per_tab": visits_per_tab,
         "wall_s": wall, "driver_cpu_s": cpu, "server_cpu_s": server_cpu, "peak_mb": max(samples),
@@ -686,9 +711,8 @@ async def _drive(server: ServerProcess, rounds: list[tuple[int, int, int]], seed
     if warmup:  # one user visits every tab: lazy imports and caches are loaded before the baseline
         warm = await run_user(server.url, 0, 2 * len(TAB_TITLES), seed=seed + 99, timeout_s=timeout_s)
         await _wait_destroyed(server, server.sessions_launched(), cleanup_timeout_s)
-        await asyncio.sleep(SETTLE_AFTER_CLEANUP_S)
+        live["after_warmup"] = await _settle(server)
         memory["warm_baseline_mb"] = server.rss_mb()
-        live["after_warmup"] = await asyncio.to_thread(server.census)
     results, stats = [], []
     for k, (sessions, updates, visits_per_tab) in enumerate(rounds):
         round_results, round_stats = await _round(server, sessions, updates, visits_per_tab,
