@@ -83,6 +83,8 @@ def main(argv=None) -> int:
     parser.add_argument("--unused-session-lifetime", type=int, default=15000, metavar="MS",
                         help="Bokeh's default; shorter, sessions whose websocket waits behind "
                              "other sessions' builds are discarded and built again")
+    parser.add_argument("--num-procs", type=int, default=1,
+                        help="server processes (the server's --num-procs)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-warmup", action="store_true",
                         help="no warm-up user before the baseline")
@@ -92,7 +94,7 @@ def main(argv=None) -> int:
     result = run_load([(args.sessions, args.updates, args.visits)] * args.rounds,
                       kind=args.server, seed=args.seed,
                       timeout_s=args.timeout, ramp_s=args.ramp, warmup=not args.no_warmup,
-                      unused_lifetime_ms=args.unused_session_lifetime)
+                      unused_lifetime_ms=args.unused_session_lifetime, num_procs=args.num_procs)
     log = result.pop("server_log")
     result["environment"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
                              "loadavg_at_end": os.getloadavg(), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}

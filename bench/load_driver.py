@@ -116,12 +116,15 @@ class ServerProcess:
     other sessions) is discarded and built again when it connects.  Panel logs each session's
     launch and destruction at INFO level (``PANEL_LOG_LEVEL=info``).  ``census``: install
     ``CENSUS_SETUP`` (``panel serve`` only) so that ``census()`` can count live objects.
+    ``num_procs``: the server's ``--num-procs`` (Tornado forks that many workers; memory, CPU
+    and the census are then summed over the workers).
     """
 
     def __init__(self, port: int | None = None, *, kind: str = "panel",
                  unused_lifetime_ms: int = 5000, check_unused_ms: int = 1000, root: Path = ROOT,
-                 census: bool = False):
+                 census: bool = False, num_procs: int = 1):
         self.port = port or free_port()
+        self.num_procs = num_procs
         self.root = Path(root)
         self._setup = None
         if kind == "panel":
@@ -140,6 +143,8 @@ class ServerProcess:
             self.command = [sys.executable, "-m", "dashboard", "--port", str(self.port)]
         else:
             raise ValueError(f"kind must be 'panel' or 'module', not {kind!r}")
+        if num_procs != 1:
+            self.command += ["--num-procs", str(num_procs)]
         self.kind = kind
         self.url = f"http://127.0.0.1:{self.port}"
         self.lines: list[str] = []
@@ -151,7 +156,8 @@ class ServerProcess:
         start = time.perf_counter()
         env = {**os.environ, "PANEL_LOG_LEVEL": "info", "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(self.command, cwd=self.root, env=env, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        start_new_session=self.num_procs != 1)
         threading.Thread(target=self._pump, daemon=True).start()
         while True:
             try:
@@ -168,16 +174,30 @@ class ServerProcess:
             with self._lock:
                 self.lines.append(line.rstrip("\n"))
 
+    def workers(self) -> list[int]:
+        """The pids serving sessions: the process itself, or the workers it forked."""
+        pid = self.process.pid
+        if self.num_procs == 1:
+            return [pid]
+        return [int(child) for child in
+                Path(f"/proc/{pid}/task/{pid}/children").read_text().split()] or [pid]
+
+    def _pids(self) -> list[int]:
+        return sorted({self.process.pid, *self.workers()})
+
     def rss_mb(self) -> float:
-        return read_rss_mb(self.process.pid)
+        return sum(read_rss_mb(pid) for pid in self._pids())
 
     def peak_rss_mb(self) -> float:
-        return read_rss_mb(self.process.pid, "VmHWM")
+        return sum(read_rss_mb(pid, "VmHWM") for pid in self._pids())
 
     def cpu_s(self) -> float:
         """CPU time (user + system) the server has used so far, from /proc/<pid>/stat."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self._pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def log(self) -> list[str]:
         with self._lock:
@@ -228,13 +248,16 @@ class ServerProcess:
         if self._setup is None:
             return None
         seen = len(self.log())
-        self.process.send_signal(signal.SIGUSR1)
+        workers = self.workers()
+        for pid in workers:
+            os.kill(pid, signal.SIGUSR1)
         deadline = time.perf_counter() + timeout_s
         while time.perf_counter() < deadline:
-            for line in self.log()[seen:]:
-                if match := _CENSUS.search(line):
-                    return dict(zip(("documents", "models", "holoviews_plots"),
-                                    map(int, match.groups())))
+            answers = [match.groups() for line in self.log()[seen:]
+                       if (match := _CENSUS.search(line))]
+            if len(answers) >= len(workers):
+                return dict(zip(("documents", "models", "holoviews_plots"),
+                                (sum(int(a[k]) for a in answers) for k in range(3))))
             time.sleep(0.1)
         raise RuntimeError("the server did not answer the census signal")
 
@@ -242,7 +265,12 @@ class ServerProcess:
         if self._setup is not None:
             self._setup.close()
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            if self.num_procs != 1:
+                # Tornado's parent restarts a worker that a SIGINT stops, and a SIGINT in its
+                # os.wait() is a traceback: stop the whole group at once.
+                os.killpg(self.process.pid, signal.SIGTERM)
+            else:
+                self.process.send_signal(signal.SIGINT)
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
@@ -772,7 +800,7 @@ async def _drive(server: ServerProcess, rounds: list[tuple[int, int, int]], seed
 def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
              seed: int = 0, timeout_s: float = 30.0, ramp_s: float = 0.2, warmup: bool = True,
              unused_lifetime_ms: int = 5000, check_unused_ms: int = 1000, root: Path = ROOT,
-             census: bool = True) -> dict:
+             census: bool = True, num_procs: int = 1) -> dict:
     """Serve the app and, for each ``(sessions, updates, visits_per_tab)`` of ``rounds`` in
     turn, run that many concurrent users (the i-th starting ``i * ramp_s`` after the first)
     making ``updates`` changes each over ``visits_per_tab`` visits of every tab, close them and
@@ -785,10 +813,11 @@ def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
     session: the growth at peak, what is retained after cleanup, and the growth from the first
     round to the last (a leak).  ``census`` (``panel serve`` only): live Bokeh documents,
     models and HoloViews plots in the server before, after the warm-up and after each round.
+    ``num_procs``: serve with that many forked processes (figures summed over them).
     """
     server = ServerProcess(kind=kind, unused_lifetime_ms=unused_lifetime_ms,
                            check_unused_ms=check_unused_ms, root=root,
-                           census=census and kind == "panel")
+                           census=census and kind == "panel", num_procs=num_procs)
     cleanup_timeout_s = 60.0 if kind == "module" else 10.0 + 3 * unused_lifetime_ms / 1e3
     startup_s = server.start()
     try:

@@ -73,3 +73,13 @@ def restrict_hosts(server, allowed_names) -> None:
     """Install the filter on a Bokeh/Panel ``Server`` (before or after it starts)."""
     http_server = server._http  # bokeh.server.server.Server keeps its tornado HTTPServer here
     http_server.request_callback = HostFilter(http_server.request_callback, allowed_names)
+
+
+def websocket_origins(names, port: int, proxied=()) -> list[str]:
+    """Bokeh's websocket ``Origin`` allow-list: ``names`` at the server's ``port``, and the
+    ``proxied`` names (served by a reverse proxy) also without a port, which Bokeh reads as
+    port 80 (``https://name`` as much as ``http://name``).  "[::1]" is left out: Bokeh cannot
+    parse it (the Host filter still admits it)."""
+    origins = [f"{name}:{port}" for name in (*names, *proxied)]
+    origins += [f"{name}:80" for name in proxied]
+    return [origin for origin in dict.fromkeys(origins) if not origin.startswith("[")]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import http.client
 import os
+import signal
 import subprocess
 import sys
 
 import pytest
 
-from dashboard.host_check import host_name
+from dashboard.host_check import host_name, websocket_origins
 from tests.browser_support import free_port, wait_for_port
 
 
@@ -78,3 +79,30 @@ def test_app_works_through_the_filter(page, served_port):
         f"({JS_CURVE_DATA})(['SM', 'T_keV', 'rate']).some((c) => c.y.length > 0)",
         timeout=TIMEOUT_MS)
     problems.assert_clean()
+
+
+def test_websocket_origins_admit_proxied_names_without_a_port():
+    """A reverse proxy's page has Origin ``https://name`` (Bokeh reads it as name:80); local
+    names are admitted at the server's own port only."""
+    origins = websocket_origins(["127.0.0.1", "[::1]", "localhost"], 5006, ["nuem.example.org"])
+    assert set(origins) == {"127.0.0.1:5006", "localhost:5006", "nuem.example.org:5006",
+                            "nuem.example.org:80"}
+
+
+def test_every_forked_process_refuses_foreign_hosts():
+    """``--num-procs 2``: the filter is installed in each process after Tornado forks."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port),
+                                "--num-procs", "2"],
+                               cwd=os.path.dirname(os.path.dirname(__file__)),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        wait_for_port(port, timeout=60.0)
+        # Connections go to whichever process accepts first: enough requests reach both.
+        for _ in range(10):
+            assert _get(port, "/app", f"127.0.0.1:{port}")[0] == 200
+            assert _get(port, "/app", f"evil.example:{port}")[0] == 403
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
