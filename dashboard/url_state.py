@@ -95,7 +95,7 @@ def widget_of(view, path: str):
 
 def _snap(position: float, step: float | None) -> float:
     # A position written with 6 digits comes back up to ~2e-6 off its step: put it back on.
-    if step:
+    if step and math.isfinite(position / step):  # a huge position is out of range anyway
         on_step = round(position / step) * step
         if abs(on_step - position) < 1e-3 * step:
             return round(on_step, 12)

@@ -279,3 +279,11 @@ def test_random_links_open_a_working_view(key, data):
     # The clean link the session wrote reproduces this view.
     _, copy = open_link(key, location.search)
     assert_same_view(key, view, copy)
+
+
+def test_a_number_too_large_for_the_slider_steps_is_refused_with_a_notice():
+    """Found by the link fuzzing (CI, hypothesis): 9e294 in units of 1e-12 μ_B overflowed when
+    snapped to the slider's step."""
+    url, view = open_link("oscillations", "?oscillations.mu1=8.98846567431158e%2B294")
+    assert url.messages and "mu1" in url.message_text()
+    assert view.model.mu1 == VIEWS["oscillations"]().model.mu1
