@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import math
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import panel as pn

@@ -18,7 +18,7 @@ class ResponsiveFloatSlider(pn.widgets.FloatSlider):
     Measured per slider move in headless Chromium (bench/bench_recoil_latency.py):
 
     * Panel waits 50 ms (``Syncable._debounce``) before handling a change from the browser,
-      to batch bursts.  Our updates take ~15 ms: for a slider that wait is pure latency.
+      to batch bursts.  Our updates take 5-15 ms: for a slider that wait is pure latency.
     * Even without the wait, Panel handles the change in a task that runs after Bokeh has
       begun acknowledging the browser's patch, and the redraw then queues behind that
       acknowledgement and behind the browser's second message (``value_throttled``):

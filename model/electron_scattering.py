@@ -181,7 +181,9 @@ class ElectronCrossSection:
     total: np.ndarray
 
 
-def _check_kinematic_inputs(T_keV, E_MeV):
+def check_kinematic_inputs(T_keV, E_MeV):
+    """T_keV in [SMALLEST_T_KEV, MAX_T_KEV] and E_MeV in (0, MAX_E_MEV] as float arrays, or a
+    ValueError naming the argument and its range (nu-e and nu-N scattering alike)."""
     T = as_checked_array("T_keV", T_keV, low=SMALLEST_T_KEV, high=MAX_T_KEV)
     E = as_checked_array("E_MeV", E_MeV, low=0.0, high=MAX_E_MEV, low_inclusive=False)
     return T, E
@@ -203,7 +205,8 @@ def electron_cross_section(T_keV, E_MeV, flavour="anti_nu_e", mu_nu=0.0, q_nu=0.
     Parameters
     ----------
     T_keV, E_MeV : array_like
-        Recoil energy (keV, > 0) and neutrino energy (MeV, > 0); broadcast together.
+        Recoil energy (keV, in [1e-30, 1e7]: SMALLEST_T_KEV, MAX_T_KEV) and neutrino energy
+        (MeV, in (0, 1e4]); broadcast together.
     flavour : {"anti_nu_e", "nu_e", "nu_mu", "anti_nu_mu"}
     mu_nu : float
         Magnetic moment in mu_B (>= 0).  Exact form pi alpha^2/m_e^2 mu^2 (1/T - 1/E).
@@ -221,7 +224,7 @@ def electron_cross_section(T_keV, E_MeV, flavour="anti_nu_e", mu_nu=0.0, q_nu=0.
     ElectronCrossSection with ``sm``, ``magnetic``, ``charge``, ``total`` in cm^2/keV; zero
     above the kinematic end point T_max(E).
     """
-    T, E = _check_kinematic_inputs(T_keV, E_MeV)
+    T, E = check_kinematic_inputs(T_keV, E_MeV)
     check_em_parameters(mu_nu, q_nu, charge_radius_cm2)
     as_checked_array("sin2_theta_w", sin2_theta_w, low=0.0, high=1.0)
     checked_choice("target", target, ("free",) + tuple(ATOMS))
@@ -242,7 +245,7 @@ def millicharge_only_cross_section(T_keV, E_MeV, q_nu):
     the weak bracket with g_V replaced by the photon shift and g_A = 0.  Its ratio to the
     magnetic term at E >> T is R = 2 m_e q^2 / (T mu^2) (seed 002 eqs. (25), (26), (32)).
     """
-    T, E = _check_kinematic_inputs(T_keV, E_MeV)
+    T, E = check_kinematic_inputs(T_keV, E_MeV)
     as_checked_array("q_nu", q_nu, low=-MAX_ABS_Q_NU, high=MAX_ABS_Q_NU)
     shift = em_vector_coupling_shift(T, q_nu=q_nu)
     coefficients = _weak_coefficients(shift**2, shift**2, -(shift**2), T)

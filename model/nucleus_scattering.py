@@ -50,8 +50,8 @@ from scipy.special import spherical_jn
 
 from . import constants as c
 from .electron_scattering import (
-    EM_GV_SHIFT_MEV2, MAGNETIC_PREFACTOR_CM2, MAX_E_MEV, MAX_MU_NU, MAX_T_KEV, SMALLEST_T_KEV,
-    CrossSectionCoefficients, check_em_parameters)
+    EM_GV_SHIFT_MEV2, MAGNETIC_PREFACTOR_CM2, MAX_MU_NU,
+    CrossSectionCoefficients, check_em_parameters, check_kinematic_inputs)
 from .validation import as_checked_array, checked_choice
 
 # --- Helm form factor (Lewin & Smith 1996, section 4) --------------------------------------
@@ -289,7 +289,8 @@ def nucleus_cross_section(T_keV, E_MeV, target="Ge", mu_nu=0.0, q_nu=0.0, charge
     Parameters
     ----------
     T_keV, E_MeV : array_like
-        Nuclear recoil energy (keVnr, > 0) and neutrino energy (MeV, > 0); broadcast together.
+        Nuclear recoil energy (keVnr) and neutrino energy (MeV), in the ranges of
+        :func:`model.electron_scattering.electron_cross_section`; broadcast together.
     target : {"Ge", "Si", "Xe", "Ar", "CsI"}
         Natural isotopic mixture; the result is the average over the target's nuclei.
     mu_nu, q_nu, charge_radius_cm2 : float
@@ -303,8 +304,7 @@ def nucleus_cross_section(T_keV, E_MeV, target="Ge", mu_nu=0.0, q_nu=0.0, charge
     NucleusCrossSection with ``sm``, ``magnetic``, ``charge``, ``total`` in cm^2/keV; each
     isotope contributes only below its kinematic end point T_max(E, M).
     """
-    T = as_checked_array("T_keV", T_keV, low=SMALLEST_T_KEV, high=MAX_T_KEV)
-    E = as_checked_array("E_MeV", E_MeV, low=0.0, high=MAX_E_MEV, low_inclusive=False)
+    T, E = check_kinematic_inputs(T_keV, E_MeV)
     check_em_parameters(mu_nu, q_nu, charge_radius_cm2)
     as_checked_array("sin2_theta_w", sin2_theta_w, low=0.0, high=1.0)
     nuclides = nuclear_target(target).nuclides

@@ -26,8 +26,6 @@ cumulative integral for continua, at the cost of a few array operations.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 import param
@@ -64,12 +62,6 @@ NUCLEUS_CROSSOVER_MIN_KEV = 1e-12
 # Gauss-Legendre 12-point rule on [-1, 1], computed once (leggauss takes ~0.3 ms a call).
 _GAUSS_NODES_12, _GAUSS_WEIGHTS_12 = np.polynomial.legendre.leggauss(12)
 _GAUSS_NODES_12.flags.writeable = _GAUSS_WEIGHTS_12.flags.writeable = False
-
-
-@lru_cache(maxsize=64)
-def _reactor_flux_cm2_s(thermal_power_GW: float, distance_m: float, fuel: str) -> float:
-    # Asked for on every evaluation of the rates (several per slider move): computed once.
-    return flux_from_power(thermal_power_GW, distance_m, fuel)
 
 
 class RecoilSpectrum(param.Parameterized):
@@ -142,7 +134,7 @@ class RecoilSpectrum(param.Parameterized):
     def default_flux_cm2_s(self) -> float:
         """The source's own flux: reactor from power and distance, solar from the SSM."""
         if self.source == "reactor":
-            return _reactor_flux_cm2_s(self.thermal_power_GW, self.distance_m, self.fuel)
+            return flux_from_power(self.thermal_power_GW, self.distance_m, self.fuel)
         if self.source == "solar_7Be":
             return BE7_FLUX_CM2_S
         if self.source == "solar_pp":

@@ -63,7 +63,7 @@ import param
 
 from . import constants as c
 from .electron_scattering import MAX_MU_NU
-from .validation import Choice, RealNumber, as_checked_array, checked_choice
+from .validation import RealNumber, as_checked_array, checked_choice
 
 BASIS = ("eL", "muL", "eR", "muR")
 PROBABILITY_COLUMNS = ("P_eL_eL", "P_eL_muL", "P_eL_eR", "P_eL_muR")

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -99,6 +100,8 @@ def test_every_forked_process_refuses_foreign_hosts():
                                start_new_session=True)
     try:
         wait_for_port(port, timeout=60.0)
+        workers = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert len(workers) == 2, workers
         # Connections go to whichever process accepts first: enough requests reach both.
         for _ in range(10):
             assert _get(port, "/app", f"127.0.0.1:{port}")[0] == 200

@@ -1,0 +1,84 @@
+"""LiveOverlay.update: what reaches the figure's sources, and in which form it is sent.
+
+A same-length update is sent as a patch of the source (a new ``data`` makes BokehJS rebuild
+the legend: bench/bench_recoil_latency.py); the values the figure holds must still be exactly
+the new ones, and arrays read from the figure before must keep their values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from bokeh.document import Document
+from bokeh.document.events import ColumnDataChangedEvent, ColumnsPatchedEvent
+
+from dashboard.live_plot import LiveOverlay
+
+X = np.geomspace(1.0, 100.0, 50)
+
+
+@pytest.fixture()
+def plot():
+    overlay = LiveOverlay({"a": (X, X**-1), "b": (X, X**-2)}, {"a": {}, "b": {}},
+                          x="T_keV", y="rate")
+    document = Document()
+    document.add_root(overlay.figure)
+    events = []
+    document.on_change(lambda event: events.append(event))
+    return overlay, events
+
+
+def _source_events(events, overlay, label):
+    source = overlay.sources[label]
+    return [e for e in events if isinstance(e, (ColumnsPatchedEvent, ColumnDataChangedEvent))
+            and e.model is source]
+
+
+def test_same_length_update_is_a_patch_with_the_new_values(plot):
+    overlay, events = plot
+    _, kept_y = overlay.data("a")
+    kept_y = kept_y.copy()
+    before = overlay.sources["a"].data["rate"]
+    new_y = 3.0 * X**-1
+    overlay.update({"a": (X, new_y), "b": (X, X**-2)})
+    x, y = overlay.data("a")
+    np.testing.assert_array_equal(y, new_y)
+    np.testing.assert_array_equal(x, X)
+    np.testing.assert_array_equal(before, kept_y)  # an array handed out before is unchanged
+    sent = _source_events(events, overlay, "a")
+    assert len(sent) == 1 and isinstance(sent[0], ColumnsPatchedEvent)
+    assert set(sent[0].patches) == {"rate"}  # x did not change: only y is sent
+    assert _source_events(events, overlay, "b") == []  # unchanged curve: nothing sent
+
+
+def test_new_x_of_the_same_length_is_patched_too(plot):
+    overlay, events = plot
+    new_x = np.geomspace(2.0, 200.0, 50)
+    overlay.update({"a": (new_x, new_x**-1)})
+    x, y = overlay.data("a")
+    np.testing.assert_array_equal(x, new_x)
+    np.testing.assert_array_equal(y, new_x**-1)
+    (sent,) = _source_events(events, overlay, "a")
+    assert isinstance(sent, ColumnsPatchedEvent) and set(sent.patches) == {"T_keV", "rate"}
+
+
+def test_nan_gaps_are_kept_and_an_unchanged_nan_curve_sends_nothing(plot):
+    overlay, events = plot
+    y = X**-1
+    y[10:20] = np.nan
+    overlay.update({"a": (X, y)})
+    np.testing.assert_array_equal(overlay.data("a")[1], y)
+    events.clear()
+    overlay.update({"a": (X, y.copy())})
+    assert _source_events(events, overlay, "a") == []
+
+
+def test_new_length_replaces_the_data(plot):
+    overlay, events = plot
+    short = X[:20]
+    overlay.update({"a": (short, short**-1)})
+    x, y = overlay.data("a")
+    np.testing.assert_array_equal(x, short)
+    np.testing.assert_array_equal(y, short**-1)
+    sent = _source_events(events, overlay, "a")
+    assert sent and not any(isinstance(e, ColumnsPatchedEvent) for e in sent)
