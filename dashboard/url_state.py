@@ -43,12 +43,28 @@ class UrlField:
     follows: str = ""
     implied: tuple = ()
 
-    def encode(self, value) -> str:
+    def encode(self, value, step: float | None = None) -> str:
+        """``value`` (the widget's) as the URL writes it: the shortest of 6, 9, 12 or 17
+        significant digits that :meth:`decode` turns back into ``value`` (a log slider's
+        position comes back from 6 digits only on the slider's ``step``; a fast oscillation
+        phase, mu B x, needs every digit of B)."""
         if isinstance(value, bool) or value is None or isinstance(value, str):
             return str(value)
-        if self.log10:
-            return f"{10.0**value:.6g}"
-        return f"{value * self.scale:.12g}"
+        for digits in (6, 9, 12, 17):
+            text = f"{self._to_url(value):.{digits}g}"
+            if self._from_url(float(text), step) == value:
+                break
+        return text
+
+    def _to_url(self, value: float) -> float:
+        return 10.0**value if self.log10 else value * self.scale
+
+    def _from_url(self, number: float, step: float | None) -> float:
+        return _snap(math.log10(number) if self.log10 else number / self.scale, step)
+
+    def text_of(self, widget) -> str:
+        """The URL text of ``widget``'s current value."""
+        return self.encode(widget.value, getattr(widget, "step", None))
 
     def decode(self, widget, text: str):
         """The widget value for ``text``; ValueError with a reason if it cannot be one."""
@@ -72,12 +88,9 @@ class UrlField:
             raise ValueError("a number") from None
         if not math.isfinite(number):
             raise ValueError("a finite number")
-        if self.log10:
-            if number <= 0:
-                raise ValueError("a positive number")
-            value = _snap(math.log10(number), getattr(widget, "step", None))
-        else:
-            value = _snap(number / self.scale, getattr(widget, "step", None))
+        if self.log10 and number <= 0:
+            raise ValueError("a positive number")
+        value = self._from_url(number, getattr(widget, "step", None))
         low, high = getattr(widget, "start", None), getattr(widget, "end", None)
         if (low is not None and value < low - 1e-9) or (high is not None and value > high + 1e-9):
             shown = [None if b is None else self.encode(b) for b in (low, high)]
@@ -164,7 +177,7 @@ class UrlState:
         in the tab: the app's notice pane may not be changed while a lazy tab is being built.
         """
         fields = self.fields[key]
-        self.defaults[key] = {name: f.encode(widget_of(view, f.widget).value)
+        self.defaults[key] = {name: f.text_of(widget_of(view, f.widget))
                               for name, f in fields.items()}
         pending = self._pending.pop(key, {})
         first_new = len(self.messages)
@@ -218,10 +231,10 @@ class UrlState:
         for key, view in self.views.items():
             written = set()
             for name, f in self.fields[key].items():  # a leader comes before its followers
-                value = widget_of(view, f.widget).value
-                if value in f.implied:
+                widget = widget_of(view, f.widget)
+                if widget.value in f.implied:
                     continue
-                text = f.encode(value)
+                text = f.text_of(widget)
                 if text != self.defaults[key][name] or f.follows in written:
                     query[f"{key}.{name}"] = text
                     written.add(name)
