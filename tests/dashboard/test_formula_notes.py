@@ -183,7 +183,7 @@ def test_the_app_loads_mathjax():
     code = ("import panel as pn, dashboard.app; "
             "print('mathjax' in pn.extension._loaded_extensions)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, check=True, cwd=Path(__file__).resolve().parents[1])
+                            timeout=120, check=True, cwd=Path(__file__).resolve().parents[2])
     assert result.stdout.strip().splitlines()[-1] == "True", (
         'dashboard/app.py must call pn.extension("mathjax", ...)')
 

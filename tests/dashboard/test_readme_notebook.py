@@ -12,7 +12,7 @@ import pytest
 
 pn = pytest.importorskip("panel")
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 SECTION = re.compile(r"^## Using the model in a notebook\n(.*?)^## ", re.S | re.M)
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 

@@ -27,7 +27,7 @@ def test_host_name(header, name):
 def served_port():
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port)],
-                               cwd=os.path.dirname(os.path.dirname(__file__)),
+                               cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port, timeout=60.0)
@@ -95,7 +95,7 @@ def test_every_forked_process_refuses_foreign_hosts():
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port),
                                 "--num-procs", "2"],
-                               cwd=os.path.dirname(os.path.dirname(__file__)),
+                               cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     try:
