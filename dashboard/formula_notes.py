@@ -27,7 +27,6 @@ from __future__ import annotations
 import panel as pn
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from model.validation import checked_choice
 
 CARD_TITLE = "Formulas behind these curves"
 _NOT_IN_TEX = "<>"
@@ -386,25 +385,10 @@ two-level resonance $\Delta_{LR} = 0$ and the exact crossing of an L and an R le
 Lengths: $L_{\rm vac} = 4\pi E/\Delta m^2$, $L_B = \pi/(\mu B)$.
 """
 
-NOTES: dict[str, str] = {
-    "Recoil spectra": RECOIL,
-    "Reactor sensitivity": SENSITIVITY,
-    "Spin light": SPIN_LIGHT,
-    "Theory": THEORY,
-    "Oscillations": OSCILLATIONS,
-}
-"""Markdown with $...$ and $$...$$ TeX, by tab title (the titles of ``dashboard.app.TABS``)."""
-
-NOTE_TITLES = tuple(NOTES)
-
-
-def formula_note(title: str) -> pn.layout.Card:
-    """A collapsed card with the formulas behind the curves of tab ``title``.
-
-    Raises ValueError for a title without a note (see ``NOTE_TITLES``).  The page needs
-    ``pn.extension("mathjax")`` to typeset them (module docstring).
-    """
-    text = NOTES[checked_choice("title", title, NOTES)]
+def formula_note(text: str) -> pn.layout.Card:
+    """A collapsed card with the formulas behind a tab's curves: ``text`` is the tab's
+    ``note``, Markdown with $...$ and $$...$$ TeX.  The page needs ``pn.extension("mathjax")``
+    to typeset it (module docstring)."""
     body = pn.pane.Markdown(text, plugins=[math_plugin], disable_anchors=True,
                             stylesheets=[_MATH_STYLE], sizing_mode="stretch_width")
     return pn.layout.Card(body, title=CARD_TITLE, collapsed=True, sizing_mode="stretch_width")

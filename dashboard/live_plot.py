@@ -97,6 +97,19 @@ class LiveOverlay:
             dict.__setitem__(source.data, name, np.array(values, dtype=float))
         source.patch({name: [(slice(0, len(values)), values)] for name, values in columns.items()})
 
+    def set_visible(self, labels, visible: bool) -> None:
+        """Show or hide the curves ``labels`` together with their legend entries."""
+        sources = {id(self.sources[label]) for label in labels}
+        renderers = [r for r in self.figure.renderers
+                     if id(getattr(r, "data_source", None)) in sources]
+        for renderer in renderers:
+            if renderer.visible != visible:
+                renderer.visible = visible
+        for legend in self.figure.legend:
+            for item in legend.items:
+                if any(r in renderers for r in item.renderers) and item.visible != visible:
+                    item.visible = visible
+
     def data(self, label: str) -> tuple[np.ndarray, np.ndarray]:
         """The plotted arrays of one curve, as the figure holds them."""
         source = self.sources[label]

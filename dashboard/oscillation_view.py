@@ -1,8 +1,8 @@
 """The "Oscillations" tab: spin, flavour and spin-flavour oscillations of a
 :class:`model.SpinFlavourOscillation`, exact and analytic, and the resonance in matter.
 
-Widgets write model parameters; the model computes; the figures are updated in place
-(:class:`dashboard.live_plot.LiveOverlay`).  No physics here.
+The figures are updated in place (:class:`dashboard.live_plot.LiveOverlay`); the resonance
+plot and the readouts follow the distance plot a moment later (:meth:`OscillationView.refresh`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from panel.io.state import set_curdoc
 from model import SpinFlavourOscillation
 from model.spin_flavour import ANALYTIC_FORMULAS, PROBABILITY_COLUMNS
 
-from .export import PlotExport, file_stem, number
-from .live_plot import LiveOverlay, Readout, apply_to_model
-from .url_state import UrlField
-from .widgets import ResponsiveFloatSlider, error_alert, log_slider
+from .export import number
+from .formula_notes import OSCILLATIONS
+from .live_plot import LiveOverlay
+from .view_base import BenchMove, Binding, TabView
 
 log = logging.getLogger(__name__)
 
@@ -50,63 +50,9 @@ SCAN_MARKERS = {
 }
 SCAN_LABELS = {"density_g_cm3": "matter density ρ [g/cm³]", "E_MeV": "neutrino energy E [MeV]"}
 NATURES = {"Dirac": False, "Majorana": True}
+DIRAC_ONLY = {False: 1.0, True: 0.0}  # Majorana: transition moment only, matter at rest
+ON_OFF = {True: 1.0, False: 0.0}
 SCAN_CHOICES = {"vs density": "density_g_cm3", "vs energy": "E_MeV"}
-
-
-class SliderWithEntry:
-    """A slider for quick moves and a number entry for exact values of one quantity.
-
-    The entry holds the value the model gets (watch ``entry``); moving the slider writes the
-    entry, typing in the entry moves the slider when the value lies on it.  The entry has no
-    bounds: out-of-range values reach the model, which rejects them with a message.
-    """
-
-    def __init__(self, slider, entry, *, to_entry=lambda s: s, to_slider=lambda v: v):
-        self.slider, self.entry = slider, entry
-        self._to_entry, self._to_slider = to_entry, to_slider
-        self._syncing = False
-        slider.param.watch(self._slider_moved, "value")
-        entry.param.watch(self._entry_changed, "value")
-
-    def _slider_moved(self, event):
-        if not self._syncing:
-            self._sync(self.entry, self._to_entry(event.new))
-
-    def _entry_changed(self, event):
-        if self._syncing or event.new is None:
-            return
-        try:
-            position = self._to_slider(event.new)
-        except (ValueError, OverflowError):
-            return
-        if self.slider.start <= position <= self.slider.end:
-            self._sync(self.slider, position)
-
-    def _sync(self, widget, value):
-        self._syncing = True
-        try:
-            widget.value = value
-        finally:
-            self._syncing = False
-
-
-def _log10_positive(value):
-    if value <= 0:
-        raise ValueError("not on a log slider")
-    return math.log10(value)
-
-
-def _log_slider(label, low_exponent, high_exponent, value, *, default=None, step=0.05):
-    """A log10 slider whose range also holds ``value``, so that a model built in a notebook is
-    shown as it is, not clipped to the usual range (``default`` where value is 0, which a log
-    slider cannot show: B and the density have their own zero, Delta m^2 = 0 is not kept)."""
-    exponent = math.log10(value if value > 0 else default)
-    return log_slider(label, min(low_exponent, exponent), max(high_exponent, exponent),
-                      exponent, step=step)
-
-
-def _entry(label, value):
-    return pn.widgets.FloatInput(label=label, value=value, sizing_mode="stretch_width")
 
 
 def _format_km(length):
@@ -117,131 +63,60 @@ def _format(value, unit):
     return "—" if not math.isfinite(value) else f"{value:.4g} {unit}"
 
 
-class OscillationView(param.Parameterized):
+def _moment(name: str, label: str, **options) -> Binding:
+    return Binding(name, f"{label} [10⁻¹² μ_B]", start=-20.0, end=20.0, step=0.05,
+                   scale=MU_UNIT, **options)
+
+
+class OscillationView(TabView):
     """Widgets, plots and readouts for one :class:`SpinFlavourOscillation`.
 
     ``OscillationView(SpinFlavourOscillation(mu12=1e-12, density_g_cm3=700)).panel()`` in a
     notebook or a served app.
     """
 
-    URL_FIELDS = (  # query-string names of the widgets (dashboard.url_state)
-        UrlField("majorana", "nature"),
-        *(UrlField(name, name, scale=MU_UNIT) for name in ("mu1", "mu2", "mu12")),
-        UrlField("B_perp_gauss", "B_entry"), UrlField("twist_rad_per_km", "twist"),
-        UrlField("E_MeV", "E_exponent", log10=True),
-        UrlField("dm2_eV2", "dm2_exponent", log10=True), UrlField("theta", "theta_entry"),
-        UrlField("matter", "matter_on"),
-        UrlField("density_g_cm3", "density_exponent", log10=True),
-        UrlField("Y_e", "Y_e_entry"), UrlField("matter_speed", "speed"),
-        UrlField("matter_angle_deg", "angle"), UrlField("m_nu_eV", "m_nu_exponent", log10=True),
-        UrlField("x_max_km", "x_max_exponent", log10=True),
-        UrlField("resonance_plot", "scan_variable"),
+    key, title, note = "oscillations", "Oscillations", OSCILLATIONS
+    summary = ("flavour, spin and spin-flavour oscillations in B⊥, matter and moving matter, "
+               "exact 4×4 evolution with the analytic formulas overlaid; resonance in matter.")
+    model = param.ClassSelector(class_=SpinFlavourOscillation, doc="The oscillation shown.")
+    BENCH = BenchMove("B_perp_gauss", CHANNELS["P_eL_eR"][0])
+    READOUT_HEIGHT = 170
+    FIXED = {"electron_density_cm3": None}  # the density slider sets the matter
+    BINDINGS = (
+        Binding("majorana", "neutrinos", "radio", options=NATURES, factors=DIRAC_ONLY,
+                section="Neutrino"),
+        _moment("mu1", "μ₁", gate="majorana", disable_when_off=True),
+        _moment("mu2", "μ₂", gate="majorana", disable_when_off=True),
+        _moment("mu12", "μ₁₂"),
+        Binding("E_MeV", "E [MeV]", "log", start=-2.0, end=3.0, step=0.01),
+        Binding("dm2_eV2", "Δm² [eV²]", "log", start=-6.0, end=-2.0, step=0.01, fallback=7e-5),
+        Binding("theta", "θ [rad]", start=0.0, end=math.pi / 2, step=0.001, entry=True),
+        Binding("B_perp_gauss", "B⊥ [G]", "log", start=0.0, end=16.0, fallback=1e8, entry=True,
+                section="Field"),
+        Binding("twist_rad_per_km", "field twist φ′ [rad/km]", start=-0.2, end=0.2, step=0.001),
+        Binding("matter", "matter", "checkbox", param="", factors=ON_OFF, section="Matter"),
+        Binding("density_g_cm3", "ρ [g/cm³]", "log", start=-2.0, end=16.0, step=0.01,
+                fallback=100.0, gate="matter", read=SpinFlavourOscillation.effective_density_g_cm3),
+        Binding("Y_e", "Y_e", start=0.0, end=1.0, step=0.01, entry=True),
+        Binding("matter_speed", "matter speed v [c]", start=0.0, end=0.99, step=0.01,
+                gate="majorana", disable_when_off=True, section="Matter current"),
+        Binding("matter_angle_deg", "angle of v to the momentum [°]", param="matter_angle_rad",
+                start=0.0, end=180.0, step=1.0, scale=math.pi / 180.0, url_scale=1.0),
+        Binding("m_nu_eV", "m_ν [eV] (γ = E/m_ν)", "log", start=-3.0, end=1.0),
+        Binding("x_max_km", "distance shown [km]", "log", param="", start=0.0, end=6.0,
+                step=0.01, fallback=3000.0, section="Plots"),
+        Binding("resonance_plot", "resonance plot", "radio", param="", options=SCAN_CHOICES),
     )
 
-    def __init__(self, oscillation: SpinFlavourOscillation | None = None, **params):
-        super().__init__(**params)
-        self.model = oscillation if oscillation is not None else SpinFlavourOscillation()
+    def stem_parts(self) -> tuple:
+        """Download file names: nature, field, energy and density."""
         m = self.model
-        density = m.effective_density_g_cm3()
-
-        self.nature = pn.widgets.RadioButtonGroup(label="neutrinos", options=NATURES, value=m.majorana)
-        self.mu1 = self._moment_slider("μ₁ [10⁻¹² μ_B]", m.mu1)
-        self.mu2 = self._moment_slider("μ₂ [10⁻¹² μ_B]", m.mu2)
-        self.mu12 = self._moment_slider("μ₁₂ [10⁻¹² μ_B]", m.mu12)
-        self.B_slider = _log_slider("B⊥ [G]", 0.0, 16.0, m.B_perp_gauss, default=1e8)
-        self.B_entry = _entry("B⊥ [G], exact", m.B_perp_gauss)
-        self.twist = ResponsiveFloatSlider(label="field twist φ′ [rad/km]", start=-0.2, end=0.2,
-                                           step=0.001, value=m.twist_rad_per_km,
-                                           sizing_mode="stretch_width")
-        self.E_exponent = _log_slider("E [MeV]", -2.0, 3.0, m.E_MeV, step=0.01)
-        self.dm2_exponent = _log_slider("Δm² [eV²]", -6.0, -2.0, m.dm2_eV2, default=7e-5, step=0.01)
-        self.theta_slider = ResponsiveFloatSlider(label="θ [rad]", start=0.0, end=math.pi / 2,
-                                                  step=0.001, value=m.theta,
-                                                  sizing_mode="stretch_width")
-        self.theta_entry = _entry("θ [rad], exact", m.theta)
-        self.matter_on = pn.widgets.Checkbox(label="matter", value=density > 0)
-        self.density_exponent = _log_slider("ρ [g/cm³]", -2.0, 16.0, density, default=100.0,
-                                            step=0.01)
-        self.Y_e_slider = ResponsiveFloatSlider(label="Y_e", start=0.0, end=1.0, step=0.01,
-                                                value=m.Y_e, sizing_mode="stretch_width")
-        self.Y_e_entry = _entry("Y_e, exact", m.Y_e)
-        self.speed = ResponsiveFloatSlider(label="matter speed v [c]", start=0.0,
-                                           end=max(0.99, m.matter_speed), step=0.01,
-                                           value=m.matter_speed, sizing_mode="stretch_width")
-        self.angle = ResponsiveFloatSlider(label="angle of v to the momentum [°]", start=0.0,
-                                           end=180.0, step=1.0,
-                                           value=math.degrees(m.matter_angle_rad),
-                                           sizing_mode="stretch_width")
-        self.m_nu_exponent = _log_slider("m_ν [eV] (γ = E/m_ν)", -3.0, 1.0, m.m_nu_eV)
-        self.x_max_exponent = _log_slider("distance shown [km]", 0.0, 6.0, 3000.0, step=0.01)
-        self.scan_variable = pn.widgets.RadioButtonGroup(label="resonance plot",
-                                                         options=SCAN_CHOICES, value="density_g_cm3")
-        self.links = [
-            SliderWithEntry(self.B_slider, self.B_entry, to_entry=lambda s: 10.0**s,
-                            to_slider=_log10_positive),
-            SliderWithEntry(self.theta_slider, self.theta_entry),
-            SliderWithEntry(self.Y_e_slider, self.Y_e_entry),
-        ]
-        self.alert = error_alert()
-        self.readout = Readout(height=170)
-        self.distance_plot = None  # built from the first data
-        self.scan_plot = None
-        self._details_pending = False
-
-        for widget in (self.nature, self.mu1, self.mu2, self.mu12, self.B_entry, self.twist,
-                       self.E_exponent, self.dm2_exponent, self.theta_entry, self.matter_on,
-                       self.density_exponent, self.Y_e_entry, self.speed, self.angle,
-                       self.m_nu_exponent, self.x_max_exponent, self.scan_variable):
-            widget.param.watch(self._on_change, "value")
-        self._on_change()
-        self.exports = {name: PlotExport(plot, self.model, self.export_stem, name)
-                        for name, plot in (("distance", self.distance_plot),
-                                           ("resonance", self.scan_plot))}
-
-    def export_stem(self) -> str:
-        """Download file names: tab, nature, field, energy and density."""
-        m = self.model
-        return file_stem("oscillations", "majorana" if m.majorana else "dirac",
-                         f"B{number(m.B_perp_gauss)}G", f"E{number(m.E_MeV)}MeV",
-                         f"rho{number(m.density_g_cm3)}")
-
-    @staticmethod
-    def _moment_slider(label, value):
-        position = value / MU_UNIT
-        return ResponsiveFloatSlider(label=label, start=min(-20.0, position),
-                                     end=max(20.0, position), step=0.05, value=position,
-                                     sizing_mode="stretch_width")
-
-    # --- widgets -> model -------------------------------------------------------------------
-    def _model_values(self) -> dict:
-        majorana = self.nature.value
-        return dict(
-            majorana=majorana,
-            mu1=0.0 if majorana else self.mu1.value * MU_UNIT,
-            mu2=0.0 if majorana else self.mu2.value * MU_UNIT,
-            mu12=self.mu12.value * MU_UNIT,
-            B_perp_gauss=self.B_entry.value,
-            twist_rad_per_km=self.twist.value,
-            E_MeV=10.0**self.E_exponent.value,
-            dm2_eV2=10.0**self.dm2_exponent.value,
-            theta=self.theta_entry.value,
-            density_g_cm3=10.0**self.density_exponent.value if self.matter_on.value else 0.0,
-            electron_density_cm3=None,
-            Y_e=self.Y_e_entry.value,
-            matter_speed=0.0 if majorana else self.speed.value,
-            matter_angle_rad=math.radians(self.angle.value),
-            m_nu_eV=10.0**self.m_nu_exponent.value,
-        )
-
-    def _on_change(self, *events):
-        majorana = self.nature.value
-        for widget in (self.mu1, self.mu2, self.speed):
-            widget.disabled = majorana  # Majorana: transition moment only, matter at rest
-        apply_to_model(self.model, self._model_values(), self.refresh, self.alert)
+        return ("majorana" if m.majorana else "dirac", f"B{number(m.B_perp_gauss)}G",
+                f"E{number(m.E_MeV)}MeV", f"rho{number(m.density_g_cm3)}")
 
     # --- model -> plots and readouts --------------------------------------------------------
     def distances_km(self) -> np.ndarray:
-        return np.linspace(0.0, 10.0**self.x_max_exponent.value, N_DISTANCES)
+        return np.linspace(0.0, self.value("x_max_km"), N_DISTANCES)
 
     def refresh(self):
         """Recompute the curves, the resonance scan and the readouts from the model.
@@ -253,19 +128,21 @@ class OscillationView(param.Parameterized):
         first frame.)  Elsewhere (tests, notebooks) everything is updated at once.
         """
         curves = self._distance_curves()
-        if self.distance_plot is None:
-            self._build_figures(curves, *self._scan_curves())
-            self.readout.object = self._readout_text()
+        if not self.figures:
+            self.figures = self._build_figures(curves, *self._scan_curves())
+            self.readout.object = self.readout_text()
             return
         x = curves[CHANNELS["P_eL_eL"][0]][0]
         with pn.io.hold():
-            self.distance_plot.update(curves, x_range=(0.0, float(x[-1])))
+            self.figures["distance"].update(curves, x_range=(0.0, float(x[-1])))
         doc = pn.state.curdoc
         if doc is None or doc.session_context is None:
             self._refresh_details()
         elif not self._details_pending:
             self._details_pending = True
             doc.add_timeout_callback(partial(self._refresh_details, doc), DETAILS_DELAY_MS)
+
+    _details_pending = False
 
     def _refresh_details(self, doc=None):
         self._details_pending = False
@@ -275,17 +152,18 @@ class OscillationView(param.Parameterized):
     def _update_details(self):
         try:
             scan_curves, markers, variable = self._scan_curves()
-            text = self._readout_text()
+            text = self.readout_text()
         except Exception:  # the model was accepted by refresh; anything here is a bug
             log.exception("resonance plot update failed")
             self.alert.object = "**Internal error** while updating the resonance plot; see the server log."
             self.alert.visible = True
             return
         values = next(iter(scan_curves.values()))[0]
+        scan_plot = self.figures["resonance"]
         with pn.io.hold():
-            self.scan_plot.update(scan_curves, x_range=(float(values[0]), float(values[-1])),
-                                  y_range=self._scan_y_range(scan_curves), vlines=markers)
-            axis = self.scan_plot.figure.xaxis[0]
+            scan_plot.update(scan_curves, x_range=(float(values[0]), float(values[-1])),
+                             y_range=self._scan_y_range(scan_curves), vlines=markers)
+            axis = scan_plot.figure.xaxis[0]
             if axis.axis_label != SCAN_LABELS[variable]:
                 axis.axis_label = SCAN_LABELS[variable]
             self.readout.object = text
@@ -311,7 +189,7 @@ class OscillationView(param.Parameterized):
     def _scan_curves(self):
         """The resonance plot's curves, its markers (None: not shown) and the scan variable."""
         m = self.model
-        variable = self.scan_variable.value
+        variable = self.value("resonance_plot")
         scan = m.resonance_scan(variable)
         values = scan[variable].to_numpy()
         curves = {label: (values, scan[column].to_numpy())
@@ -331,7 +209,7 @@ class OscillationView(param.Parameterized):
         peak = max(float(np.nanmax(y)) for _, y in scan_curves.values())
         return (0.0, 0.6) if peak <= 0.55 else (0.0, 1.05)
 
-    def _readout_text(self) -> str:
+    def readout_text(self) -> str:
         m = self.model
         lengths = m.oscillation_lengths_km()
         two_level = m.spin_flavour_two_level()
@@ -352,7 +230,7 @@ class OscillationView(param.Parameterized):
             f"{_format(m.resonance_density_g_cm3(), 'g/cm³')} (E = "
             f"{_format(m.resonance_energy_MeV(), 'MeV')}); here sin²β = {two_level.amplitude:.3g}, "
             f"L = {_format_km(two_level.length_km)}; dotted grey: the current value  \n"
-            f"**Spin oscillation** ν_eL → ν_eR (seed 003): sin²2θ_eff = {spin.amplitude:.3g}, "
+            f"**Spin oscillation** ν_eL → ν_eR (Studenikin, transversal matter current): sin²2θ_eff = {spin.amplitude:.3g}, "
             f"L_eff = {_format_km(spin.length_km)}  \n"
             f"**Analytic overlay**: {analytic_note}")
 
@@ -368,41 +246,23 @@ class OscillationView(param.Parameterized):
                                                "line_width": 4}
         styles[TWO_LEVEL_LABEL] = {"color": "#2ca02c", "line_dash": "dotted", "line_width": 3}
         x = curves[CHANNELS["P_eL_eL"][0]][0]
-        self.distance_plot = LiveOverlay(
+        distance_plot = LiveOverlay(
             curves, styles, x="x_km", y="P", min_height=420, xlim=(0.0, float(x[-1])),
             ylim=(0.0, 1.02), legend_position="right", xlabel="distance x [km]",
             ylabel="probability", title="ν_eL in B⊥ and matter: exact (solid) and analytic (dashed)")
         scan_styles = {label: {"color": colour, "line_dash": dash}
                        for label, (_, colour, dash) in SCAN_CURVES.items()}
         values = next(iter(scan_curves.values()))[0]
-        self.scan_plot = LiveOverlay(
+        scan_plot = LiveOverlay(
             scan_curves, scan_styles, x="scan_value", y="P_average",
             vlines={label: (markers[label] if markers[label] is not None else float(values[0]), style)
                     for label, style in SCAN_MARKERS.items()},
             logx=True, min_height=320, xlim=(float(values[0]), float(values[-1])), ylim=(0.0, 0.6),
             legend_position="right", xlabel=SCAN_LABELS[variable],
             ylabel="distance-averaged probability", title="Resonant spin-flavour conversion")
-        self.scan_plot.update({}, vlines=markers)
+        scan_plot.update({}, vlines=markers)
+        return {"distance": distance_plot, "resonance": scan_plot}
 
-    # --- layout -----------------------------------------------------------------------------
-    def controls(self) -> pn.Column:
-        return pn.Column(
-            "### Neutrino", self.nature, self.mu1, self.mu2, self.mu12, self.E_exponent,
-            self.dm2_exponent, self.theta_slider, self.theta_entry,
-            "### Field", self.B_slider, self.B_entry, self.twist,
-            "### Matter", self.matter_on, self.density_exponent, self.Y_e_slider, self.Y_e_entry,
-            "#### Matter current", self.speed, self.angle, self.m_nu_exponent,
-            "### Plots", self.x_max_exponent, self.scan_variable,
-            width=320)
-
-    def panel(self) -> pn.Row:
-        return pn.Row(self.controls(),
-                      pn.Column(self.alert, self.distance_plot.pane(min_height=440),
-                                self.exports["distance"].buttons(),
-                                self.scan_plot.pane(min_height=340),
-                                self.exports["resonance"].buttons(), self.readout,
-                                sizing_mode="stretch_both"),
-                      sizing_mode="stretch_both")
-
-    def __panel__(self):
-        return self.panel()
+    def figure_items(self, name: str) -> list:
+        height = {"distance": 440, "resonance": 340}[name]
+        return [self.figures[name].pane(min_height=height), self.exports[name].buttons()]

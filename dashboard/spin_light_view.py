@@ -1,8 +1,7 @@
 """The "Spin light" tab: where SLnu is allowed and how fast it is, for a :class:`model.SpinLight`.
 
-Widgets write model parameters; the model computes; the three figures are redrawn in place
-(:class:`dashboard.live_plot.LiveOverlay`), plus two Bokeh glyphs of our own on the region
-plot (the allowed band and the current point).
+The three figures are redrawn in place (:class:`dashboard.live_plot.LiveOverlay`), plus two
+Bokeh glyphs of our own on the region plot (the allowed band and the current point).
 """
 
 from __future__ import annotations
@@ -18,16 +17,16 @@ from model import SpinLight
 from model.constants import SECONDS_PER_YEAR
 from model.spin_light import FLAVOURS
 
-from .export import PlotExport, file_stem, number
-from .live_plot import LiveOverlay, Readout, apply_to_model
-from .url_state import UrlField
-from .widgets import ResponsiveFloatSlider, error_alert, log_slider
+from .export import number
+from .formula_notes import SPIN_LIGHT
+from .live_plot import LiveOverlay
+from .view_base import BenchMove, Binding, TabView
 
 FLAVOUR_LABELS = {"ν̄ₑ": "anti_nu_e", "ν̄_μ, ν̄_τ": "anti_nu_mu_tau"}
 assert set(FLAVOUR_LABELS.values()) == set(FLAVOURS)
 
 DENSITY_EXPONENTS = (30.0, 42.0)   # log10 of the nucleon density, cm^-3
-ENERGY_EXPONENTS = (-3.0, 6.0)     # log10 of E in TeV: 1 GeV to 1e18 eV (seed 004)
+ENERGY_EXPONENTS = (-3.0, 6.0)     # log10 of E in TeV: 1 GeV to 1e18 eV
 REGION_DENSITIES_CM3 = np.geomspace(10.0 ** DENSITY_EXPONENTS[0], 10.0 ** DENSITY_EXPONENTS[1], 241)
 ENERGY_GRID_TEV = np.geomspace(10.0 ** ENERGY_EXPONENTS[0], 10.0 ** ENERGY_EXPONENTS[1], 361)
 ENERGY_AXIS_TEV = (1e-4, 1e10)     # the region plot's energy axis never leaves these
@@ -37,7 +36,7 @@ W_EDGE = "W threshold ε_W"
 ENERGY_LINE = "neutrino energy E"
 RATE = "rate Γ"
 LIFETIME = "lifetime 1/Γ"
-LOSS_TIME = "energy-loss time E/I (seed's τ)"
+LOSS_TIME = "energy-loss time E/I (Studenikin's τ)"
 MARKER_STYLES = {  # vertical markers of the two energy plots
     "E_th": {"color": "#2ca02c", "line_dash": "dashed"},
     "ε_W": {"color": "#d62728", "line_dash": "dashed"},
@@ -57,84 +56,57 @@ def _marker(value: float):
     return float(value) if math.isfinite(value) and value > 0 else None
 
 
-class SpinLightView(param.Parameterized):
+ON_OFF = {True: 1.0, False: 0.0}
+CONVENTIONS = (
+    "Nucleon density n with electron fraction Yₑ: electrons Yₑn (a degenerate relativistic "
+    "gas), neutrons (1 − Yₑ)n. For ν̄ₑ the window closes at the W threshold ε_W; ν̄_μ, ν̄_τ have "
+    "no s-channel W. Formulas: Grigoriev, Lokhov, Studenikin & Ternov, PLB 718, 512 (2012); "
+    "JCAP 11 (2017) 024.")
+
+
+class SpinLightView(TabView):
     """Widgets, plots, readouts and the regime warning for one :class:`SpinLight`.
 
     ``SpinLightView(SpinLight(density_cm3=1e38, Y_e=0.05)).panel()`` in a notebook or the app.
     """
 
-    URL_FIELDS = (  # query-string names of the widgets (dashboard.url_state)
-        UrlField("density_cm3", "density_exponent", log10=True), UrlField("Y_e", "Y_e"),
-        UrlField("E_TeV", "energy_exponent", log10=True),
-        UrlField("mu_nu", "mu_exponent", log10=True), UrlField("massive", "mass_on"),
-        UrlField("m_nu_eV", "mass_exponent", log10=True), UrlField("flavour", "flavour"),
+    key, title, note = "spin_light", "Spin light", SPIN_LIGHT
+    summary = "SLν thresholds (plasmon mass, W boson), rate, lifetime and energy-loss time."
+    model = param.ClassSelector(class_=SpinLight, doc="The spin-light process shown.")
+    BENCH = BenchMove("mu_nu", RATE)
+    READOUT_HEIGHT = 170
+    BINDINGS = (
+        Binding("density_cm3", "nucleon density n [cm⁻³]", "log", start=DENSITY_EXPONENTS[0],
+                end=DENSITY_EXPONENTS[1], section="Matter"),
+        Binding("Y_e", "electron fraction Yₑ", start=0.0, end=0.95, step=0.005),
+        Binding("flavour", "flavour", "radio", options=FLAVOUR_LABELS, section="Neutrino"),
+        Binding("E_TeV", "neutrino energy E [TeV]", "log", start=ENERGY_EXPONENTS[0],
+                end=ENERGY_EXPONENTS[1]),
+        Binding("mu_nu", "magnetic moment μ [μ_B]", "log", start=-13.0, end=-9.0, fallback=1e-11),
+        Binding("massive", "massive neutrino", "checkbox", param="", factors=ON_OFF),
+        Binding("m_nu_eV", "neutrino mass m [eV]", "log", start=-3.0, end=3.0, gate="massive",
+                fallback=1.0),
     )
 
-    def __init__(self, spin_light: SpinLight | None = None, **params):
-        super().__init__(**params)
-        self.model = spin_light if spin_light is not None else SpinLight()
-        s = self.model
-        self.density_exponent = log_slider("nucleon density n [cm⁻³]", *DENSITY_EXPONENTS,
-                                           math.log10(s.density_cm3))
-        self.Y_e = ResponsiveFloatSlider(label="electron fraction Yₑ", start=0.0, end=0.95,
-                                         step=0.005, value=s.Y_e, sizing_mode="stretch_width")
-        self.energy_exponent = log_slider("neutrino energy E [TeV]", *ENERGY_EXPONENTS,
-                                          math.log10(s.E_TeV))
-        self.mu_exponent = log_slider("magnetic moment μ [μ_B]", -13.0, -9.0,
-                                      math.log10(s.mu_nu) if s.mu_nu > 0 else -11.0)
-        self.mass_on = pn.widgets.Checkbox(label="massive neutrino", value=s.m_nu_eV > 0)
-        self.mass_exponent = log_slider("neutrino mass m [eV]", -3.0, 3.0,
-                                        math.log10(s.m_nu_eV) if s.m_nu_eV > 0 else 0.0)
-        self.flavour = pn.widgets.RadioButtonGroup(label="flavour", options=FLAVOUR_LABELS,
-                                                   value=s.flavour)
-        self.alert = error_alert()
+    def __init__(self, model=None, **params):
         self.regime_alert = pn.pane.Alert("", alert_type="warning", visible=False,
                                           sizing_mode="stretch_width")
-        self.readout = Readout(height=170)
-        self.region = self.rates = self.times = None  # built from the first data
-        for widget in (self.density_exponent, self.Y_e, self.energy_exponent, self.mu_exponent,
-                       self.mass_on, self.mass_exponent, self.flavour):
-            widget.param.watch(self._on_change, "value")
-        self._on_change()
-        self.exports = {name: PlotExport(plot, self.model, self.export_stem, name)
-                        for name, plot in (("thresholds", self.region), ("rates", self.rates),
-                                           ("lifetimes", self.times))}
+        super().__init__(model, **params)
 
-    def export_stem(self) -> str:
-        """Download file names: tab, density, energy and moment."""
+    def stem_parts(self) -> tuple:
+        """Download file names: density, energy and moment."""
         s = self.model
-        return file_stem("spin-light", f"n{number(s.density_cm3)}cm-3", f"Ye{number(s.Y_e)}",
-                         f"E{number(s.E_TeV)}TeV", f"mu{number(s.mu_nu)}")
-
-    # --- widgets -> model -------------------------------------------------------------------
-    def _on_change(self, *events):
-        apply_to_model(self.model, dict(
-            density_cm3=10.0**self.density_exponent.value, Y_e=self.Y_e.value,
-            E_TeV=10.0**self.energy_exponent.value, mu_nu=10.0**self.mu_exponent.value,
-            m_nu_eV=10.0**self.mass_exponent.value if self.mass_on.value else 0.0,
-            flavour=self.flavour.value), self.refresh, self.alert)
+        return (f"n{number(s.density_cm3)}cm-3", f"Ye{number(s.Y_e)}", f"E{number(s.E_TeV)}TeV",
+                f"mu{number(s.mu_nu)}")
 
     # --- model -> plots and readouts --------------------------------------------------------
-    def refresh(self):
-        """Recompute everything shown from the current model parameters."""
+    def compute(self) -> None:
         s = self.model
-        thresholds = s.thresholds_vs_density(REGION_DENSITIES_CM3)
-        energies = self._energy_grid()
-        rates = s.rates_vs_energy(energies)
-        warnings = s.regime_warnings()
-        readout = self._readout_text()
-        if self.region is None:
-            self._build_figures(thresholds, rates)
-            self._show(readout, warnings)
-            return
-        # One websocket message for everything below; raw Bokeh models (the readout's Div, our
-        # sources) must change inside it, where the server holds the document lock.
-        with pn.io.hold():
-            self._update_figures(thresholds, rates)
-            self._show(readout, warnings)
+        self.thresholds = s.thresholds_vs_density(REGION_DENSITIES_CM3)
+        self.energy_rates = s.rates_vs_energy(self._energy_grid())
 
-    def _show(self, readout: str, warnings: list[str]):
-        self.readout.object = readout
+    def _show_regime(self) -> None:
+        warnings = self.model.regime_warnings()
         self.regime_alert.object = "**Outside the formulas' regime:** " + " ".join(warnings)
         self.regime_alert.visible = bool(warnings)
 
@@ -146,7 +118,7 @@ class SpinLightView(param.Parameterized):
             grid = np.unique(np.concatenate([grid, [E_th, E_th * (1 + 1e-9)]]))
         return grid
 
-    def _readout_text(self) -> str:
+    def readout_text(self) -> str:
         s = self.model
         low, high = s.allowed_window_TeV()
         window = (f"[{low:.3g}, {high:.3g}] TeV" if high > low else
@@ -165,7 +137,7 @@ class SpinLightView(param.Parameterized):
             f"**Rate** Γ = {s.rate_per_s():.3g} s⁻¹, **power** I = {s.power_MeV_per_s():.3g} MeV/s, "
             f"mean photon energy ⟨ω⟩ = I/Γ = {self._energy_text(s.mean_photon_energy_TeV())}  \n"
             f"**Lifetime** 1/Γ = {self._time_text(lifetime)}; **energy-loss time** E/I = "
-            f"{self._time_text(loss)} (the seed's τ_SLν)")
+            f"{self._time_text(loss)} (Studenikin's τ_SLν)")
 
     @staticmethod
     def _energy_text(E_TeV: float) -> str:
@@ -230,9 +202,10 @@ class SpinLightView(param.Parameterized):
             low = max(low, high * 10.0**-decades_below)
         return 10.0 ** math.floor(math.log10(low)), 10.0 ** math.ceil(math.log10(high) + 1e-9)
 
-    def _build_figures(self, thresholds, rates):
-        s = self.model
-        self.region = LiveOverlay(
+    def build_figures(self) -> dict[str, LiveOverlay]:
+        s, thresholds, rates = self.model, self.thresholds, self.energy_rates
+        self._show_regime()
+        region = LiveOverlay(
             self._region_curves(thresholds),
             {THRESHOLD: {"color": "#2ca02c"}, W_EDGE: {"color": "#d62728", "line_dash": "dashed"},
              ENERGY_LINE: {"color": "#7f7f7f", "line_dash": "dotted"}},
@@ -242,7 +215,7 @@ class SpinLightView(param.Parameterized):
             xlim=(REGION_DENSITIES_CM3[0], REGION_DENSITIES_CM3[-1]),
             ylim=self._region_y_range(thresholds), xlabel="nucleon density n [cm⁻³]",
             ylabel="neutrino energy E [TeV]", title="Where SLν is allowed (shaded)")
-        figure = self.region.figure
+        figure = region.figure
         self.band_source = ColumnDataSource(self._allowed_band(thresholds))
         band = figure.varea(x="x", y1="y1", y2="y2", source=self.band_source,
                             fill_color=ALLOWED_COLOUR, fill_alpha=0.18, legend_label="allowed")
@@ -255,59 +228,46 @@ class SpinLightView(param.Parameterized):
         common = dict(logx=True, logy=True, min_height=260, legend_position="bottom_right",
                       xlim=(ENERGY_GRID_TEV[0], ENERGY_GRID_TEV[-1]),
                       xlabel="neutrino energy E [TeV]")
-        self.rates = LiveOverlay(self._rate_curves(rates), {RATE: {"color": "#1f77b4"}},
+        rates_plot = LiveOverlay(self._rate_curves(rates), {RATE: {"color": "#1f77b4"}},
                                  x="E_TeV", y="rate_per_s", vlines=markers,
                                  ylim=self._log_range(rates["rate_per_s"], 12),
                                  ylabel="Γ [s⁻¹]", title="SLν rate (dashed: E_th, ε_W; dotted: E)",
                                  **common)
-        self.times = LiveOverlay(self._time_curves(rates),
+        times_plot = LiveOverlay(self._time_curves(rates),
                                  {LIFETIME: {"color": "#9467bd"},
                                   LOSS_TIME: {"color": "#ff7f0e", "line_dash": "dashed"}},
                                  x="E_TeV", y="time_s", vlines=markers,
                                  ylim=self._log_range(rates[["lifetime_s", "energy_loss_time_s"]], 12),
                                  ylabel="time [s]", title="Lifetime and energy-loss time", **common)
         # Markers that cannot be drawn (e.g. E_th = 0 without electrons) are hidden.
-        for plot in (self.rates, self.times):
+        for plot in (rates_plot, times_plot):
             for label, value in self._energy_markers().items():
                 plot.vline_glyphs[label].location = value
+        return {"thresholds": region, "rates": rates_plot, "lifetimes": times_plot}
 
-    def _update_figures(self, thresholds, rates):
-        s = self.model
-        self.region.update(self._region_curves(thresholds), y_range=self._region_y_range(thresholds),
-                           vlines={"nucleon density n": s.density_cm3})
+    def update_figures(self) -> None:
+        s, thresholds, rates = self.model, self.thresholds, self.energy_rates
+        self._show_regime()
+        self.figures["thresholds"].update(self._region_curves(thresholds),
+                                          y_range=self._region_y_range(thresholds),
+                                          vlines={"nucleon density n": s.density_cm3})
         self.band_source.data = self._allowed_band(thresholds)
         self.point_source.data = {"x": [s.density_cm3], "y": [s.E_TeV]}
         markers = self._energy_markers()
-        self.rates.update(self._rate_curves(rates), vlines=markers,
-                          y_range=self._log_range(rates["rate_per_s"], 12))
-        self.times.update(self._time_curves(rates), vlines=markers,
-                          y_range=self._log_range(rates[["lifetime_s", "energy_loss_time_s"]], 12))
+        self.figures["rates"].update(self._rate_curves(rates), vlines=markers,
+                                     y_range=self._log_range(rates["rate_per_s"], 12))
+        self.figures["lifetimes"].update(
+            self._time_curves(rates), vlines=markers,
+            y_range=self._log_range(rates[["lifetime_s", "energy_loss_time_s"]], 12))
 
     # --- layout -----------------------------------------------------------------------------
-    def controls(self) -> pn.Column:
-        return pn.Column(
-            "### Matter", self.density_exponent, self.Y_e,
-            "### Neutrino", self.flavour, self.energy_exponent, self.mu_exponent, self.mass_on,
-            self.mass_exponent,
-            pn.pane.Markdown(
-                "Nucleon density n with electron fraction Yₑ: electrons Yₑn (a degenerate "
-                "relativistic gas), neutrons (1 − Yₑ)n. For ν̄ₑ the window closes at the W "
-                "threshold ε_W; ν̄_μ, ν̄_τ have no s-channel W. Formulas: Grigoriev, Lokhov, "
-                "Studenikin & Ternov, PLB 718, 512 (2012); JCAP 11 (2017) 024.",
-                styles={"font-size": "85%"}),
-            width=320)
+    def extra_controls(self) -> list:
+        return [pn.pane.Markdown(CONVENTIONS, styles={"font-size": "85%"})]
 
-    def panel(self) -> pn.Row:
-        plots = pn.Column(self.alert, self.regime_alert, self.region.pane(min_height=380),
-                          self.exports["thresholds"].buttons(),
-                          pn.Row(*(pn.Column(plot.pane(sizing_mode="stretch_width", height=300),
-                                             self.exports[name].buttons(),
-                                             sizing_mode="stretch_width")
-                                   for name, plot in (("rates", self.rates),
-                                                      ("lifetimes", self.times))),
-                                 sizing_mode="stretch_width"),
-                          self.readout, sizing_mode="stretch_both")
-        return pn.Row(self.controls(), plots, sizing_mode="stretch_both")
-
-    def __panel__(self):
-        return self.panel()
+    def main_items(self) -> list:
+        small = [pn.Column(self.figures[name].pane(sizing_mode="stretch_width", height=300),
+                           self.exports[name].buttons(), sizing_mode="stretch_width")
+                 for name in ("rates", "lifetimes")]
+        return [self.alert, self.regime_alert, self.figures["thresholds"].pane(min_height=380),
+                self.exports["thresholds"].buttons(), pn.Row(*small, sizing_mode="stretch_width"),
+                self.readout]

@@ -17,10 +17,10 @@ from bokeh.models import ColumnDataSource
 from model.theory import (
     MAGNETIC_MOMENT_LIMITS, ORDERINGS, REGIME_EQUATIONS, TheoryCalculator)
 
-from .export import PlotExport, file_stem, number
-from .live_plot import LiveOverlay, Readout, apply_to_model
-from .url_state import UrlField
-from .widgets import ResponsiveFloatSlider, error_alert, log_slider
+from .export import number
+from .formula_notes import THEORY
+from .live_plot import LiveOverlay, Readout
+from .view_base import BenchMove, Binding, TabView, deprecated_alias
 
 MASS_EXPONENTS = (-3.0, 13.0)  # log10 m_nu/eV: 1 meV to 10 TeV, through the heavy regimes
 MASSES_EV = np.geomspace(10.0 ** MASS_EXPONENTS[0], 10.0 ** MASS_EXPONENTS[1], 321)
@@ -61,112 +61,71 @@ def _format_matrix(matrix, title: str) -> str:
     return header + rows
 
 
-class TheoryView(param.Parameterized):
+def _triangle_input(flavour: str) -> Binding:
+    return Binding(f"mu_{flavour}_eff", f"μ({FLAVOUR_NAMES[flavour]}) [10⁻¹² μ_B]", "number",
+                   step=0.1, scale=TRIANGLE_UNIT_MU_B,
+                   section="Majorana triangle test (effective moments)" if flavour == "e" else "")
+
+
+class TheoryView(TabView):
     """Widgets, readouts and the mu-versus-m_nu plot for one :class:`TheoryCalculator`."""
 
-    URL_FIELDS = (  # query-string names of the widgets (dashboard.url_state)
-        UrlField("m_nu_eV", "mass_exponent", log10=True),
-        UrlField("mu_nu", "moment_exponent", log10=True),
-        UrlField("Lambda_TeV", "scale_exponent", log10=True),
-        UrlField("lightest_mass_eV", "lightest_exponent", log10=True),
-        UrlField("ordering", "ordering"),
-        UrlField("delta_cp_rad", "delta_cp", scale=math.pi),
-        UrlField("alpha21_rad", "alpha21", scale=math.pi),
-        UrlField("mu_limit", "limit_exponent", log10=True),
-        UrlField("T_threshold_keV", "threshold_exponent", log10=True),
-        *(UrlField(f"mu_{flavour}_eff", f"triangle_inputs.{flavour}", scale=TRIANGLE_UNIT_MU_B)
-          for flavour in ("e", "mu", "tau")),
+    key, title, note = "theory", "Theory", THEORY
+    summary = ("the μν the SM predicts, transition moments, naturalness bounds, qν from a μν "
+               "limit, Majorana triangle inequalities.")
+    model = param.ClassSelector(class_=TheoryCalculator, doc="The calculator shown.")
+    calculator = deprecated_alias("calculator", "model")
+    BENCH = BenchMove("Lambda_TeV", NATURALNESS)
+    READOUT_HEIGHT = 115
+    BINDINGS = (
+        Binding("m_nu_eV", "neutrino mass m_ν [eV]", "log", start=MASS_EXPONENTS[0],
+                end=MASS_EXPONENTS[1], fallback=1.0, section="Mass and moment"),
+        Binding("mu_nu", "a magnetic moment μ [μ_B]", "log", start=-20.0, end=-9.0,
+                fallback=1e-11),
+        Binding("Lambda_TeV", "new-physics scale Λ [TeV]", "log", start=-1.0, end=4.0),
+        Binding("lightest_mass_eV", "lightest mass [eV]", "log", start=-4.0, end=0.0,
+                fallback=1e-4, section="Transition moments"),
+        Binding("ordering", "ordering", "radio", options=list(ORDERINGS)),
+        Binding("delta_cp_rad", "δ_CP [π]", start=0.0, end=2.0, step=0.01, scale=math.pi),
+        Binding("alpha21_rad", "Majorana phase α₂₁ [π]", start=0.0, end=2.0, step=0.01,
+                scale=math.pi),
+        Binding("mu_limit", "μν limit of an experiment [μ_B]", "log", start=-13.0, end=-9.0,
+                step=0.01, fallback=1e-11, section="Millicharge from a μν limit"),
+        Binding("T_threshold_keV", "its threshold T_th [keV]", "log", start=-2.0, end=2.0,
+                step=0.01),
+        *(_triangle_input(flavour) for flavour in ("e", "mu", "tau")),
     )
 
-    def __init__(self, calculator: TheoryCalculator | None = None, **params):
-        super().__init__(**params)
-        self.calculator = calculator if calculator is not None else TheoryCalculator()
-        t = self.calculator
-        self.mass_exponent = log_slider("neutrino mass m_ν [eV]", *MASS_EXPONENTS,
-                                        math.log10(t.m_nu_eV) if t.m_nu_eV > 0 else 0.0)
-        self.moment_exponent = log_slider("a magnetic moment μ [μ_B]", -20.0, -9.0,
-                                          math.log10(t.mu_nu) if t.mu_nu > 0 else -11.0)
-        self.scale_exponent = log_slider("new-physics scale Λ [TeV]", -1.0, 4.0,
-                                         math.log10(t.Lambda_TeV))
-        self.lightest_exponent = log_slider("lightest mass [eV]", -4.0, 0.0,
-                                            math.log10(max(t.lightest_mass_eV, 1e-4)))
-        self.ordering = pn.widgets.RadioButtonGroup(label="ordering", options=list(ORDERINGS),
-                                                    value=t.ordering)
-        self.delta_cp = ResponsiveFloatSlider(label="δ_CP [π]", start=0.0, end=2.0, step=0.01,
-                                              value=t.delta_cp_rad / math.pi,
-                                              sizing_mode="stretch_width")
-        self.alpha21 = ResponsiveFloatSlider(label="Majorana phase α₂₁ [π]", start=0.0, end=2.0,
-                                             step=0.01, value=t.alpha21_rad / math.pi,
-                                             sizing_mode="stretch_width")
-        self.limit_exponent = log_slider("μν limit of an experiment [μ_B]", -13.0, -9.0,
-                                         math.log10(t.mu_limit) if t.mu_limit > 0 else -11.0,
-                                         step=0.01)
-        self.threshold_exponent = log_slider("its threshold T_th [keV]", -2.0, 2.0,
-                                             math.log10(t.T_threshold_keV), step=0.01)
-        self.triangle_inputs = {
-            flavour: pn.widgets.FloatInput(
-                label=f"μ({FLAVOUR_NAMES[flavour]})", step=0.1, width=90,
-                value=getattr(t, f"mu_{flavour}_eff") / TRIANGLE_UNIT_MU_B)
-            for flavour in ("e", "mu", "tau")}
-        self.alert = error_alert()
-        self.readout = Readout(height=115)
+    def __init__(self, model=None, **params):
         self.moments_caption = Readout(height=50)
         self.moments_tables = {name: pn.pane.Markdown("", width=300, height=150)
                                for name in MOMENT_TABLES}
-        self.plot = None
-        for widget in (self.mass_exponent, self.moment_exponent, self.scale_exponent,
-                       self.lightest_exponent, self.ordering, self.delta_cp, self.alpha21,
-                       self.limit_exponent, self.threshold_exponent, *self.triangle_inputs.values()):
-            widget.param.watch(self._on_change, "value")
-        self._on_change()
-        self.export = PlotExport(self.plot, self.calculator, self.export_stem)
+        super().__init__(model, **params)
 
-    def export_stem(self) -> str:
-        """Download file names: tab, mass, moment and new-physics scale."""
-        t = self.calculator
-        return file_stem("theory", f"m{number(t.m_nu_eV)}eV", f"mu{number(t.mu_nu)}",
-                         f"Lambda{number(t.Lambda_TeV)}TeV")
-
-    # --- widgets -> model -------------------------------------------------------------------
-    def _on_change(self, *events):
-        empty = [FLAVOUR_NAMES[f] for f, widget in self.triangle_inputs.items() if widget.value is None]
-        if empty:
-            self.alert.object = f"**Input not accepted:** enter a number for μ({', '.join(empty)})."
-            self.alert.visible = True
-            return
-        triangle = {f"mu_{flavour}_eff": widget.value * TRIANGLE_UNIT_MU_B
-                    for flavour, widget in self.triangle_inputs.items()}
-        apply_to_model(self.calculator, dict(
-            m_nu_eV=10.0**self.mass_exponent.value, mu_nu=10.0**self.moment_exponent.value,
-            Lambda_TeV=10.0**self.scale_exponent.value,
-            lightest_mass_eV=10.0**self.lightest_exponent.value, ordering=self.ordering.value,
-            delta_cp_rad=self.delta_cp.value * math.pi, alpha21_rad=self.alpha21.value * math.pi,
-            mu_limit=10.0**self.limit_exponent.value,
-            T_threshold_keV=10.0**self.threshold_exponent.value, **triangle),
-            self.refresh, self.alert)
+    def stem_parts(self) -> tuple:
+        """Download file names: mass, moment and new-physics scale."""
+        t = self.model
+        return (f"m{number(t.m_nu_eV)}eV", f"mu{number(t.mu_nu)}", f"Lambda{number(t.Lambda_TeV)}TeV")
 
     # --- model -> plot and readouts ---------------------------------------------------------
-    def refresh(self):
-        """Recompute the readouts and the plotted lines from the calculator's inputs."""
-        curves = self._curves()
-        readout, (caption, tables) = self._readout_text(), self._moments_text()
-        if self.plot is None:
-            self._build_figure(curves)
-            self._show(readout, caption, tables)
-            return
-        # One websocket message; raw Bokeh models must change inside it (document lock).
-        with pn.io.hold():
-            self.plot.update(curves, vlines={"m_ν": self.calculator.m_nu_eV})
-            self.point_source.data = self._point()
-            self._show(readout, caption, tables)
+    def build_figures(self) -> dict[str, LiveOverlay]:
+        figures = {"theory": self._build_figure(self._curves())}
+        self._show_moments()
+        return figures
 
-    def _show(self, readout: str, caption: str, tables: dict[str, str]):
-        self.readout.object, self.moments_caption.object = readout, caption
+    def update_figures(self) -> None:
+        self.figures["theory"].update(self._curves(), vlines={"m_ν": self.model.m_nu_eV})
+        self.point_source.data = self._point()
+        self._show_moments()
+
+    def _show_moments(self) -> None:
+        caption, tables = self._moments_text()
+        self.moments_caption.object = caption
         for name, text in tables.items():
             self.moments_tables[name].object = text
 
     def _curves(self):
-        lines = self.calculator.moment_curves(MASSES_EV)
+        lines = self.model.moment_curves(MASSES_EV)
         curves = {SM: lines["sm_dirac"], NATURALNESS: lines["naturalness"],
                   BELL_DIRAC: lines["bell_dirac"], BELL_MAJORANA: lines["bell_majorana"]}
         result = {label: (MASSES_EV, _positive(values)) for label, values in curves.items()}
@@ -176,11 +135,11 @@ class TheoryView(param.Parameterized):
         return result
 
     def _point(self):
-        t = self.calculator
+        t = self.model
         return {"x": [t.m_nu_eV], "y": [t.mu_nu if t.mu_nu > 0 else np.nan]}
 
-    def _readout_text(self) -> str:
-        t = self.calculator
+    def readout_text(self) -> str:
+        t = self.model
         regime = t.sm_regime()
         sm = t.sm_moment_muB()
         sm_text = "—" if math.isnan(sm) else f"{sm:.3g} μ_B"
@@ -191,7 +150,7 @@ class TheoryView(param.Parameterized):
         else:
             broken = ", ".join(FLAVOUR_NAMES[f] for f in triangle.violated)
             verdict = (f"**violated** for {broken}: Dirac neutrinos or a light sterile state "
-                       "(seed 003)")
+                       "(Studenikin's review of magnetic moments)")
         return (
             f"**SM Dirac moment** at m_ν = {t.m_nu_eV:.3g} eV: {sm_text} "
             f"({regime} regime, {REGIME_EQUATIONS[regime]})  \n"
@@ -204,13 +163,13 @@ class TheoryView(param.Parameterized):
             f"**Majorana triangle test** μ²_a ≤ μ²_b + μ²_c: {verdict}")
 
     def _moments_text(self) -> tuple[str, dict[str, str]]:
-        t = self.calculator
+        t = self.model
         dirac, majorana = t.dirac_moments(), t.majorana_moments()
         matrices = {"Dirac μ": dirac.magnetic, "Dirac ε": dirac.electric,
                     "Majorana μ": majorana.magnetic, "Majorana ε": majorana.electric}
         masses = ", ".join(f"{m:.3g}" for m in t.masses_eV())
         caption = (f"**Transition moments** |μ_ij|, |ε_ij| [μ_B] for masses ({masses}) eV, "
-                   f"{t.ordering} ordering, PDG mixing (seed 002 eqs. 8, 11–15; GIM-suppressed "
+                   f"{t.ordering} ordering, PDG mixing (Studenikin, ICHEP 2014 review, eqs. 8, 11–15; GIM-suppressed "
                    "off the diagonal):")
         return caption, {name: _format_matrix(matrices[name], name) for name in MOMENT_TABLES}
 
@@ -220,42 +179,30 @@ class TheoryView(param.Parameterized):
             styles[_limit_label(limit)] = {
                 "color": LIMIT_COLOURS[limit.kind],
                 "line_dash": "dotted" if limit.kind == "laboratory" else "dotdash"}
-        self.plot = LiveOverlay(
+        plot = LiveOverlay(
             curves, styles, x="m_nu_eV", y="mu_B",
-            vlines={"m_ν": (self.calculator.m_nu_eV, {"color": "#7f7f7f", "line_dash": "dotted"})},
+            vlines={"m_ν": (self.model.m_nu_eV, {"color": "#7f7f7f", "line_dash": "dotted"})},
             logx=True, logy=True, min_height=420, legend_position="bottom_right",
             xlim=(MASSES_EV[0], MASSES_EV[-1]), ylim=MOMENT_AXIS_MU_B,
             xlabel="neutrino mass m_ν [eV]", ylabel="magnetic moment μ [μ_B]",
             title="Magnetic moment versus mass: theory and limits (90%/95% CL)")
         self.point_source = ColumnDataSource(self._point())
-        self.plot.figure.scatter(x="x", y="y", source=self.point_source, size=14, marker="star",
-                                 color="#000000", legend_label="(m_ν, μ)")
+        plot.figure.scatter(x="x", y="y", source=self.point_source, size=14, marker="star",
+                            color="#000000", legend_label="(m_ν, μ)")
+        return plot
 
     # --- layout -----------------------------------------------------------------------------
-    def controls(self) -> pn.Column:
-        return pn.Column(
-            "### Mass and moment", self.mass_exponent, self.moment_exponent, self.scale_exponent,
-            "### Transition moments", self.lightest_exponent, self.ordering, self.delta_cp,
-            self.alpha21,
-            "### Millicharge from a μν limit", self.limit_exponent, self.threshold_exponent,
-            "### Majorana triangle test", "effective moments, 10⁻¹² μ_B:",
-            pn.Row(*self.triangle_inputs.values()),
-            width=320)
-
-    def panel(self) -> pn.Row:
+    def main_items(self) -> list:
         sources = pn.pane.Markdown(
-            "Seed 002 (Studenikin, ICHEP 2014) eqs. 8, 11–19, 32; seed 003 (triangle "
-            "inequalities); Bell et al. PRL 95, 151802 (2005), PLB 642, 377 (2006). Limits: "
-            + "; ".join(f"{limit.label} ({limit.confidence:.0%} CL): {limit.reference}"
-                        for limit in MAGNETIC_MOMENT_LIMITS) + ".",
-            styles={"font-size": "85%"}, sizing_mode="stretch_width")
-        return pn.Row(self.controls(),
-                      pn.Column(self.alert, self.plot.pane(min_height=440),
-                                self.export.buttons(), self.readout,
-                                self.moments_caption,
-                                pn.GridBox(*self.moments_tables.values(), ncols=2),
-                                sources, sizing_mode="stretch_both"),
-                      sizing_mode="stretch_both")
+            "Studenikin, ICHEP 2014 review, eqs. 8, 11–19, 32; Studenikin's review of magnetic "
+            "moments (triangle inequalities); Bell et al. PRL 95, 151802 (2005), PLB 642, 377 "
+            "(2006). Limits: " + "; ".join(f"{limit.label} ({limit.confidence:.0%} CL): "
+                                            f"{limit.reference}" for limit in MAGNETIC_MOMENT_LIMITS)
+            + ".", styles={"font-size": "85%"}, sizing_mode="stretch_width")
+        return [self.alert, self.figures["theory"].pane(min_height=440),
+                self.exports["theory"].buttons(), self.readout, self.moments_caption,
+                pn.GridBox(*self.moments_tables.values(), ncols=2), sources]
 
-    def __panel__(self):
-        return self.panel()
+    @property
+    def plot(self) -> LiveOverlay:
+        return self.figures["theory"]

@@ -205,6 +205,7 @@ class UrlState:
         if alert.visible:  # the model refused it: back to the default, which it accepted
             message = alert.object.removeprefix("**Input not accepted:** ")
             widget.value = previous
+            alert.visible = False  # the link's notice says it
             self._reject(f"{key}.{field.name}", text, "a value the model accepts", message)
 
     def _reject(self, key: str, text: str, expected: str, detail: str = "", unknown=False):

@@ -1,4 +1,9 @@
-"""Widget helpers shared by the tabs (presentation only, no physics)."""
+"""Widget helpers shared by the tabs (presentation only, no physics).
+
+Every Bokeh model here is built per call, never at import time: a model shared by the
+sessions of a server is emptied for all of them when Bokeh destroys the first closed
+session's document (the log sliders of later visitors then read "undefined").
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,20 @@ from bokeh.models import CustomJSTickFormatter
 from panel.io.state import state
 
 # Shows 10**x of a log10 slider as "1.0e-11" in the browser.
-_POWER_OF_TEN_FORMAT = CustomJSTickFormatter(code="return Math.pow(10, tick).toExponential(1);")
+POWER_OF_TEN_CODE = "return Math.pow(10, tick).toExponential(1);"
+
+# The private members of Panel's Syncable that ResponsiveFloatSlider relies on, with the
+# signatures it was written against (Panel 1.9).  tests/dashboard/test_widgets.py checks them,
+# so that a Panel upgrade that changes them fails with a clear message instead of slowly.
+PANEL_PRIVATE_API = {
+    "_server_change": ("self", "doc", "ref", "subpath", "attr", "old", "new"),
+    "_change_event": ("self", "doc"),
+}
+
+
+def power_of_ten_formatter() -> CustomJSTickFormatter:
+    """A new formatter for one slider of one session (see the module docstring)."""
+    return CustomJSTickFormatter(code=POWER_OF_TEN_CODE)
 
 
 class ResponsiveFloatSlider(pn.widgets.FloatSlider):
@@ -29,13 +47,19 @@ class ResponsiveFloatSlider(pn.widgets.FloatSlider):
       update instead of redrawing for each.
     * Slider moves do not switch the template's busy indicator on and off: an update this
       short never shows it, and the switching costs 3-5 ms of server time per move.
+
+    Overrides private members of Panel's ``Syncable`` (``PANEL_PRIVATE_API``); Panel is pinned
+    to the versions the tests pass on.
     """
 
     BURST_S = 0.03
 
     _priority_changes = ["value"]
     _busy__ignore = ["value", "value_throttled"]
-    _handled_at = float("-inf")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self._handled_at = float("-inf")  # this slider's last update (monotonic seconds)
 
     def _server_change(self, doc, ref, subpath, attr, old, new):
         burst = time.monotonic() - self._handled_at < self.BURST_S
@@ -62,7 +86,7 @@ def log_slider(name: str, low_exponent: float, high_exponent: float, value: floa
                step: float = 0.05) -> pn.widgets.FloatSlider:
     """A slider over log10 of a quantity, displaying the quantity itself."""
     return ResponsiveFloatSlider(label=name, start=low_exponent, end=high_exponent,
-                                  value=value, step=step, format=_POWER_OF_TEN_FORMAT,
+                                  value=value, step=step, format=power_of_ten_formatter(),
                                   sizing_mode="stretch_width")
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 pytest.importorskip("pytest_playwright")
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from dashboard.app import TAB_KEYS, TABS  # noqa: E402
+from dashboard.tabs import TABS  # noqa: E402
 from dashboard.theory_view import SM  # noqa: E402
 from dashboard.url_state import UrlState  # noqa: E402
 from tests.browser_support import (JS_CURVE_DATA, JS_MU_SLIDER_VALUE, TIMEOUT_MS,  # noqa: E402
@@ -29,7 +29,7 @@ from tests.browser_support import (JS_CURVE_DATA, JS_MU_SLIDER_VALUE, TIMEOUT_MS
 pytestmark = pytest.mark.browser
 
 TOTAL = ["total", "T_keV", "rate"]
-FIELDS = {TAB_KEYS[title]: view.URL_FIELDS for title, view in TABS}
+FIELDS = {tab.key: tab.URL_FIELDS for tab in TABS}
 
 # The value of the Select or RadioButtonGroup whose title/label is `title` (Panel model).
 JS_SELECT_VALUE = """(title) => {
@@ -56,7 +56,7 @@ def open_link(page: Page, app_url: str, search: str, curve=TOTAL) -> PageProblem
 def server_view(key: str, search: str):
     """The view a server session builds from this link (what the page must show)."""
     url = UrlState(search, FIELDS)
-    view = dict((TAB_KEYS[t], v) for t, v in TABS)[key]()
+    view = {tab.key: tab for tab in TABS}[key]()
     url.attach(key, view)
     return view
 
@@ -67,7 +67,7 @@ def test_a_link_sets_the_widgets_and_the_plotted_data(page: Page, app_url):
     assert page.evaluate(JS_MU_SLIDER_VALUE) == pytest.approx(math.log10(3e-11), abs=1e-9)
     assert page.evaluate(JS_SELECT_VALUE, "target") == "Xe"
     expected = server_view("recoil", search)
-    assert expected.spectrum.target == "Xe" and expected.spectrum.mu_nu == pytest.approx(3e-11)
+    assert expected.model.target == "Xe" and expected.model.mu_nu == pytest.approx(3e-11)
     T, y = expected.plot.data("total")
     shown = latest(page, TOTAL)
     np.testing.assert_allclose(shown["x"], T, rtol=1e-12)
@@ -150,7 +150,7 @@ def test_downloads_hold_the_plotted_figure(page: Page, app_url):
 
 def test_each_tab_has_a_typeset_formula_note(page: Page, app_url):
     problems = open_link(page, app_url, "")
-    for title, _ in TABS:
+    for title in [tab.title for tab in TABS]:
         page.get_by_text(title, exact=True).first.click()
         header = page.locator(".card-header:visible", has_text="Formulas behind these curves")
         expect(header).to_have_count(1, timeout=TIMEOUT_MS)

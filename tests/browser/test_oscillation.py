@@ -103,8 +103,12 @@ def test_bad_input_gives_a_clear_message_and_keeps_the_plot(page: Page, app_url)
         expect(alert.filter(has_text=rule)).to_be_visible(timeout=TIMEOUT_MS)
         assert "Traceback" not in page.content()
         assert latest(page, FLAVOUR)["y"] == before["y"]  # the last good plot stays
-        type_into(page, title, good)
-        expect(alert.filter(has_text=parameter)).to_be_hidden(timeout=TIMEOUT_MS)
+        # and the entry shows the value in use again
+        expect(entry(page, title)).to_have_value(good, timeout=TIMEOUT_MS)
+
+    type_into(page, "Y_e, exact", "0.45")  # a good value is taken and clears the message
+    expect(alert.filter(has_text="Y_e")).to_be_hidden(timeout=TIMEOUT_MS)
+    before = latest(page, FLAVOUR)
 
     # Still live after the rejected input: the θ slider moves the flavour curve.
     handle = slider_handle(page, "θ [rad]")

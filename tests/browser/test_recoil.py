@@ -1,6 +1,6 @@
 """Real-browser tests of the "Recoil spectra" tab (headless Debian Chromium via pytest-playwright).
 
-Run with ``pytest -m browser tests/test_browser_recoil.py``. Needs ``/usr/bin/chromium``
+Run with ``pytest -m browser tests/browser/test_recoil.py``. Needs ``/usr/bin/chromium``
 (``apt-get install chromium``); never ``playwright install`` (no internet here).
 
 The app is served in-process on 127.0.0.1 and must work offline: every request has to stay on

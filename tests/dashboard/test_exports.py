@@ -1,6 +1,6 @@
 """Downloads (dashboard.export): each plot's CSV holds the plotted numbers, which are the
 model's; file names carry the key parameters.  The PNG/SVG buttons run in the browser
-(test_browser_links.py); here: that they exist for every plot and name their files."""
+(tests/browser/test_links.py); here: that they exist for every plot and name their files."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("panel")
 
-from dashboard.app import TABS  # noqa: E402
+from dashboard.tabs import TABS  # noqa: E402
 from dashboard.export import PlotExport, file_stem  # noqa: E402
 from dashboard.oscillation_view import CHANNELS, PROBABILITY_COLUMNS, OscillationView  # noqa: E402
 from dashboard.recoil_view import RecoilView  # noqa: E402
@@ -23,7 +23,7 @@ from model import ReactorSensitivity, RecoilSpectrum, SpinFlavourOscillation, Sp
 
 
 def exports_of(view) -> dict[str, PlotExport]:
-    return view.exports if hasattr(view, "exports") else {"": view.export}
+    return view.exports
 
 
 def read_csv(export: PlotExport) -> tuple[pd.DataFrame, list[str]]:
@@ -33,7 +33,8 @@ def read_csv(export: PlotExport) -> tuple[pd.DataFrame, list[str]]:
 
 
 def test_every_plot_of_every_tab_has_csv_png_and_svg():
-    for title, view_class in TABS:
+    for view_class in TABS:
+        title = view_class.title
         view = view_class()
         exports = exports_of(view)
         assert exports, title
@@ -58,7 +59,7 @@ def test_every_plot_of_every_tab_has_csv_png_and_svg():
 def test_recoil_csv_is_the_model_spectrum():
     spectrum = RecoilSpectrum(mu_nu=2e-11, q_nu=3e-13, target="Si", threshold_keV=1.0)
     view = RecoilView(spectrum)
-    frame, header = read_csv(view.export)
+    frame, header = read_csv(view.exports["spectrum"])
     rates = spectrum.rates(spectrum.recoil_grid_keV())
     np.testing.assert_allclose(frame["T_keV"], rates["T_keV"], rtol=1e-9)
     drawn = lambda y: np.where(y > 0, y, np.nan)  # log axes: what is not positive is a gap
@@ -68,7 +69,7 @@ def test_recoil_csv_is_the_model_spectrum():
     mu_line = next(line for line in header if line.startswith("# RecoilSpectrum.mu_nu = "))
     assert float(mu_line.split("=")[1]) == pytest.approx(2e-11, rel=1e-12)
     assert "# marker threshold: 1" in header
-    assert view.export.stem() == "recoil_electron_Si_reactor_mu2e-11_q3e-13_thr1keV"
+    assert view.exports["spectrum"].stem() == "recoil_electron_Si_reactor_mu2e-11_q3e-13_thr1keV"
 
 
 def test_sensitivity_csv_is_the_model_scan():
@@ -95,9 +96,9 @@ def test_spin_light_csvs_are_the_model_rates_and_times():
 
 def test_theory_csv_is_the_model_curves():
     view = TheoryView()
-    frame, _ = read_csv(view.export)
+    frame, _ = read_csv(view.exports["theory"])
     rows = frame[frame["curve"] == SM]
-    expected = view.calculator.moment_curves(rows["m_nu_eV"].to_numpy())["sm_dirac"]
+    expected = view.model.moment_curves(rows["m_nu_eV"].to_numpy())["sm_dirac"]
     np.testing.assert_allclose(rows["mu_B"], expected, rtol=1e-9)
 
 
@@ -113,10 +114,10 @@ def test_oscillation_csv_is_the_model_probabilities():
 
 def test_file_names_follow_the_parameters():
     view = RecoilView()
-    view.mu_exponent.value = -10.0
-    assert view.export.save_tool.filename == "recoil_electron_Ge_reactor_mu1e-10_q0_thr2.8keV"
-    assert view.export._csv_file().read().startswith("# νEM Explorer")
-    assert view.export.csv.filename == "recoil_electron_Ge_reactor_mu1e-10_q0_thr2.8keV.csv"
+    view.widgets["mu_nu"].value = -10.0
+    assert view.exports["spectrum"].save_tool.filename == "recoil_electron_Ge_reactor_mu1e-10_q0_thr2.8keV"
+    assert view.exports["spectrum"]._csv_file().read().startswith("# νEM Explorer")
+    assert view.exports["spectrum"].csv.filename == "recoil_electron_Ge_reactor_mu1e-10_q0_thr2.8keV.csv"
 
 
 def test_file_stem_keeps_names_safe():

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 pn = pytest.importorskip("panel")
 
-from dashboard.app import TAB_KEYS, TABS  # noqa: E402
+from dashboard.tabs import TABS  # noqa: E402
 from dashboard.url_state import widget_of  # noqa: E402
 
-VIEWS = {TAB_KEYS[title]: view_class for title, view_class in TABS}
+VIEWS = {tab.key: tab for tab in TABS}
 _built: dict = {}
 
 
@@ -42,7 +42,7 @@ def value_strategy(widget):
 
 
 def plotted_is_finite_or_gap(view):
-    exports = view.exports if hasattr(view, "exports") else {"": view.export}
+    exports = view.exports
     for export in exports.values():
         for label in export.plot.labels:
             x, y = export.plot.data(label)
@@ -71,7 +71,7 @@ def test_a_rejected_entry_leaves_the_model_as_plotted():
     view = VIEWS["sensitivity"]()
     before = {k: v for k, v in view.model.param.values().items() if k != "name"}
     plotted = view.exports["mu"].plot.data("μν sensitivity (median, 90% CL)")[1].copy()
-    view.days_on.value = -3.0
+    view.widgets["days_on"].value = -3.0
     assert view.alert.visible
     after = {k: v for k, v in view.model.param.values().items() if k != "name"}
     assert after == before

@@ -31,14 +31,14 @@ def plotted_threshold(view: RecoilView) -> float:
 
 
 WIDGET_CHANGES = [
-    ("mu_exponent", -10.0, "magnetic"),
+    ("mu_nu", -10.0, "magnetic"),
     ("mu_on", False, "magnetic"),
     ("q_sign", "+", "charge"),
-    ("radius", 3.0, "charge"),
+    ("charge_radius_cm2", 3.0, "charge"),
     ("flavour", "nu_mu", "sm"),
     ("target", "Xe", "sm"),
     ("binding", "free", "sm"),
-    ("flux_exponent", 12.0, "sm"),
+    ("flux_cm2_s", 12.0, "sm"),
     ("source", "solar_pp", "sm"),
 ]
 
@@ -47,7 +47,7 @@ WIDGET_CHANGES = [
 def test_each_widget_changes_the_plotted_data(widget_name, new_value, column):
     view = RecoilView(RecoilSpectrum(mu_nu=1e-11))
     before = plotted(view)
-    getattr(view, widget_name).value = new_value
+    view.widgets[widget_name].value = new_value
     after = plotted(view)
     assert not view.alert.visible
     changed = (before.shape != after.shape) or not np.allclose(before[column], after[column])
@@ -57,7 +57,7 @@ def test_each_widget_changes_the_plotted_data(widget_name, new_value, column):
 def test_q_exponent_changes_charge_curve_when_charge_is_on():
     view = RecoilView(RecoilSpectrum(q_nu=1e-13))
     before = plotted(view)["charge"].to_numpy()
-    view.q_exponent.value = -12.0
+    view.widgets["abs_q_nu"].value = -12.0
     after = plotted(view)["charge"].to_numpy()
     assert np.max(np.abs(after)) > 5 * np.max(np.abs(before))
 
@@ -65,48 +65,48 @@ def test_q_exponent_changes_charge_curve_when_charge_is_on():
 def test_threshold_moves_the_marker_and_the_readout():
     view = RecoilView()
     text = view.readout.object
-    view.threshold_exponent.value = -1.0
+    view.widgets["threshold_keV"].value = -1.0
     assert plotted_threshold(view) == pytest.approx(0.1)
     assert view.readout.object != text and "0.1 keV" in view.readout.object
 
 
 def test_exposure_scales_the_expected_counts_readout():
     view = RecoilView()
-    view.exposure.value = 100.0
-    expected = view.spectrum.events_above_threshold()["total"] * 100.0
+    view.widgets["exposure_kg_day"].value = 100.0
+    expected = view.model.events_above_threshold()["total"] * 100.0
     assert f"{expected:.4g}" in view.readout.object
 
 
 def test_line_source_shows_its_energy_widget_and_uses_it():
     view = RecoilView()
-    assert not view.line_energy.visible
-    view.source.value = "line"
-    assert view.line_energy.visible
-    view.line_energy.value = 0.5
+    assert not view.widgets["line_energy_MeV"].visible
+    view.widgets["source"].value = "line"
+    assert view.widgets["line_energy_MeV"].visible
+    view.widgets["line_energy_MeV"].value = 0.5
     T_end = plotted(view)["T_keV"].max()
     assert T_end == pytest.approx(1e3 * 2 * 0.5**2 / (c.ELECTRON_MASS_MEV + 1.0), rel=1e-9)
 
 
 def test_source_change_sets_its_default_flux_and_flavour():
     view = RecoilView()
-    view.source.value = "solar_7Be"
-    assert view.flavour.value == "nu_e"
-    assert 10 ** view.flux_exponent.value == pytest.approx(4.93e9, rel=1e-9)
-    assert view.spectrum.total_flux_cm2_s() == pytest.approx(4.93e9, rel=1e-9)
+    view.widgets["source"].value = "solar_7Be"
+    assert view.widgets["flavour"].value == "nu_e"
+    assert 10 ** view.widgets["flux_cm2_s"].value == pytest.approx(4.93e9, rel=1e-9)
+    assert view.model.total_flux_cm2_s() == pytest.approx(4.93e9, rel=1e-9)
 
 
 @pytest.mark.parametrize("q_nu", [-1e-12, 1e-12])
 def test_plotted_data_is_the_model_output(q_nu):
     view = RecoilView(RecoilSpectrum(mu_nu=2e-11, q_nu=q_nu, binding="free"))
-    view.mu_exponent.value = -10.5  # the figure's sources after an update, not only the first
+    view.widgets["mu_nu"].value = -10.5  # the figure's sources after an update, not only the first
     data = plotted(view)
-    expected = view.spectrum.rates(data["T_keV"].to_numpy())
+    expected = view.model.rates(data["T_keV"].to_numpy())
     pd.testing.assert_frame_equal(data, expected.where(expected.abs() > 0, 0.0), rtol=1e-14)
 
 
 def test_axes_follow_the_source():
     view = RecoilView()
-    view.source.value = "solar_7Be"
+    view.widgets["source"].value = "solar_7Be"
     assert view.plot.figure.x_range.end == pytest.approx(plotted(view)["T_keV"].max())
     assert view.plot.figure.x_range.end < 700
 
@@ -123,8 +123,8 @@ def test_plot_is_a_bokeh_figure_with_labelled_log_axes():
 
 def test_crossover_readout():
     view = RecoilView(RecoilSpectrum(mu_nu=1e-11))
-    assert f"{view.spectrum.crossover_keV():.3g} keV" in view.readout.object
-    view.mu_on.value = False
+    assert f"{view.model.crossover_keV():.3g} keV" in view.readout.object
+    view.widgets["mu_on"].value = False
     assert "—" in view.readout.object
 
 
@@ -132,27 +132,29 @@ def test_rejected_model_input_shows_a_message_and_keeps_the_session():
     view = RecoilView()
     before = plotted(view)
     # A value the widget allows but the model rejects (simulates a malformed state).
-    view.spectrum.param.line_energy_MeV.bounds = (0.01, 100.0)
-    view.source.value = "line"
-    view.line_energy.param.update(start=None, end=None)
-    view.line_energy.value = -3.0
+    view.model.param.line_energy_MeV.bounds = (0.01, 100.0)
+    view.widgets["source"].value = "line"
+    view.widgets["line_energy_MeV"].param.update(start=None, end=None)
+    view.widgets["line_energy_MeV"].value = -3.0
     assert view.alert.visible and "line_energy_MeV" in view.alert.object
-    view.line_energy.value = 1.0
+    # the entry shows the value in use again, and the next good value is taken
+    assert view.widgets["line_energy_MeV"].value == view.model.line_energy_MeV
+    view.widgets["line_energy_MeV"].value = 2.0
     assert not view.alert.visible
     assert not plotted(view).equals(before)
 
 
 @pytest.mark.parametrize("widget_name, value, parameter", [
-    ("mu_exponent", 5.0, "mu_nu"), ("exposure", -1.0, "exposure_kg_day"),
-    ("flux_exponent", 40.0, "flux_cm2_s"), ("threshold_exponent", -9.0, "threshold_keV")])
+    ("mu_nu", 5.0, "mu_nu"), ("exposure_kg_day", -1.0, "exposure_kg_day"),
+    ("flux_cm2_s", 40.0, "flux_cm2_s"), ("threshold_keV", -9.0, "threshold_keV")])
 def test_out_of_range_widget_values_show_a_message_not_a_traceback(widget_name, value, parameter):
     view = RecoilView()
     before = plotted(view)
-    getattr(view, widget_name).value = value
+    view.widgets[widget_name].value = value
     assert view.alert.visible and parameter in view.alert.object
     pd.testing.assert_frame_equal(plotted(view), before)  # the last good plot stays
     # ... and the model is left as plotted, not half-updated
-    pd.testing.assert_frame_equal(view.spectrum.rates(before["T_keV"].to_numpy()), view.data)
+    pd.testing.assert_frame_equal(view.model.rates(before["T_keV"].to_numpy()), view.data)
 
 
 def test_app_has_the_recoil_tab():
@@ -163,8 +165,8 @@ def test_app_has_the_recoil_tab():
 
 def test_notebook_use_from_a_model_object():
     view = RecoilView(RecoilSpectrum(mu_nu=5e-11, target="Si"))
-    assert view.target.value == "Si"
-    assert math.isclose(10 ** view.mu_exponent.value, 5e-11, rel_tol=1e-12)
+    assert view.widgets["target"].value == "Si"
+    assert math.isclose(10 ** view.widgets["mu_nu"].value, 5e-11, rel_tol=1e-12)
     assert isinstance(view.__panel__(), pn.Row)
 
 
@@ -190,13 +192,13 @@ def test_channel_switch_changes_the_plotted_data_axis_and_title(channel):
     view = RecoilView(RecoilSpectrum(mu_nu=1e-11))
     before = plotted(view)
     label, title = view.plot.figure.xaxis[0].axis_label, view.plot.figure.title.text
-    view.channel.value = channel
+    view.widgets["channel"].value = channel
     after = plotted(view)
-    assert not view.alert.visible and view.spectrum.channel == channel
+    assert not view.alert.visible and view.model.channel == channel
     assert before.shape != after.shape or not np.allclose(before["sm"], after["sm"])
     assert view.plot.figure.xaxis[0].axis_label != label and "keVee" in view.plot.figure.xaxis[0].axis_label
     assert view.plot.figure.title.text != title
-    expected = view.spectrum.rates(after["T_keV"].to_numpy())
+    expected = view.model.rates(after["T_keV"].to_numpy())
     pd.testing.assert_frame_equal(after, expected[after.columns].where(expected[after.columns].abs() > 0, 0.0),
                                   rtol=1e-14)
     if channel == "nucleus":  # reactor nuclear recoils in Ge end near 0.6 keVee
@@ -208,40 +210,42 @@ def test_channel_switch_changes_the_plotted_data_axis_and_title(channel):
 def test_both_channels_show_each_channels_curves_only_then():
     view = RecoilView(RecoilSpectrum(mu_nu=1e-11))
     assert not any(channel_curves_shown(view).values())
-    view.channel.value = "both"
+    view.widgets["channel"].value = "both"
     assert all(channel_curves_shown(view).values())
     T, y = view.plot.data("ν–N: SM")
     np.testing.assert_allclose(np.nan_to_num(y), view.data["sm_nucleus"].to_numpy(), rtol=1e-14)
     assert "ν–e" in view.readout.object and "ν–N" in view.readout.object
-    view.channel.value = "electron"
+    view.widgets["channel"].value = "electron"
     assert not any(channel_curves_shown(view).values())
     assert np.isnan(view.plot.data("ν–N: SM")[1]).all()
 
 
 def test_energy_axis_and_quenching_change_the_nucleus_spectrum():
     view = RecoilView(RecoilSpectrum(channel="nucleus"))
-    assert view.quenching_k.value == pytest.approx(0.157, abs=1e-3)  # Lindhard's k for Ge
+    assert view.widgets["quenching_k"].value == pytest.approx(0.157, abs=1e-3)  # Lindhard's k for Ge
     keVee = plotted(view)
-    view.quenching_k.value = 0.2
+    view.widgets["quenching_k"].value = 0.2
     higher_k = plotted(view)
     assert higher_k["T_keV"].max() > keVee["T_keV"].max()  # more ionization per recoil
-    view.energy_axis.value = "keVnr"
+    view.widgets["energy_axis"].value = "keVnr"
     keVnr = plotted(view)
     assert "keVnr" in view.plot.figure.xaxis[0].axis_label
     assert keVnr["T_keV"].max() == pytest.approx(3.07, rel=0.01)  # 70Ge end point at 10 MeV
     assert "keVnr" in view.readout.object
-    view.quenching_k.value = 0.25  # irrelevant on the nuclear-recoil axis
+    view.widgets["quenching_k"].value = 0.25  # irrelevant on the nuclear-recoil axis
     pd.testing.assert_frame_equal(plotted(view), keVnr)
 
 
 def test_nucleus_only_target_in_electron_channel_shows_a_message():
     view = RecoilView()
     before = plotted(view)
-    view.target.value = "CsI"
+    view.widgets["target"].value = "CsI"
     assert view.alert.visible and "target" in view.alert.object and "channel" in view.alert.object
     pd.testing.assert_frame_equal(plotted(view), before)  # the last good plot stays
-    assert view.spectrum.target == "Ge"  # and the model is as plotted
-    view.channel.value = "nucleus"
-    assert not view.alert.visible and view.spectrum.target == "CsI"
+    assert view.model.target == "Ge"  # and the model is as plotted
+    assert view.widgets["target"].value == "Ge"  # and so is the control
+    view.widgets["channel"].value = "nucleus"
+    view.widgets["target"].value = "CsI"
+    assert not view.alert.visible and view.model.target == "CsI"
     assert "Cs 0.023 eV, I 0.023 eV" in view.readout.object
     assert plotted(view)["sm"].max() > 0

@@ -18,67 +18,67 @@ def view():
 
 
 def mu_curve(view):
-    return view.mu_plot.data(MU_CURVE)
+    return view.figures["mu"].data(MU_CURVE)
 
 
 def test_plot_shows_the_model_scan(view):
     thresholds, plotted = mu_curve(view)
     expected = view.model.scan("threshold_keV", thresholds)
     np.testing.assert_allclose(plotted, expected["mu_limit"], rtol=1e-12)
-    np.testing.assert_allclose(view.q_plot.data(Q_CURVE)[1], expected["q_limit"], rtol=1e-12)
-    assert view.mu_plot.vline_glyphs["threshold"].location == pytest.approx(2.8)
-    assert view.preset.value == "GEMMA-2012"
+    np.testing.assert_allclose(view.figures["q"].data(Q_CURVE)[1], expected["q_limit"], rtol=1e-12)
+    assert view.figures["mu"].vline_glyphs["threshold"].location == pytest.approx(2.8)
+    assert view.widgets["preset"].value == "GEMMA-2012"
     assert "model / published" in view.readout.object
 
 
 @pytest.mark.parametrize("widget, value", [
-    ("mass_exponent", 1.0), ("background_exponent", -1.0), ("days_on", 100.0),
-    ("days_off", 20.0), ("flux_exponent", 13.0), ("target", "Si"), ("binding", "free"),
-    ("window_max", 30.0), ("resolution", 0.5), ("flux_mode", "power & distance"),
+    ("mass_kg", 1.0), ("background_per_keV_kg_day", -1.0), ("days_on", 100.0),
+    ("days_off", 20.0), ("flux_cm2_s", 13.0), ("target", "Si"), ("binding", "free"),
+    ("window_max_keV", 30.0), ("resolution_keV", 0.5), ("flux_from", "power & distance"),
 ])
 def test_each_widget_changes_the_curves(view, widget, value):
     before = mu_curve(view)[1].copy()
-    getattr(view, widget).value = value
+    view.widgets[widget].value = value
     assert not view.alert.visible, view.alert.object
     after = mu_curve(view)[1]
     assert len(after) != len(before) or not np.allclose(after, before, rtol=1e-9, atol=0.0)
-    assert view.preset.value == CUSTOM
+    assert view.widgets["preset"].value == CUSTOM
 
 
 def test_threshold_moves_marker_and_readout_only(view):
     before = mu_curve(view)[1].copy()
     text = view.readout.object
-    view.threshold_exponent.value = math.log10(0.5)
-    assert view.mu_plot.vline_glyphs["threshold"].location == pytest.approx(0.5)
+    view.widgets["threshold_keV"].value = math.log10(0.5)
+    assert view.figures["mu"].vline_glyphs["threshold"].location == pytest.approx(0.5)
     np.testing.assert_array_equal(mu_curve(view)[1], before)
     assert view.readout.object != text
     assert f"{view.model.mu_limit():.3g}" in view.readout.object
 
 
 def test_preset_fills_widgets_and_shows_published_ratio(view):
-    view.preset.value = "TEXONO"
+    view.widgets["preset"].value = "TEXONO"
     m = view.model
     assert m.mass_kg == pytest.approx(1.06) and m.threshold_keV == pytest.approx(12.0)
-    assert 10 ** view.threshold_exponent.value == pytest.approx(12.0)
+    assert 10 ** view.widgets["threshold_keV"].value == pytest.approx(12.0)
     published = limits.published_limit("mu_nu", "TEXONO", 2007)
     assert f"{m.mu_limit() / published:.2f}" in view.readout.object
-    assert view.preset.value == "TEXONO"  # loading a preset does not make it "custom"
+    assert view.widgets["preset"].value == "TEXONO"  # loading a preset does not make it "custom"
 
 
 def test_bad_input_shows_message_and_keeps_plot(view):
     before = mu_curve(view)[1].copy()
-    view.days_off.value = 0.0
+    view.widgets["days_off"].value = 0.0
     assert view.alert.visible and "days_off" in view.alert.object
     np.testing.assert_array_equal(mu_curve(view)[1], before)
     assert view.model.days_off > 0  # the model still describes what is plotted
-    view.days_off.value = 50.0
+    view.widgets["days_off"].value = 50.0
     assert not view.alert.visible
-    view.mass_exponent.value = 1.0
-    view.window_max.value = 1.0  # below the threshold
+    view.widgets["mass_kg"].value = 1.0
+    view.widgets["window_max_keV"].value = 1.0  # below the threshold
     assert view.alert.visible and "window_max_keV" in view.alert.object
 
 
 def test_view_in_the_app():
-    from dashboard.app import TABS
+    from dashboard.tabs import TABS
 
-    assert ("Reactor sensitivity", SensitivityView) in TABS
+    assert SensitivityView in TABS and SensitivityView.title == "Reactor sensitivity"

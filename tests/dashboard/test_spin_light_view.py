@@ -14,14 +14,14 @@ from model import SpinLight
 
 def plotted(view: SpinLightView) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Every curve as the Bokeh figures hold it, plus the markers, band and point."""
-    data = {label: view.region.data(label) for label in (THRESHOLD, W_EDGE, ENERGY_LINE)}
-    data.update({RATE: view.rates.data(RATE)})
-    data.update({label: view.times.data(label) for label in (LIFETIME, LOSS_TIME)})
+    data = {label: view.figures["thresholds"].data(label) for label in (THRESHOLD, W_EDGE, ENERGY_LINE)}
+    data.update({RATE: view.figures["rates"].data(RATE)})
+    data.update({label: view.figures["lifetimes"].data(label) for label in (LIFETIME, LOSS_TIME)})
     data["band"] = (np.asarray(view.band_source.data["y1"]), np.asarray(view.band_source.data["y2"]))
     data["point"] = (np.asarray(view.point_source.data["x"]), np.asarray(view.point_source.data["y"]))
     data["markers"] = (np.array([g.location if g.location is not None else np.nan
-                                 for g in view.rates.vline_glyphs.values()]),
-                       np.array([view.region.vline_glyphs["nucleon density n"].location]))
+                                 for g in view.figures["rates"].vline_glyphs.values()]),
+                       np.array([view.figures["thresholds"].vline_glyphs["nucleon density n"].location]))
     return data
 
 
@@ -31,15 +31,15 @@ def same(a, b) -> bool:
 
 
 WIDGET_CHANGES = [
-    ("density_exponent", 39.0, RATE),
-    ("density_exponent", 39.0, "markers"),
+    ("density_cm3", 39.0, RATE),
+    ("density_cm3", 39.0, "markers"),
     ("Y_e", 0.3, THRESHOLD),
     ("Y_e", 0.3, W_EDGE),
-    ("energy_exponent", 2.0, ENERGY_LINE),
-    ("energy_exponent", 2.0, "point"),
-    ("mu_exponent", -10.0, RATE),
-    ("mu_exponent", -10.0, LOSS_TIME),
-    ("mass_on", True, THRESHOLD),
+    ("E_TeV", 2.0, ENERGY_LINE),
+    ("E_TeV", 2.0, "point"),
+    ("mu_nu", -10.0, RATE),
+    ("mu_nu", -10.0, LOSS_TIME),
+    ("massive", True, THRESHOLD),
     ("flavour", "anti_nu_mu_tau", "band"),
 ]
 
@@ -48,9 +48,9 @@ WIDGET_CHANGES = [
 def test_each_widget_changes_the_plotted_data(widget_name, new_value, curve):
     view = SpinLightView()
     if widget_name == "mass_on":
-        view.mass_exponent.value = 3.0  # 1 keV: visible in the threshold (2 m_nu/m_gamma)
+        view.widgets["m_nu_eV"].value = 3.0  # 1 keV: visible in the threshold (2 m_nu/m_gamma)
     before = plotted(view)[curve]
-    getattr(view, widget_name).value = new_value
+    view.widgets[widget_name].value = new_value
     assert not view.alert.visible
     assert not same(before, plotted(view)[curve]), f"{widget_name} did not change {curve}"
 
@@ -58,15 +58,15 @@ def test_each_widget_changes_the_plotted_data(widget_name, new_value, curve):
 def test_mass_slider_acts_only_when_the_mass_is_on():
     view = SpinLightView()
     before = plotted(view)[THRESHOLD]
-    view.mass_exponent.value = 3.0
+    view.widgets["m_nu_eV"].value = 3.0
     assert same(before, plotted(view)[THRESHOLD]) and view.model.m_nu_eV == 0.0
-    view.mass_on.value = True
+    view.widgets["massive"].value = True
     assert view.model.m_nu_eV == pytest.approx(1e3)
 
 
 def test_plotted_data_is_the_model_output():
     view = SpinLightView(SpinLight(density_cm3=1e39, Y_e=0.05, E_TeV=50.0, mu_nu=2e-11))
-    view.mu_exponent.value = -10.5  # the sources after an update, not only the first build
+    view.widgets["mu_nu"].value = -10.5  # the sources after an update, not only the first build
     model = view.model
     data = plotted(view)
     curves = model.thresholds_vs_density(REGION_DENSITIES_CM3)
@@ -79,7 +79,7 @@ def test_plotted_data_is_the_model_output():
     assert np.all(np.isnan(rate[~open_]))  # closed below threshold: a gap on the log axis
     np.testing.assert_allclose(data[LOSS_TIME][1][open_], expected["energy_loss_time_s"][open_], rtol=1e-14)
     assert E[open_][0] == pytest.approx(model.threshold_TeV(), rel=1e-8)  # the onset is on the grid
-    markers = dict(zip(view.rates.vline_glyphs, data["markers"][0]))
+    markers = dict(zip(view.figures["rates"].vline_glyphs, data["markers"][0]))
     assert markers["E_th"] == pytest.approx(model.threshold_TeV())
     assert markers["ε_W"] == pytest.approx(model.w_threshold_TeV())
     assert markers["E"] == pytest.approx(model.E_TeV)
@@ -93,7 +93,7 @@ def test_allowed_band_spans_the_window():
     np.testing.assert_allclose(low, curves["threshold_TeV"], rtol=1e-14)
     np.testing.assert_allclose(high, np.maximum(curves["threshold_TeV"], curves["w_threshold_TeV"]),
                                rtol=1e-14)
-    view.Y_e.value = 0.5  # E_th > eps_W at every density: no band
+    view.widgets["Y_e"].value = 0.5  # E_th > eps_W at every density: no band
     low, high = plotted(view)["band"]
     assert np.all(high == low)
 
@@ -105,37 +105,37 @@ def test_readout_shows_thresholds_and_both_times():
     for value in (s.plasmon_mass_MeV(), s.threshold_TeV(), s.w_threshold_TeV()):
         assert f"{value:.4g}" in text
     assert f"{s.lifetime_s():.3g} s" in text and f"{s.energy_loss_time_s():.3g} s" in text
-    assert "seed's τ" in text
-    view.energy_exponent.value = 0.0  # 1 TeV: below threshold
+    assert "Studenikin's τ" in text
+    view.widgets["E_TeV"].value = 0.0  # 1 TeV: below threshold
     assert "∞ (process closed)" in view.readout.object and "outside" in view.readout.object
 
 
 def test_regime_warning_is_shown_where_the_formulas_fail():
     view = SpinLightView()  # E = 10 TeV is just above the 7 TeV threshold
     assert view.regime_alert.visible and "Near threshold" in view.regime_alert.object
-    view.flavour.value = "anti_nu_mu_tau"
-    view.energy_exponent.value = 3.0
+    view.widgets["flavour"].value = "anti_nu_mu_tau"
+    view.widgets["E_TeV"].value = 3.0
     assert not view.regime_alert.visible
-    view.density_exponent.value = 30.0
-    view.energy_exponent.value = -3.0
-    view.mass_on.value = True
-    view.mass_exponent.value = 2.0
+    view.widgets["density_cm3"].value = 30.0
+    view.widgets["E_TeV"].value = -3.0
+    view.widgets["massive"].value = True
+    view.widgets["m_nu_eV"].value = 2.0
     assert view.regime_alert.visible and "m_ν/p ≪ ñ/m_ν ≪ p/m_ν" in view.regime_alert.object
 
 
 @pytest.mark.parametrize("widget_name, value, parameter", [
-    ("Y_e", 1.0, "Y_e"), ("Y_e", -0.2, "Y_e"), ("density_exponent", 50.0, "density_cm3"),
-    ("energy_exponent", -10.0, "E_TeV"), ("mu_exponent", -3.0, "mu_nu")])
+    ("Y_e", 1.0, "Y_e"), ("Y_e", -0.2, "Y_e"), ("density_cm3", 50.0, "density_cm3"),
+    ("E_TeV", -10.0, "E_TeV"), ("mu_nu", -3.0, "mu_nu")])
 def test_bad_input_shows_a_message_not_a_traceback(widget_name, value, parameter):
     view = SpinLightView()
     before = plotted(view)
     state = dict(view.model.param.values())
-    getattr(view, widget_name).value = value
+    view.widgets[widget_name].value = value
     assert view.alert.visible and parameter in view.alert.object
     after = plotted(view)
     assert all(same(before[k], after[k]) for k in before)  # the last good plot stays
     assert dict(view.model.param.values()) == state  # ... and the model is as plotted
-    getattr(view, widget_name).value = getattr(view, widget_name).start
+    view.widgets[widget_name].value = view.widgets[widget_name].start
     assert not view.alert.visible
 
 
@@ -147,6 +147,6 @@ def test_app_has_the_spin_light_tab():
 
 def test_notebook_use_from_a_model_object():
     view = SpinLightView(SpinLight(density_cm3=3e39, Y_e=0.05, E_TeV=200.0, m_nu_eV=0.3))
-    assert math.isclose(10**view.density_exponent.value, 3e39, rel_tol=1e-12)
-    assert view.mass_on.value and math.isclose(10**view.mass_exponent.value, 0.3, rel_tol=1e-12)
+    assert math.isclose(10**view.widgets["density_cm3"].value, 3e39, rel_tol=1e-12)
+    assert view.widgets["massive"].value and math.isclose(10**view.widgets["m_nu_eV"].value, 0.3, rel_tol=1e-12)
     assert isinstance(view.__panel__(), pn.Row)

@@ -36,7 +36,7 @@ def test_scale_slider_moves_the_naturalness_lines():
     view = TheoryView()
     before = {label: curve(view, label) for label in (NATURALNESS, BELL_DIRAC, BELL_MAJORANA)}
     sm_before = curve(view, SM)
-    view.scale_exponent.value = 1.0  # Lambda: 1 -> 10 TeV
+    view.widgets["Lambda_TeV"].value = 1.0  # Lambda: 1 -> 10 TeV
     assert not view.alert.visible
     for label, values in before.items():
         np.testing.assert_allclose(curve(view, label), values / 100.0, rtol=1e-12)
@@ -47,14 +47,14 @@ def test_scale_slider_moves_the_naturalness_lines():
 
 def test_mass_and_moment_move_the_marker_and_the_readouts():
     view = TheoryView()
-    view.mass_exponent.value = 1.0
+    view.widgets["m_nu_eV"].value = 1.0
     assert view.plot.vline_glyphs["m_ν"].location == pytest.approx(10.0)
     assert view.point_source.data["x"] == [pytest.approx(10.0)]
     assert "3.2e-18 μ_B" in view.readout.object
-    view.moment_exponent.value = -15.0
+    view.widgets["mu_nu"].value = -15.0
     assert view.point_source.data["y"] == [pytest.approx(1e-15)]
-    assert f"{view.calculator.mass_shift_eV():.3g} eV" in view.readout.object
-    view.mass_exponent.value = 12.0  # 1 TeV: superheavy regime, eq. (17)
+    assert f"{view.model.mass_shift_eV():.3g} eV" in view.readout.object
+    view.widgets["m_nu_eV"].value = 12.0  # 1 TeV: superheavy regime, eq. (17)
     assert "superheavy" in view.readout.object and "eq. (17)" in view.readout.object
 
 
@@ -62,36 +62,36 @@ def test_millicharge_readout_reproduces_gemma():
     """Seed 002 eq. (33): GEMMA's 2.9e-11 mu_B at 2.8 keV gives |q_nu| ~ 1.5e-12 e0."""
     view = TheoryView()
     assert "|qν| ≲ 1.52e-12 e₀" in view.readout.object
-    view.threshold_exponent.value = math.log10(0.28)
+    view.widgets["T_threshold_keV"].value = math.log10(0.28)
     assert "|qν| ≲ 4.8e-13 e₀" in view.readout.object
 
 
 def test_triangle_test_readout():
     view = TheoryView()
     assert "satisfied" in view.readout.object
-    view.triangle_inputs["e"].value = 3.0  # 3^2 > 1.5^2 + 1.5^2
+    view.widgets["mu_e_eff"].value = 3.0  # 3^2 > 1.5^2 + 1.5^2
     assert "**violated** for νₑ" in view.readout.object
 
 
 def test_transition_moment_tables_follow_the_inputs():
     view = TheoryView()
     before = {name: pane.object for name, pane in view.moments_tables.items()}
-    view.alpha21.value = 1.0  # alpha21 = pi: moves Majorana moments only
+    view.widgets["alpha21_rad"].value = 1.0  # alpha21 = pi: moves Majorana moments only
     after = {name: pane.object for name, pane in view.moments_tables.items()}
     assert after["Dirac μ"] == before["Dirac μ"] and after["Majorana μ"] != before["Majorana μ"]
-    view.ordering.value = "inverted"
+    view.widgets["ordering"].value = "inverted"
     assert "inverted ordering" in view.moments_caption.object
     assert view.moments_tables["Dirac μ"].object != before["Dirac μ"]
 
 
 @pytest.mark.parametrize("widget, value, parameter", [
-    ("moment_exponent", -3.0, "mu_nu"), ("scale_exponent", 9.0, "Lambda_TeV"),
-    ("threshold_exponent", -5.0, "T_threshold_keV"), ("delta_cp", 3.0, "delta_cp_rad")])
+    ("mu_nu", -3.0, "mu_nu"), ("Lambda_TeV", 9.0, "Lambda_TeV"),
+    ("T_threshold_keV", -5.0, "T_threshold_keV"), ("delta_cp_rad", 3.0, "delta_cp_rad")])
 def test_bad_slider_values_show_a_message(widget, value, parameter):
     view = TheoryView()
     before = {label: curve(view, label).copy() for label in view.plot.labels}
     text = view.readout.object
-    getattr(view, widget).value = value
+    view.widgets[widget].value = value
     assert view.alert.visible and parameter in view.alert.object
     assert view.readout.object == text
     for label, values in before.items():
@@ -100,13 +100,13 @@ def test_bad_slider_values_show_a_message(widget, value, parameter):
 
 def test_bad_triangle_inputs_show_a_message():
     view = TheoryView()
-    view.triangle_inputs["tau"].value = -1.0
+    view.widgets["mu_tau_eff"].value = -1.0
     assert view.alert.visible and "mu_tau_eff" in view.alert.object
-    view.triangle_inputs["tau"].value = None
+    view.widgets["mu_tau_eff"].value = None
     assert view.alert.visible and "enter a number" in view.alert.object
-    view.triangle_inputs["tau"].value = 1.0
+    view.widgets["mu_tau_eff"].value = 1.0
     assert not view.alert.visible
-    assert view.calculator.mu_tau_eff == pytest.approx(1e-12)
+    assert view.model.mu_tau_eff == pytest.approx(1e-12)
 
 
 def test_app_has_the_theory_tab():
@@ -117,6 +117,6 @@ def test_app_has_the_theory_tab():
 
 def test_notebook_use_from_a_calculator():
     view = TheoryView(TheoryCalculator(m_nu_eV=0.05, Lambda_TeV=30.0, ordering="inverted"))
-    assert math.isclose(10**view.scale_exponent.value, 30.0, rel_tol=1e-12)
-    assert view.ordering.value == "inverted"
+    assert math.isclose(10**view.widgets["Lambda_TeV"].value, 30.0, rel_tol=1e-12)
+    assert view.widgets["ordering"].value == "inverted"
     assert isinstance(view.__panel__(), pn.Row)

@@ -2,7 +2,7 @@
 
 Server side: round trips of every URL field of every tab, rejected values (malformed, out of
 range, refused by the model) with the notice and the defaults, the address the session
-writes, and hypothesis over random query strings.  The browser half is test_browser_links.py.
+writes, and hypothesis over random query strings.  The browser half is tests/browser/test_links.py.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 pn = pytest.importorskip("panel")
 
-from dashboard.app import TAB_KEYS, TABS  # noqa: E402
+from dashboard.tabs import TABS  # noqa: E402
 from dashboard.url_state import MAX_VALUE_CHARS, UrlState, parse_query, widget_of  # noqa: E402
 
-VIEWS = {TAB_KEYS[title]: view_class for title, view_class in TABS}
+VIEWS = {tab.key: tab for tab in TABS}
 FIELDS = {key: view_class.URL_FIELDS for key, view_class in VIEWS.items()}
 
 
@@ -44,10 +44,7 @@ def widget_values(key, view) -> dict:
 
 
 def model_of(view):
-    for name in ("spectrum", "model", "calculator"):
-        if hasattr(view, name):
-            return getattr(view, name)
-    raise AssertionError(f"{type(view).__name__} has no model")
+    return view.model
 
 
 def model_values(view) -> dict:
@@ -55,7 +52,7 @@ def model_values(view) -> dict:
 
 
 def plotted(view) -> dict:
-    exports = view.exports if hasattr(view, "exports") else {"": view.export}
+    exports = view.exports
     return {(name, label): export.plot.data(label)
             for name, export in exports.items() for label in export.plot.labels}
 
@@ -136,13 +133,13 @@ def test_a_link_reproduces_every_widget_setting(key):
 
 def test_a_link_with_many_recoil_settings_reproduces_the_plot():
     url, view = open_link("recoil")
-    view.target.value = "Xe"
-    view.mu_exponent.value = -10.45
-    view.q_sign.value = "−"
-    view.q_exponent.value = -12.3
-    view.radius.value = 1.55
-    view.threshold_exponent.value = 0.48
-    view.binding.value = "free"
+    view.widgets["target"].value = "Xe"
+    view.widgets["mu_nu"].value = -10.45
+    view.widgets["q_sign"].value = "−"
+    view.widgets["abs_q_nu"].value = -12.3
+    view.widgets["charge_radius_cm2"].value = 1.55
+    view.widgets["threshold_keV"].value = 0.48
+    view.widgets["binding"].value = "free"
     query = parse_query(url.search())
     assert query["recoil.target"] == "Xe" and float(query["recoil.mu_nu"]) == pytest.approx(10**-10.45, rel=1e-5)
     assert float(query["recoil.charge_radius_cm2"]) == pytest.approx(1.55e-32)
@@ -153,7 +150,7 @@ def test_a_link_with_many_recoil_settings_reproduces_the_plot():
 
 def test_link_values_are_physical_units():
     _, view = open_link("recoil", "?recoil.mu_nu=2e-11&recoil.threshold_keV=1.5&recoil.flux_cm2_s=1e13")
-    s = view.spectrum
+    s = view.model
     assert s.mu_nu == pytest.approx(2e-11, rel=1e-12)
     assert s.threshold_keV == pytest.approx(1.5, rel=1e-12)
     assert s.total_flux_cm2_s() == pytest.approx(1e13, rel=1e-12)
@@ -220,11 +217,11 @@ def test_moves_write_the_address_and_defaults_leave_it():
     location = FakeLocation(search="")
     url, view = open_link("recoil", "", location)
     assert location.search == ""
-    view.mu_exponent.value = -10.0
+    view.widgets["mu_nu"].value = -10.0
     assert parse_query(location.search) == {"recoil.mu_nu": "1e-10"}
     url.show_tab("theory")
     assert parse_query(location.search)["tab"] == "theory"
-    view.mu_exponent.value = -11.0  # back to the default: the key goes
+    view.widgets["mu_nu"].value = -11.0  # back to the default: the key goes
     assert parse_query(location.search) == {"tab": "theory"}
 
 
@@ -314,7 +311,7 @@ def test_values_off_the_slider_steps_are_reproduced_by_the_clean_link(query):
 def test_short_values_keep_short_links():
     location = FakeLocation()
     url, view = open_link("recoil", "?recoil.mu_nu=2e-11", location)
-    view.threshold_exponent.value = -1.0  # a slider move: 0.1 keV
+    view.widgets["threshold_keV"].value = -1.0  # a slider move: 0.1 keV
     assert parse_query(location.search) == {"recoil.mu_nu": "2e-11", "recoil.threshold_keV": "0.1"}
 
 

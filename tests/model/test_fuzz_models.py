@@ -771,7 +771,7 @@ def test_electron_cross_section_over_its_domain(T, E, flavour, target, mu_nu, q_
     assert_finite(xs.charge, "charge")
     assert_finite(xs.total, "total")
     # total = |weak amplitude|^2 + magnetic >= 0, evaluated as sm + charge: round-off allowed
-    # relative to the larger piece, as in tests/test_recoil_spectrum.py.
+    # relative to the larger piece, as in tests/model/test_recoil_spectrum.py.
     assert np.all(xs.total >= -ROUNDING * np.maximum(xs.sm, xs.sm + xs.charge))
     beyond = T[:, None] > max_recoil_keV(E[None, :])
     assert np.all(xs.total[beyond] == 0.0) and np.all(xs.sm[beyond] == 0.0)

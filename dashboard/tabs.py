@@ -1,0 +1,32 @@
+"""The registry of tabs: the app shell, the links, the formula notes, the benches and the
+README's tab list are all derived from it.
+
+A tab is one module with a :class:`dashboard.view_base.TabView` subclass (its key for links,
+title, summary, formula note, bindings and figures) plus one line here.
+``python -m dashboard.tabs`` prints the README's tab list.
+"""
+
+from __future__ import annotations
+
+from .oscillation_view import OscillationView
+from .recoil_view import RecoilView
+from .sensitivity_view import SensitivityView
+from .spin_light_view import SpinLightView
+from .theory_view import TheoryView
+
+TABS = (
+    RecoilView,
+    SensitivityView,
+    SpinLightView,
+    TheoryView,
+    OscillationView,
+)
+
+
+def readme_tab_list(tabs=TABS) -> str:
+    """The README's list of tabs (between its ``<!-- tabs -->`` markers)."""
+    return "\n".join(f"- **{tab.title}** (`?tab={tab.key}`): {tab.summary}" for tab in tabs)
+
+
+if __name__ == "__main__":
+    print(readme_tab_list())

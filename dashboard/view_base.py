@@ -1,0 +1,499 @@
+"""One pattern for every tab: a model object, its declared parameter bindings, figures,
+readouts and downloads.
+
+A tab is a :class:`TabView` subclass: it names its model class, declares one
+:class:`Binding` per control (model parameter, widget kind, linear or log scale, range,
+label with units) and draws its figures.  From the bindings the base class builds the
+widgets, sets the model from them (``widget -> model``), sets them from the model (presets,
+links, notebooks: ``model -> widget``), derives the link fields (``URL_FIELDS``) and lays out
+the controls.  Rejected values show a message and leave the model as plotted
+(:func:`dashboard.live_plot.apply_to_model`).  Presentation only: no physics here.
+
+    class MyView(TabView):
+        key, title, note = "mine", "My tab", "formulas in Markdown"
+        model = param.ClassSelector(class_=MyModel)
+        BINDINGS = (Binding("E_MeV", "energy E [MeV]", "log", start=-1, end=2),)
+        BENCH = BenchMove("E_MeV", "my curve")
+        def build_figures(self): return {"main": LiveOverlay(...)}
+        def update_figures(self): self.figures["main"].update(...)
+        def readout_text(self): return f"**E** = {self.model.E_MeV:.3g} MeV"
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, ClassVar
+
+import panel as pn
+import param
+
+from .export import PlotExport, file_stem
+from .live_plot import LiveOverlay, Readout, apply_to_model
+from .url_state import UrlField
+from .widgets import ResponsiveFloatSlider, error_alert, log_slider
+
+KINDS = ("slider", "log", "number", "select", "radio", "checkbox")
+_OPTION_KINDS = ("select", "radio")
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One control of a tab, declared once.
+
+    ``name`` is the control's key (``view.widgets[name]``) and its name in links
+    (``?tab=recoil&recoil.mu_nu=1e-11``); ``param`` the model parameter it sets (default: the
+    name; ``""``: a view-only control, kept on the view).  Widget units: a ``"log"`` slider
+    holds log10 of the model value; the other numeric kinds hold ``model value / scale``;
+    ``start``/``end``/``step`` are in widget units (a log slider's are exponents).
+
+    ``gate`` names another binding that switches this one: its ``factors`` map each of its
+    values to the factor the model value gets (1, -1, 0; None: the model gets None), e.g. a
+    sign choice for |qν|, or "include μν" (off: μν = 0).  ``entry``: the value lives in an
+    exact number entry (model units) with a slider beside it for quick moves.  ``read``: the
+    model-unit value to show, where the parameter itself may be None (a default flux).
+    ``implies``: ``(value, view) -> {param: value}``, other model values set with this one
+    (a source's default flux, a preset's parameters); the controls then follow the model.
+    ``redraw``: the view method that redraws after this control moved.  ``shown``: ``model ->
+    bool``, whether the control is visible.  ``follows``/``implied``: link options of
+    :class:`dashboard.url_state.UrlField`; links carry model units unless ``url_scale`` says
+    otherwise (the link value is the widget value times ``url_scale``).
+    """
+
+    name: str
+    label: str
+    kind: str = "slider"
+    param: str | None = None
+    start: float | None = None
+    end: float | None = None
+    step: float | None = None
+    scale: float = 1.0
+    options: Any = None
+    gate: str = ""
+    factors: Mapping | None = None
+    fallback: float | None = None
+    read: Callable | None = None
+    implies: Callable | None = None
+    entry: bool = False
+    section: str = ""
+    redraw: str = "refresh"
+    disable_when_off: bool = False
+    shown: Callable | None = None
+    format: str | None = None
+    follows: str = ""
+    implied: tuple = ()
+    url_scale: float | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"binding {self.name!r}: kind must be one of {KINDS}")
+        if self.kind in _OPTION_KINDS and self.options is None:
+            raise ValueError(f"binding {self.name!r}: a {self.kind} needs options")
+
+    @property
+    def model_param(self) -> str:
+        """The model parameter this control sets ("" for a view-only control)."""
+        return self.name if self.param is None else self.param
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("slider", "log", "number")
+
+    def to_model(self, widget_value):
+        """The model value of a widget value (before any gate)."""
+        if not self.numeric or widget_value is None:
+            return widget_value
+        if self.kind == "log" and not self.entry:
+            return 10.0**widget_value
+        return widget_value * self.scale
+
+    def to_widget(self, model_value):
+        """The widget value showing a model value; None where it cannot (0 on a log slider)."""
+        if not self.numeric or model_value is None:
+            return model_value
+        if self.kind == "log":
+            if not (model_value > 0 and math.isfinite(model_value)):
+                return None
+            return model_value if self.entry else math.log10(model_value)
+        return model_value / self.scale
+
+    def slider_position(self, model_value):
+        """The companion slider's position for a model value (entry bindings)."""
+        if self.kind == "log":
+            return math.log10(model_value) if model_value > 0 else None
+        return model_value / self.scale
+
+    def url_field(self) -> UrlField:
+        return UrlField(self.name, f"widgets.{self.name}",
+                        log10=self.kind == "log" and not self.entry,
+                        scale=(self.url_scale if self.url_scale is not None
+                               else 1.0 if self.kind == "log" else self.scale),
+                        follows=self.follows, implied=self.implied)
+
+
+@dataclass(frozen=True)
+class BenchMove:
+    """What the latency benches move on a tab: the binding of a slider and a curve it redraws."""
+
+    binding: str
+    curve: str
+
+
+class TabView(pn.viewable.Viewer):
+    """Base of every tab: widgets from ``BINDINGS``, one refresh, alert, readout, downloads.
+
+    Subclasses set the class attributes below, declare ``model = param.ClassSelector(...)``
+    and implement :meth:`build_figures`, :meth:`update_figures` and :meth:`readout_text`
+    (optionally :meth:`compute`, :meth:`after_update`, :meth:`stem_parts`,
+    :meth:`main_items`).  ``View(model).panel()`` (or just ``View(model)``) in a notebook.
+    """
+
+    key: ClassVar[str] = ""
+    """The tab's name in links (``?tab=recoil``): part of the URL contract."""
+    title: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    """One sentence for the README's tab list."""
+    note: ClassVar[str] = ""
+    """The formulas behind the curves (Markdown with $TeX$), shown in a collapsed card."""
+    BINDINGS: ClassVar[tuple[Binding, ...]] = ()
+    FIXED: ClassVar[Mapping[str, Any]] = {}
+    """Model values the tab always sets (parameters it has no control for)."""
+    BENCH: ClassVar[BenchMove | None] = None
+    READOUT_HEIGHT: ClassVar[int] = 150
+    CONTROLS_WIDTH: ClassVar[int] = 320
+    URL_FIELDS: ClassVar[tuple[UrlField, ...]] = ()
+
+    model = param.ClassSelector(class_=param.Parameterized, doc="The model object shown.")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        names = [b.name for b in cls.BINDINGS]
+        if len(set(names)) != len(names):
+            raise TypeError(f"{cls.__name__}: binding names repeat: {names}")
+        by_name = {b.name: b for b in cls.BINDINGS}
+        for b in cls.BINDINGS:
+            if b.gate and (b.gate not in by_name or by_name[b.gate].factors is None):
+                raise TypeError(f"{cls.__name__}.{b.name}: gate {b.gate!r} is not a binding "
+                                "with factors")
+        leaders = {b.follows for b in cls.BINDINGS if b.follows}
+        # A leader (a source, a preset) is applied before the values it sets.
+        cls.URL_FIELDS = tuple(sorted((b.url_field() for b in cls.BINDINGS),
+                                      key=lambda field: field.name not in leaders))
+
+    @classmethod
+    def default_model(cls):
+        """The model a tab opens with."""
+        return cls.param["model"].class_()
+
+    def __init__(self, model=None, **params):
+        super().__init__(model=model if model is not None else self.default_model(), **params)
+        self.alert = error_alert()
+        self.readout = Readout(height=self.READOUT_HEIGHT)
+        self.bindings = {b.name: b for b in self.BINDINGS}
+        self.widgets: dict[str, pn.widgets.Widget] = {}
+        self.sliders: dict[str, pn.widgets.Widget] = {}  # beside the entries of entry bindings
+        self.figures: dict[str, LiveOverlay] = {}
+        self._syncing = False
+        self._layout = None
+        for b in self.BINDINGS:
+            self._make_widget(b)
+        for b in self.BINDINGS:
+            self.widgets[b.name].param.watch(partial(self._changed, b), "value")
+        if not self.apply(self.model_values(), self.refresh):
+            self.refresh()  # the model as given: plot it, with the message shown
+        self.exports = {name: PlotExport(figure, self.model, self.export_stem,
+                                         name if len(self.figures) > 1 else "")
+                        for name, figure in self.figures.items()}
+
+    # --- widgets ----------------------------------------------------------------------------
+    def _make_widget(self, b: Binding) -> None:
+        value = self._shown_value(b)
+        common = {"label": b.label}
+        if b.entry:
+            self.widgets[b.name] = pn.widgets.FloatInput(
+                value=value, sizing_mode="stretch_width", label=f"{b.label}, exact")
+            self.sliders[b.name] = self._slider(b, b.slider_position(value)
+                                                if value is not None else None)
+            self.sliders[b.name].param.watch(partial(self._slider_moved, b), "value")
+            return
+        if b.kind in ("slider", "log"):
+            widget = self._slider(b, value)
+        elif b.kind == "number":
+            widget = pn.widgets.FloatInput(value=value, start=b.start, end=b.end,
+                                           step=b.step or 0.1, **common)
+        elif b.kind == "select":
+            widget = pn.widgets.Select(options=b.options, value=value, **common)
+        elif b.kind == "radio":
+            widget = pn.widgets.RadioButtonGroup(options=b.options, value=value, **common)
+        else:
+            widget = pn.widgets.Checkbox(value=bool(value), **common)
+        self.widgets[b.name] = widget
+
+    def _slider(self, b: Binding, position) -> pn.widgets.FloatSlider:
+        start, end = b.start, b.end
+        if position is None:  # not showable (0 on a log slider): the fallback, else mid-range
+            position = (b.to_widget(b.fallback) if b.fallback is not None and not b.entry
+                        else b.slider_position(b.fallback) if b.fallback is not None
+                        else (start + end) / 2)
+        # A model built in a notebook is shown as it is, not clipped to the usual range.
+        start, end = min(start, position), max(end, position)
+        if b.kind == "log":
+            return log_slider(b.label, start, end, position, step=b.step or 0.05)
+        return ResponsiveFloatSlider(label=b.label, start=start, end=end, step=b.step or 0.01,
+                                     value=position, sizing_mode="stretch_width",
+                                     **({"format": b.format} if b.format else {}))
+
+    def _slider_moved(self, b: Binding, event) -> None:
+        if not self._syncing:
+            self.widgets[b.name].value = (10.0**event.new if b.kind == "log"
+                                          else event.new * b.scale)
+
+    def _gate_factor(self, b: Binding):
+        """The factor the gate of ``b`` applies (1 without a gate)."""
+        if not b.gate:
+            return 1.0
+        gate = self.bindings[b.gate]
+        return gate.factors[self.widgets[b.gate].value]
+
+    def _shown_value(self, b: Binding):
+        """The widget value that shows the model's current state (None: keep the widget's)."""
+        if b.factors is not None and not b.model_param:
+            # A view-only gate (include μν, sign of qν): from the value of what it gates.
+            gated = next(g for g in self.BINDINGS if g.gate == b.name)
+            value = getattr(self.model, gated.model_param)  # not ``read``: None is a state
+            wanted = None if value is None else (0.0 if value == 0 else math.copysign(1.0, value))
+            return next((option for option, factor in b.factors.items()
+                         if (factor is None and wanted is None)
+                         or (factor is not None and wanted is not None and factor == wanted)), None)
+        if not b.model_param:  # a view-only control: from the model where it says how
+            if b.read is not None:
+                return b.read(self.model)
+            if b.name not in self.widgets and b.kind in _OPTION_KINDS:
+                options = b.options
+                return next(iter(options.values() if isinstance(options, Mapping) else options))
+            return None
+        value = self._model_value(b)
+        if b.gate and b.name in self.widgets:
+            factor = self._gate_factor(b)
+            if factor is None or factor == 0:
+                return None  # switched off: the widget keeps its position
+            value = value / factor
+        elif b.gate and value is not None and b.numeric:
+            value = abs(value) if value != 0 else None
+        return b.to_widget(value) if value is not None else None
+
+    def _model_value(self, b: Binding):
+        return b.read(self.model) if b.read is not None else getattr(self.model, b.model_param)
+
+    def show_model(self) -> None:
+        """Set every control from the model (presets, sources, links, notebooks), without
+        updating the model from them."""
+        self._syncing = True
+        try:
+            gates_first = sorted(self.BINDINGS, key=lambda b: b.factors is None)
+            for b in gates_first:
+                value = self._shown_value(b)
+                if value is None:
+                    continue
+                if b.entry:
+                    self.widgets[b.name].value = value
+                    position = b.slider_position(value)
+                    slider = self.sliders[b.name]
+                    if position is not None and slider.start <= position <= slider.end:
+                        slider.value = position
+                    continue
+                widget = self.widgets[b.name]
+                if b.kind in ("slider", "log"):
+                    widget.start, widget.end = min(widget.start, value), max(widget.end, value)
+                widget.value = value
+        finally:
+            self._syncing = False
+
+    # --- widgets -> model -------------------------------------------------------------------
+    def model_values(self) -> dict:
+        """The model parameters the controls set (ValueError for an empty number entry)."""
+        values = dict(self.FIXED)
+        for b in self.BINDINGS:
+            if not b.model_param:
+                continue
+            widget_value = self.widgets[b.name].value
+            if widget_value is None:
+                raise ValueError(f"enter a number for {b.label} ({b.model_param})")
+            value = b.to_model(widget_value)
+            factor = self._gate_factor(b)
+            values[b.model_param] = None if factor is None else (
+                value * factor if b.numeric and factor != 1.0 else value)
+        return values
+
+    def value(self, name: str):
+        """The model-unit value of a control (view-only controls included)."""
+        b = self.bindings[name]
+        return b.to_model(self.widgets[name].value)
+
+    def _changed(self, b: Binding, event) -> None:
+        if self._syncing:
+            return
+        if b.entry:  # keep the slider beside the entry in step
+            position = b.slider_position(event.new) if event.new is not None else None
+            slider = self.sliders[b.name]
+            if position is not None and slider.start <= position <= slider.end:
+                self._syncing = True
+                try:
+                    slider.value = position
+                finally:
+                    self._syncing = False
+        try:
+            values = self.model_values()
+        except ValueError as error:
+            self.alert.object = f"**Input not accepted:** {error}"
+            self.alert.visible = True
+            self.show_model()  # the controls go back to what is plotted
+            return
+        redraw = getattr(self, b.redraw)
+        if b.implies is not None:
+            values.update(b.implies(values[b.model_param] if b.model_param else event.new, self))
+            redraw = partial(self._follow_model, redraw)
+        if not self.apply(values, redraw):
+            self.show_model()
+
+    def _follow_model(self, redraw: Callable[[], None]) -> None:
+        self.show_model()
+        redraw()
+
+    def apply(self, values: Mapping, redraw: Callable[[], None]) -> bool:
+        """Set ``values`` on the model and redraw, or show why not (the model stays)."""
+        return apply_to_model(self.model, values, partial(self._redraw, redraw), self.alert)
+
+    def _redraw(self, redraw: Callable[[], None]) -> None:
+        self.after_update()
+        redraw()
+        for b in self.BINDINGS:
+            widget = self.widgets[b.name]
+            if b.disable_when_off:
+                factor = self._gate_factor(b)
+                off = factor is None or factor == 0
+                widget.disabled = off
+                if b.name in self.sliders:
+                    self.sliders[b.name].disabled = off
+            if b.shown is not None:
+                visible = bool(b.shown(self.model))
+                widget.visible = visible
+                if b.name in self.sliders:
+                    self.sliders[b.name].visible = visible
+
+    def after_update(self) -> None:
+        """Called after every accepted change, before the redraw (e.g. to mark a preset as
+        left)."""
+
+    # --- model -> figures and readouts ------------------------------------------------------
+    def compute(self) -> None:
+        """Recompute what the figures and readouts show (called before drawing)."""
+
+    def build_figures(self) -> dict[str, LiveOverlay]:
+        """The tab's figures, built once from the first data."""
+        raise NotImplementedError(f"{type(self).__name__} must build its figures")
+
+    def update_figures(self) -> None:
+        """Write the new data into the figures (in place)."""
+        raise NotImplementedError(f"{type(self).__name__} must update its figures")
+
+    def readout_text(self) -> str:
+        """The text under the figures (Markdown subset of :class:`Readout`)."""
+        return ""
+
+    def refresh(self) -> None:
+        """Recompute and redraw everything from the model's parameters, in one message."""
+        self.compute()
+        if not self.figures:
+            self.figures = dict(self.build_figures())
+            self.readout.object = self.readout_text()
+            return
+        with pn.io.hold():
+            self.update_figures()
+            self.readout.object = self.readout_text()
+
+    # --- downloads --------------------------------------------------------------------------
+    def stem_parts(self) -> tuple:
+        """The parts of download file names after the tab key (key parameters)."""
+        return ()
+
+    def export_stem(self) -> str:
+        return file_stem(self.key.replace("_", "-"), *self.stem_parts())
+
+    # --- layout -----------------------------------------------------------------------------
+    def controls(self) -> pn.Column:
+        items, section = [], None
+        for b in self.BINDINGS:
+            if b.section and b.section != section:
+                items.append(f"### {b.section}")
+                section = b.section
+            if b.kind == "radio":  # a button group shows no label of its own
+                items.append(pn.pane.HTML(f"<small>{b.label}</small>", margin=(0, 10)))
+            if b.entry:
+                items.append(self.sliders[b.name])
+            items.append(self.widgets[b.name])
+        items.extend(self.extra_controls())
+        return pn.Column(*items, width=self.CONTROLS_WIDTH)
+
+    def extra_controls(self) -> list:
+        """Anything below the controls (a note on conventions)."""
+        return []
+
+    def figure_items(self, name: str) -> list:
+        """One figure and its download buttons."""
+        return [self.figures[name].pane(), self.exports[name].buttons()]
+
+    def main_items(self) -> list:
+        """The main column: alerts, figures with their downloads, readout."""
+        items = [self.alert]
+        for name in self.figures:
+            items.extend(self.figure_items(name))
+        items.append(self.readout)
+        return items
+
+    def __panel__(self) -> pn.Row:
+        if self._layout is None:
+            self._layout = pn.Row(self.controls(),
+                                  pn.Column(*self.main_items(), sizing_mode="stretch_both"),
+                                  sizing_mode="stretch_both")
+        return self._layout
+
+    def panel(self) -> pn.Row:
+        """The tab's layout (as ``pn.panel(view)``)."""
+        return self.__panel__()
+
+    # --- benches and load tests ---------------------------------------------------------------
+    def bench_target(self) -> tuple[str, str, str]:
+        """(slider label, curve label, the curve's y column) of ``BENCH``."""
+        b = self.bindings[self.BENCH.binding]
+        figure = next(f for f in self.figures.values() if self.BENCH.curve in f.labels)
+        return b.label, self.BENCH.curve, figure.y
+
+    def movable_controls(self) -> list[tuple[str, str]]:
+        """(Bokeh model type, label) of the sliders and selects whose every move changes
+        what is drawn: the load test's simulated users move these."""
+        moves = []
+        for b in self.BINDINGS:
+            if not b.model_param or b.kind not in ("slider", "log", "select"):
+                continue
+            factor = self._gate_factor(b)
+            if factor is None or factor == 0 or b.redraw != "refresh":
+                continue
+            if b.shown is not None and not b.shown(self.model):
+                continue
+            moves.append(("Select" if b.kind == "select" else "Slider", b.label))
+        return moves
+
+
+def deprecated_alias(old: str, new: str) -> property:
+    """A read-only attribute kept for notebooks written against an older name."""
+
+    def get(self):
+        warnings.warn(f"{type(self).__name__}.{old} is deprecated; use .{new}",
+                      DeprecationWarning, stacklevel=2)
+        return getattr(self, new)
+
+    return property(get, doc=f"Deprecated alias of ``{new}``.")
