@@ -1,6 +1,6 @@
 """Load driver: serve the app in a subprocess and drive many concurrent sessions against it.
 
-Used by ``bench/bench_load.py`` (full run) and ``tests/test_load.py`` (reduced run).
+Used by ``bench/bench_load.py`` (full run) and ``tests/dashboard/test_load.py`` (reduced run).
 
 Each simulated user does what a browser does on the wire, without rendering: ``GET /app``
 (the server builds the session's document; the page carries a session token), a websocket

@@ -144,7 +144,7 @@ def test_a_link_with_many_recoil_settings_reproduces_the_plot():
     assert query["recoil.target"] == "Xe" and float(query["recoil.mu_nu"]) == pytest.approx(10**-10.45, rel=1e-5)
     assert float(query["recoil.charge_radius_cm2"]) == pytest.approx(1.55e-32)
     _, copy = open_link("recoil", url.search())
-    assert copy.spectrum.q_nu == pytest.approx(-10**-12.3, rel=1e-12)
+    assert copy.model.q_nu == pytest.approx(-10**-12.3, rel=1e-12)
     assert_same_view("recoil", view, copy)
 
 
@@ -239,7 +239,7 @@ def test_values_for_a_tab_not_opened_yet_stay_in_the_link():
     assert parse_query(location.search) == {"theory.mu_nu": "1e-12"}
     theory = VIEWS["theory"]()
     url.attach("theory", theory)
-    assert theory.calculator.mu_nu == pytest.approx(1e-12, rel=1e-12)
+    assert theory.model.mu_nu == pytest.approx(1e-12, rel=1e-12)
     assert parse_query(location.search) == {"theory.mu_nu": "1e-12"}
 
 
