@@ -45,13 +45,14 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
 
 
 @contextmanager
-def served(apps, port: int | None = None):
-    """Serve ``{"path": create_fn}`` in-process on 127.0.0.1; yield the base URL."""
+def served(apps, port: int | None = None, **options):
+    """Serve ``{"path": create_fn}`` in-process on 127.0.0.1; yield the base URL.
+    ``options`` go to ``pn.serve`` (e.g. ``unused_session_lifetime``)."""
     import panel as pn
 
     port = port or free_port()
     pn.serve(apps, address="127.0.0.1", port=port, threaded=True, show=False,
-             websocket_origin=[f"127.0.0.1:{port}"])
+             websocket_origin=[f"127.0.0.1:{port}"], **options)
     try:
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
