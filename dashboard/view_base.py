@@ -6,11 +6,14 @@ A tab is a :class:`TabView` subclass: it names its model class, declares one
 label with units) and draws its figures.  From the bindings the base class builds the
 widgets, sets the model from them (``widget -> model``), sets them from the model (presets,
 links, notebooks: ``model -> widget``), derives the link fields (``URL_FIELDS``) and lays out
-the controls.  Rejected values show a message and leave the model as plotted
-(:func:`dashboard.live_plot.apply_to_model`).  Presentation only: no physics here.
+the controls.  Rejected values show a message and leave the model and the controls as
+plotted (:func:`dashboard.live_plot.apply_to_model`).  Presentation only: no physics here.
+
+Every number has an exact entry (:class:`dashboard.widgets.NumberEntry`, which takes
+``2.9e-11``); a slider beside it makes quick moves and writes a rounded value into it.
 
     class MyView(TabView):
-        key, title, note = "mine", "My tab", "formulas in Markdown"
+        key, title, summary, note = "mine", "My tab", "One sentence.", "$E$ in MeV"
         model = param.ClassSelector(class_=MyModel)
         BINDINGS = (Binding("E_MeV", "energy E [MeV]", "log", start=-1, end=2),)
         BENCH = BenchMove("E_MeV", "my curve")
@@ -34,10 +37,12 @@ import param
 from .export import PlotExport, file_stem
 from .live_plot import LiveOverlay, Readout, apply_to_model
 from .url_state import UrlField
-from .widgets import ResponsiveFloatSlider, error_alert, log_slider
+from .widgets import NumberEntry, ResponsiveFloatSlider, error_alert, log_slider, round_significant
 
 KINDS = ("slider", "log", "number", "select", "radio", "checkbox")
 _OPTION_KINDS = ("select", "radio")
+SLIDER_DIGITS = 4  # significant digits a log slider's move writes into its entry
+ENTRY_WIDTH = 100
 
 
 @dataclass(frozen=True)
@@ -46,21 +51,23 @@ class Binding:
 
     ``name`` is the control's key (``view.widgets[name]``) and its name in links
     (``?tab=recoil&recoil.mu_nu=1e-11``); ``param`` the model parameter it sets (default: the
-    name; ``""``: a view-only control, kept on the view).  Widget units: a ``"log"`` slider
-    holds log10 of the model value; the other numeric kinds hold ``model value / scale``;
-    ``start``/``end``/``step`` are in widget units (a log slider's are exponents).
+    name; ``""``: a view-only control, kept on the view).  Kinds: ``"slider"`` (linear) and
+    ``"log"`` (log10) sliders, each with an exact entry beside it; ``"number"``, an entry
+    alone; ``"select"``, ``"radio"`` (``options``: a list or {label: value}) and
+    ``"checkbox"``.  An entry holds ``model value / scale`` (the units of the label);
+    ``start``/``end``/``step`` give the slider's range in those units (a log slider's are
+    exponents of ten).
 
     ``gate`` names another binding that switches this one: its ``factors`` map each of its
     values to the factor the model value gets (1, -1, 0; None: the model gets None), e.g. a
-    sign choice for |qν|, or "include μν" (off: μν = 0).  ``entry``: the value lives in an
-    exact number entry (model units) with a slider beside it for quick moves.  ``read``: the
-    model-unit value to show, where the parameter itself may be None (a default flux).
-    ``implies``: ``(value, view) -> {param: value}``, other model values set with this one
-    (a source's default flux, a preset's parameters); the controls then follow the model.
+    sign choice for |qν|, or "include μν" (off: μν = 0).  ``read``: the value to show where
+    the parameter itself may be None (a default flux), or a view-only control's value from the
+    model.  ``implies``: ``(value, view) -> {param: value}``, other model values set with this
+    one (a source's default flux, a preset's parameters); the controls then follow the model.
     ``redraw``: the view method that redraws after this control moved.  ``shown``: ``model ->
     bool``, whether the control is visible.  ``follows``/``implied``: link options of
     :class:`dashboard.url_state.UrlField`; links carry model units unless ``url_scale`` says
-    otherwise (the link value is the widget value times ``url_scale``).
+    otherwise (the link value is the entry value times ``url_scale``).
     """
 
     name: str
@@ -77,7 +84,6 @@ class Binding:
     fallback: float | None = None
     read: Callable | None = None
     implies: Callable | None = None
-    entry: bool = False
     section: str = ""
     redraw: str = "refresh"
     disable_when_off: bool = False
@@ -92,6 +98,8 @@ class Binding:
             raise ValueError(f"binding {self.name!r}: kind must be one of {KINDS}")
         if self.kind in _OPTION_KINDS and self.options is None:
             raise ValueError(f"binding {self.name!r}: a {self.kind} needs options")
+        if self.kind in ("slider", "log") and (self.start is None or self.end is None):
+            raise ValueError(f"binding {self.name!r}: a slider needs start and end")
 
     @property
     def model_param(self) -> str:
@@ -102,35 +110,41 @@ class Binding:
     def numeric(self) -> bool:
         return self.kind in ("slider", "log", "number")
 
+    @property
+    def has_slider(self) -> bool:
+        return self.kind in ("slider", "log")
+
     def to_model(self, widget_value):
-        """The model value of a widget value (before any gate)."""
+        """The model value of a control's value (before any gate)."""
         if not self.numeric or widget_value is None:
             return widget_value
-        if self.kind == "log" and not self.entry:
-            return 10.0**widget_value
         return widget_value * self.scale
 
     def to_widget(self, model_value):
-        """The widget value showing a model value; None where it cannot (0 on a log slider)."""
+        """The control's value showing a model value."""
         if not self.numeric or model_value is None:
             return model_value
-        if self.kind == "log":
-            if not (model_value > 0 and math.isfinite(model_value)):
-                return None
-            return model_value if self.entry else math.log10(model_value)
         return model_value / self.scale
 
-    def slider_position(self, model_value):
-        """The companion slider's position for a model value (entry bindings)."""
+    def slider_position(self, entry_value):
+        """The slider's position for an entry value (None: not on a log slider)."""
+        if entry_value is None:
+            return None
         if self.kind == "log":
-            return math.log10(model_value) if model_value > 0 else None
-        return model_value / self.scale
+            return math.log10(entry_value) if entry_value > 0 and math.isfinite(entry_value) else None
+        return entry_value
+
+    def entry_value(self, position: float) -> float:
+        """The entry value a slider position writes: rounded to what the slider resolves."""
+        if self.kind == "log":
+            return round_significant(10.0**position, SLIDER_DIGITS)
+        step = self.step or 0.01
+        decimals = max(0, -math.floor(math.log10(step)) + 1)
+        return round(position, decimals)
 
     def url_field(self) -> UrlField:
         return UrlField(self.name, f"widgets.{self.name}",
-                        log10=self.kind == "log" and not self.entry,
-                        scale=(self.url_scale if self.url_scale is not None
-                               else 1.0 if self.kind == "log" else self.scale),
+                        scale=self.url_scale if self.url_scale is not None else self.scale,
                         follows=self.follows, implied=self.implied)
 
 
@@ -193,8 +207,8 @@ class TabView(pn.viewable.Viewer):
         self.alert = error_alert()
         self.readout = Readout(height=self.READOUT_HEIGHT)
         self.bindings = {b.name: b for b in self.BINDINGS}
-        self.widgets: dict[str, pn.widgets.Widget] = {}
-        self.sliders: dict[str, pn.widgets.Widget] = {}  # beside the entries of entry bindings
+        self.widgets: dict[str, Any] = {}
+        self.sliders: dict[str, pn.widgets.FloatSlider] = {}
         self.figures: dict[str, LiveOverlay] = {}
         self._syncing = False
         self._layout = None
@@ -211,33 +225,28 @@ class TabView(pn.viewable.Viewer):
     # --- widgets ----------------------------------------------------------------------------
     def _make_widget(self, b: Binding) -> None:
         value = self._shown_value(b)
-        common = {"label": b.label}
-        if b.entry:
-            self.widgets[b.name] = pn.widgets.FloatInput(
-                value=value, sizing_mode="stretch_width", label=f"{b.label}, exact")
-            self.sliders[b.name] = self._slider(b, b.slider_position(value)
-                                                if value is not None else None)
-            self.sliders[b.name].param.watch(partial(self._slider_moved, b), "value")
-            return
-        if b.kind in ("slider", "log"):
-            widget = self._slider(b, value)
-        elif b.kind == "number":
-            widget = pn.widgets.FloatInput(value=value, start=b.start, end=b.end,
-                                           step=b.step or 0.1, **common)
+        if b.numeric:
+            limits = {"start": b.start, "end": b.end} if b.kind == "number" else {}
+            entry = NumberEntry(label="" if b.has_slider else b.label, value=value,
+                                on_invalid=self.show_rejected, **limits,
+                                width=ENTRY_WIDTH if b.has_slider else None)
+            self.widgets[b.name] = entry
+            if b.has_slider:
+                self.sliders[b.name] = self._slider(b, b.slider_position(value))
+                self.sliders[b.name].param.watch(partial(self._slider_moved, b), "value")
         elif b.kind == "select":
-            widget = pn.widgets.Select(options=b.options, value=value, **common)
+            self.widgets[b.name] = pn.widgets.Select(options=b.options, value=value, label=b.label)
         elif b.kind == "radio":
-            widget = pn.widgets.RadioButtonGroup(options=b.options, value=value, **common)
+            self.widgets[b.name] = pn.widgets.RadioButtonGroup(options=b.options, value=value,
+                                                               label=b.label)
         else:
-            widget = pn.widgets.Checkbox(value=bool(value), **common)
-        self.widgets[b.name] = widget
+            self.widgets[b.name] = pn.widgets.Checkbox(value=bool(value), label=b.label)
 
     def _slider(self, b: Binding, position) -> pn.widgets.FloatSlider:
         start, end = b.start, b.end
         if position is None:  # not showable (0 on a log slider): the fallback, else mid-range
-            position = (b.to_widget(b.fallback) if b.fallback is not None and not b.entry
-                        else b.slider_position(b.fallback) if b.fallback is not None
-                        else (start + end) / 2)
+            fallback = b.slider_position(b.to_widget(b.fallback)) if b.fallback else None
+            position = fallback if fallback is not None else (start + end) / 2
         # A model built in a notebook is shown as it is, not clipped to the usual range.
         start, end = min(start, position), max(end, position)
         if b.kind == "log":
@@ -247,19 +256,26 @@ class TabView(pn.viewable.Viewer):
                                      **({"format": b.format} if b.format else {}))
 
     def _slider_moved(self, b: Binding, event) -> None:
-        if not self._syncing:
-            self.widgets[b.name].value = (10.0**event.new if b.kind == "log"
-                                          else event.new * b.scale)
+        if self._syncing or event.new is None or not math.isfinite(event.new):
+            return
+        # The entry holds the value the model gets: what the slider resolves, without the
+        # float noise of 10**x.  The slider keeps its own position.
+        self._moving_slider = b.name
+        try:
+            self.widgets[b.name].value = b.entry_value(event.new)
+        finally:
+            self._moving_slider = None
+
+    _moving_slider = None
 
     def _gate_factor(self, b: Binding):
         """The factor the gate of ``b`` applies (1 without a gate)."""
         if not b.gate:
             return 1.0
-        gate = self.bindings[b.gate]
-        return gate.factors[self.widgets[b.gate].value]
+        return self.bindings[b.gate].factors[self.widgets[b.gate].value]
 
     def _shown_value(self, b: Binding):
-        """The widget value that shows the model's current state (None: keep the widget's)."""
+        """The control value that shows the model's current state (None: keep the control's)."""
         if b.factors is not None and not b.model_param:
             # A view-only gate (include μν, sign of qν): from the value of what it gates.
             gated = next(g for g in self.BINDINGS if g.gate == b.name)
@@ -271,19 +287,26 @@ class TabView(pn.viewable.Viewer):
         if not b.model_param:  # a view-only control: from the model where it says how
             if b.read is not None:
                 return b.read(self.model)
-            if b.name not in self.widgets and b.kind in _OPTION_KINDS:
-                options = b.options
-                return next(iter(options.values() if isinstance(options, Mapping) else options))
-            return None
+            return self._initial_value(b) if b.name not in self.widgets else None
         value = self._model_value(b)
-        if b.gate and b.name in self.widgets:
+        if b.gate:
             factor = self._gate_factor(b)
-            if factor is None or factor == 0:
-                return None  # switched off: the widget keeps its position
-            value = value / factor
-        elif b.gate and value is not None and b.numeric:
-            value = abs(value) if value != 0 else None
-        return b.to_widget(value) if value is not None else None
+            # switched off: the control keeps its value (at first: the fallback)
+            value = None if factor is None or factor == 0 else value / factor
+        if value is None or (b.kind == "log" and not value > 0):
+            if b.name in self.widgets:
+                return None
+            if b.fallback is not None:
+                return b.to_widget(b.fallback)
+            return b.start if b.kind == "slider" else None
+        return b.to_widget(value)
+
+    @staticmethod
+    def _initial_value(b: Binding):
+        """A view-only control's first value: its first option, or its fallback."""
+        if b.kind in _OPTION_KINDS:
+            return next(iter(b.options.values() if isinstance(b.options, Mapping) else b.options))
+        return b.to_widget(b.fallback)
 
     def _model_value(self, b: Binding):
         return b.read(self.model) if b.read is not None else getattr(self.model, b.model_param)
@@ -296,21 +319,22 @@ class TabView(pn.viewable.Viewer):
             gates_first = sorted(self.BINDINGS, key=lambda b: b.factors is None)
             for b in gates_first:
                 value = self._shown_value(b)
-                if value is None:
-                    continue
-                if b.entry:
+                if value is not None:
                     self.widgets[b.name].value = value
-                    position = b.slider_position(value)
-                    slider = self.sliders[b.name]
-                    if position is not None and slider.start <= position <= slider.end:
-                        slider.value = position
-                    continue
-                widget = self.widgets[b.name]
-                if b.kind in ("slider", "log"):
-                    widget.start, widget.end = min(widget.start, value), max(widget.end, value)
-                widget.value = value
+                    self._move_slider(b, value)
         finally:
             self._syncing = False
+
+    def _move_slider(self, b: Binding, entry_value) -> None:
+        """Put the slider beside an entry on its value, if the slider's range holds it."""
+        slider = self.sliders.get(b.name)
+        position = b.slider_position(entry_value) if slider is not None else None
+        if position is not None and slider.start <= position <= slider.end:
+            syncing, self._syncing = self._syncing, True
+            try:
+                slider.value = position
+            finally:
+                self._syncing = syncing
 
     # --- widgets -> model -------------------------------------------------------------------
     def model_values(self) -> dict:
@@ -319,37 +343,35 @@ class TabView(pn.viewable.Viewer):
         for b in self.BINDINGS:
             if not b.model_param:
                 continue
+            factor = self._gate_factor(b)
+            if factor is None or factor == 0:  # switched off: None, or zero whatever it shows
+                values[b.model_param] = None if factor is None else 0.0
+                continue
             widget_value = self.widgets[b.name].value
             if widget_value is None:
                 raise ValueError(f"enter a number for {b.label} ({b.model_param})")
             value = b.to_model(widget_value)
-            factor = self._gate_factor(b)
-            values[b.model_param] = None if factor is None else (
-                value * factor if b.numeric and factor != 1.0 else value)
+            values[b.model_param] = value * factor if b.numeric and factor != 1.0 else value
         return values
 
     def value(self, name: str):
         """The model-unit value of a control (view-only controls included)."""
-        b = self.bindings[name]
-        return b.to_model(self.widgets[name].value)
+        return self.bindings[name].to_model(self.widgets[name].value)
+
+    def show_rejected(self, message: str) -> None:
+        """Show why an input was not taken (the model and controls stay as plotted)."""
+        self.alert.object = f"**Input not accepted:** {message}"
+        self.alert.visible = True
 
     def _changed(self, b: Binding, event) -> None:
         if self._syncing:
             return
-        if b.entry:  # keep the slider beside the entry in step
-            position = b.slider_position(event.new) if event.new is not None else None
-            slider = self.sliders[b.name]
-            if position is not None and slider.start <= position <= slider.end:
-                self._syncing = True
-                try:
-                    slider.value = position
-                finally:
-                    self._syncing = False
+        if b.has_slider and self._moving_slider != b.name:
+            self._move_slider(b, event.new)  # typed into the entry: the slider follows
         try:
             values = self.model_values()
         except ValueError as error:
-            self.alert.object = f"**Input not accepted:** {error}"
-            self.alert.visible = True
+            self.show_rejected(str(error))
             self.show_model()  # the controls go back to what is plotted
             return
         redraw = getattr(self, b.redraw)
@@ -363,30 +385,79 @@ class TabView(pn.viewable.Viewer):
         self.show_model()
         redraw()
 
-    def apply(self, values: Mapping, redraw: Callable[[], None]) -> bool:
+    def apply(self, values: Mapping, redraw: Callable[[], None] | None = None) -> bool:
         """Set ``values`` on the model and redraw, or show why not (the model stays)."""
-        return apply_to_model(self.model, values, partial(self._redraw, redraw), self.alert)
+        return apply_to_model(self.model, values, partial(self._redraw, redraw or self.refresh),
+                              self.alert)
 
     def _redraw(self, redraw: Callable[[], None]) -> None:
         self.after_update()
         redraw()
         for b in self.BINDINGS:
-            widget = self.widgets[b.name]
+            controls = [self.widgets[b.name]] + ([self.sliders[b.name]] if b.name in self.sliders else [])
             if b.disable_when_off:
                 factor = self._gate_factor(b)
-                off = factor is None or factor == 0
-                widget.disabled = off
-                if b.name in self.sliders:
-                    self.sliders[b.name].disabled = off
+                for control in controls:
+                    control.disabled = factor is None or factor == 0
             if b.shown is not None:
                 visible = bool(b.shown(self.model))
-                widget.visible = visible
-                if b.name in self.sliders:
-                    self.sliders[b.name].visible = visible
+                for control in controls:
+                    control.visible = visible
 
     def after_update(self) -> None:
         """Called after every accepted change, before the redraw (e.g. to mark a preset as
         left)."""
+
+    def set_values(self, values: Mapping[str, Any]) -> bool:
+        """Set several controls at once (control values: entry units, options) and update the
+        model once; on rejection everything stays as it was.  Returns success."""
+        unknown = set(values) - set(self.bindings)
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no controls {sorted(unknown)}")
+        previous = {name: self.widgets[name].value for name in self.bindings}
+        self._syncing = True
+        try:
+            for name, value in values.items():
+                self.widgets[name].value = value
+                self._move_slider(self.bindings[name], value)
+        finally:
+            self._syncing = False
+        try:
+            model_values = self.model_values()
+        except ValueError as error:
+            model_values, failure = None, str(error)
+        if model_values is not None:
+            for name in values:  # a preset or a source brings what it implies first
+                b = self.bindings[name]
+                if b.implies is not None:
+                    implied = b.implies(self.value(name), self)
+                    model_values.update({k: v for k, v in implied.items()
+                                         if not any(self.bindings[n].model_param == k for n in values)})
+            if self.apply(model_values, partial(self._follow_model, self.refresh)):
+                return True
+            failure = None
+        self.set_controls(previous)
+        if failure is not None:
+            self.show_rejected(failure)
+        return False
+
+    def set_controls(self, values: Mapping[str, Any]) -> None:
+        """Set controls without updating the model (they must agree with it)."""
+        self._syncing = True
+        try:
+            for name, value in values.items():
+                self.widgets[name].value = value
+                self._move_slider(self.bindings[name], value)
+        finally:
+            self._syncing = False
+
+    def reset(self) -> None:
+        """Back to the tab's defaults: the default model's values, the controls with them."""
+        default = self.default_model()
+        self.set_controls({b.name: self._initial_value(b) for b in self.BINDINGS
+                           if not b.model_param and b.factors is None and b.read is None})
+        values = {k: v for k, v in default.param.values().items() if k != "name"}
+        self.apply({**values, **self.FIXED}, partial(self._follow_model, self.refresh))
 
     # --- model -> figures and readouts ------------------------------------------------------
     def compute(self) -> None:
@@ -432,9 +503,11 @@ class TabView(pn.viewable.Viewer):
                 section = b.section
             if b.kind == "radio":  # a button group shows no label of its own
                 items.append(pn.pane.HTML(f"<small>{b.label}</small>", margin=(0, 10)))
-            if b.entry:
-                items.append(self.sliders[b.name])
-            items.append(self.widgets[b.name])
+            if b.has_slider:
+                items.append(pn.Row(self.sliders[b.name], self.widgets[b.name],
+                                    sizing_mode="stretch_width"))
+            else:
+                items.append(self.widgets[b.name])
         items.extend(self.extra_controls())
         return pn.Column(*items, width=self.CONTROLS_WIDTH)
 

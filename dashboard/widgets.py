@@ -7,9 +7,11 @@ session's document (the log sliders of later visitors then read "undefined").
 
 from __future__ import annotations
 
+import math
 import time
 
 import panel as pn
+import param
 from bokeh.models import CustomJSTickFormatter
 from panel.io.state import state
 
@@ -93,3 +95,95 @@ def log_slider(name: str, low_exponent: float, high_exponent: float, value: floa
 def error_alert() -> pn.pane.Alert:
     """A hidden alert that shows the message of a rejected input."""
     return pn.pane.Alert("", alert_type="warning", visible=False, sizing_mode="stretch_width")
+
+
+def parse_number(text: str) -> float:
+    """A finite number typed by a person: ``2.9e-11``, ``2.9E-11``, ``−3`` (Unicode minus),
+    surrounding blanks allowed.  ValueError otherwise."""
+    cleaned = str(text).strip().replace("−", "-").replace("\u2009", "").replace(" ", "")
+    if not cleaned or len(cleaned) > 40 or "_" in cleaned:
+        raise ValueError("not a number")
+    number = float(cleaned)  # ValueError for anything else
+    if not math.isfinite(number):
+        raise ValueError("not a finite number")
+    return number
+
+
+def format_number(value, digits: int = 6) -> str:
+    """A number as people read it: up to ``digits`` significant digits, no float noise
+    (``755.5833333333333`` -> ``755.583``, ``1.1220184543019634e-11`` -> ``1.12202e-11``)."""
+    if value is None:
+        return ""
+    if value == 0:
+        return "0"
+    return f"{value:.{digits}g}"
+
+
+def round_significant(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant digits (a slider position made exact)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return float(f"{value:.{digits}g}")
+
+
+class NumberEntry(pn.viewable.Viewer):
+    """A text box for an exact number: accepts scientific notation (``2.9e-11``), shows
+    ``format_number`` of its value, and tells ``on_invalid`` (a message) about text that is
+    not a number, putting its value back.  ``value`` is what views and links watch."""
+
+    value = param.Number(default=0.0, allow_None=True, doc="The number entered.")
+    start = param.Number(default=None, allow_None=True, doc="Lowest value a link may set.")
+    end = param.Number(default=None, allow_None=True, doc="Highest value a link may set.")
+
+    def __init__(self, label: str = "", on_invalid=None, width: int | None = None, **params):
+        super().__init__(**params)
+        self.label = label
+        self._on_invalid = on_invalid
+        options = {"width": width} if width else {"sizing_mode": "stretch_width"}
+        self.text = pn.widgets.TextInput(value=format_number(self.value), label=label, **options)
+        self._showing = False
+        self.text.param.watch(self._typed, "value")
+        self.param.watch(self._show, "value")
+
+    def _typed(self, event) -> None:
+        if self._showing:
+            return
+        try:
+            number = parse_number(event.new)
+        except ValueError:
+            self._show()
+            if self._on_invalid is not None:
+                shown = event.new if len(event.new) <= 40 else event.new[:40] + "…"
+                self._on_invalid(f"{self.label or 'the entry'}: {shown!r} is not a number "
+                                 "(write e.g. 2.9e-11)")
+            return
+        if number == self.value:
+            self._show()
+        else:
+            self.value = number
+
+    def _show(self, *events) -> None:
+        self._showing = True
+        try:
+            self.text.value = format_number(self.value)
+        finally:
+            self._showing = False
+
+    @property
+    def disabled(self) -> bool:
+        return self.text.disabled
+
+    @disabled.setter
+    def disabled(self, value: bool) -> None:
+        self.text.disabled = value
+
+    @property
+    def visible(self) -> bool:
+        return self.text.visible
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        self.text.visible = value
+
+    def __panel__(self) -> pn.widgets.TextInput:
+        return self.text

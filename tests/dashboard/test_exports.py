@@ -20,6 +20,7 @@ from dashboard.sensitivity_view import SensitivityView  # noqa: E402
 from dashboard.spin_light_view import LIFETIME, RATE, SpinLightView  # noqa: E402
 from dashboard.theory_view import SM, TheoryView  # noqa: E402
 from model import ReactorSensitivity, RecoilSpectrum, SpinFlavourOscillation, SpinLight  # noqa: E402
+from tests.view_support import control
 
 
 def exports_of(view) -> dict[str, PlotExport]:
@@ -114,7 +115,7 @@ def test_oscillation_csv_is_the_model_probabilities():
 
 def test_file_names_follow_the_parameters():
     view = RecoilView()
-    view.widgets["mu_nu"].value = -10.0
+    control(view, "mu_nu").value = -10.0
     assert view.exports["spectrum"].save_tool.filename == "recoil_electron_Ge_reactor_mu1e-10_q0_thr2.8keV"
     assert view.exports["spectrum"]._csv_file().read().startswith("# νEM Explorer")
     assert view.exports["spectrum"].csv.filename == "recoil_electron_Ge_reactor_mu1e-10_q0_thr2.8keV.csv"

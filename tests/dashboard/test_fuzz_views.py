@@ -17,6 +17,7 @@ pn = pytest.importorskip("panel")
 
 from dashboard.tabs import TABS  # noqa: E402
 from dashboard.url_state import widget_of  # noqa: E402
+from tests.view_support import control
 
 VIEWS = {tab.key: tab for tab in TABS}
 _built: dict = {}
@@ -71,7 +72,7 @@ def test_a_rejected_entry_leaves_the_model_as_plotted():
     view = VIEWS["sensitivity"]()
     before = {k: v for k, v in view.model.param.values().items() if k != "name"}
     plotted = view.exports["mu"].plot.data("μν sensitivity (median, 90% CL)")[1].copy()
-    view.widgets["days_on"].value = -3.0
+    control(view, "days_on").value = -3.0
     assert view.alert.visible
     after = {k: v for k, v in view.model.param.values().items() if k != "name"}
     assert after == before

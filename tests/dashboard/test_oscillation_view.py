@@ -13,6 +13,7 @@ from dashboard.oscillation_view import (
     ANALYTIC_SUFFIX, CHANNELS, SCAN_CURVES, TWO_LEVEL_LABEL, OscillationView)
 from model import SpinFlavourOscillation
 from model.spin_flavour import PROBABILITY_COLUMNS
+from tests.view_support import control
 
 LABELS = {column: label for column, (label, _) in CHANNELS.items()}
 
@@ -26,36 +27,30 @@ def plotted_matrix(view: OscillationView) -> np.ndarray:
     return np.column_stack([plotted(view, LABELS[c])[1] for c in PROBABILITY_COLUMNS])
 
 
-def control(view: OscillationView, name: str):
-    """The widget of binding ``name``; ``"name slider"``: the slider beside an exact entry."""
-    name, _, kind = name.partition(" ")
-    return view.sliders[name] if kind == "slider" else view.widgets[name]
-
-
 def in_matter(**widgets) -> OscillationView:
     """A view with matter switched on and a transition moment (the spin-flavour setting)."""
     view = OscillationView(SpinFlavourOscillation(mu12=1e-12, density_g_cm3=700.0))
     for name, value in widgets.items():
-        view.widgets[name].value = value
+        control(view, name).value = value
     return view
 
 
 WIDGET_CHANGES = [  # widget, new value, curve expected to change, start in matter?
-    ("B_perp_gauss slider", 9.0, "P_eL_eR", False),
-    ("B_perp_gauss", 3e8, "P_eL_eR", False),
+    ("B_perp_gauss", 9.0, "P_eL_eR", False),
+    ("B_perp_gauss entry", 3e8, "P_eL_eR", False),
     ("mu1", 5.0, "P_eL_eR", False),
     ("mu2", -4.0, "P_eL_muR", False),
     ("mu12", 2.0, "P_eL_muR", False),
     ("twist_rad_per_km", 0.05, "P_eL_eR", False),
     ("E_MeV", 0.5, "P_eL_muL", False),
     ("dm2_eV2", -3.5, "P_eL_muL", False),
-    ("theta slider", 0.3, "P_eL_muL", False),
-    ("theta", 0.2, "P_eL_muL", False),
+    ("theta", 0.3, "P_eL_muL", False),
+    ("theta entry", 0.2, "P_eL_muL", False),
     ("majorana", True, "P_eL_eR", False),
     ("matter", True, "P_eL_muL", False),
     ("density_g_cm3", 3.5, "P_eL_muL", True),
-    ("Y_e slider", 0.7, "P_eL_muL", True),
-    ("Y_e", 0.6, "P_eL_muL", True),
+    ("Y_e", 0.7, "P_eL_muL", True),
+    ("Y_e entry", 0.6, "P_eL_muL", True),
     ("matter_angle_deg", 0.0, "P_eL_muL", True),  # with the matter moving (below): potentials x (1 - v cos)
 ]
 
@@ -82,18 +77,18 @@ def test_each_widget_changes_the_plotted_data():
 def test_matter_current_angle_and_neutrino_mass_reach_the_model():
     view = in_matter(matter_speed=0.5)
     before = plotted_matrix(view)
-    view.widgets["matter_angle_deg"].value = 30.0
+    control(view, "matter_angle_deg").value = 30.0
     assert view.model.matter_angle_rad == pytest.approx(math.radians(30.0))
     assert not np.allclose(before, plotted_matrix(view))
     before = plotted_matrix(view)
-    view.widgets["m_nu_eV"].value = 0.5  # gamma = E/m: a (tiny) change of the transverse term
-    assert view.model.m_nu_eV == pytest.approx(10**0.5)
+    control(view, "m_nu_eV").value = 0.5  # gamma = E/m: a (tiny) change of the transverse term
+    assert view.model.m_nu_eV == 3.162  # 10**0.5 to the 4 digits a log slider writes
     assert not np.array_equal(before, plotted_matrix(view))
 
 
 def test_distance_range_widget_sets_the_x_axis():
     view = OscillationView()
-    view.widgets["x_max_km"].value = 2.0
+    control(view, "x_max_km").value = 2.0
     x, _ = plotted(view, LABELS["P_eL_eL"])
     assert x[-1] == pytest.approx(100.0)
     assert view.figures["distance"].figure.x_range.end == pytest.approx(100.0)
@@ -115,8 +110,8 @@ def test_analytic_overlay_is_popov_studenikin_in_vacuum_and_hidden_where_it_does
     np.testing.assert_allclose(analytic, plotted(view, LABELS["P_eL_muL"])[1], atol=1e-9)
     assert "Popov–Studenikin" in view.readout.object
 
-    view.widgets["matter"].value = True
-    view.widgets["mu12"].value = 1.0
+    control(view, "matter").value = True
+    control(view, "mu12").value = 1.0
     _, analytic = plotted(view, LABELS["P_eL_muL"] + ANALYTIC_SUFFIX)
     assert np.all(np.isnan(analytic))
     assert "not applicable" in view.readout.object and "mu12" in view.readout.object
@@ -149,7 +144,7 @@ def test_resonance_plot_shows_the_scan_and_its_markers():
     assert markers["current value"].location == pytest.approx(700.0)
     assert values[np.argmax(exact)] == pytest.approx(markers["level crossing (exact)"].location,
                                                      rel=0.05)
-    view.widgets["resonance_plot"].value = "E_MeV"
+    control(view, "resonance_plot").value = "E_MeV"
     values, _ = view.figures["resonance"].data("two-level sin²β / 2")
     np.testing.assert_allclose(values, view.model.resonance_scan("E_MeV")["E_MeV"])
     assert "energy" in view.figures["resonance"].figure.xaxis[0].axis_label
@@ -159,19 +154,19 @@ def test_resonance_plot_shows_the_scan_and_its_markers():
 
 def test_majorana_disables_the_diagonal_moments_and_the_matter_speed():
     view = in_matter(mu1=3.0, matter_speed=0.3)
-    view.widgets["majorana"].value = True
+    control(view, "majorana").value = True
     assert not view.alert.visible
     assert view.widgets["mu1"].disabled and view.widgets["mu2"].disabled and view.widgets["matter_speed"].disabled
     assert view.model.majorana and view.model.mu1 == 0.0 and view.model.matter_speed == 0.0
-    view.widgets["majorana"].value = False
+    control(view, "majorana").value = False
     assert view.model.mu1 == pytest.approx(3e-12) and not view.widgets["mu1"].disabled
 
 
 def test_slider_and_entry_stay_in_step():
     view = OscillationView()
     view.sliders["B_perp_gauss"].value = 9.5
-    assert view.widgets["B_perp_gauss"].value == pytest.approx(10**9.5)
-    view.widgets["B_perp_gauss"].value = 2e6
+    assert view.widgets["B_perp_gauss"].value == 3.162e9  # 10**9.5 to the 4 digits a slider resolves
+    view.widgets["B_perp_gauss"].value = 2e6  # typed in the entry
     assert view.sliders["B_perp_gauss"].value == pytest.approx(math.log10(2e6))
     assert view.model.B_perp_gauss == pytest.approx(2e6)
     view.widgets["theta"].value = 0.25
@@ -223,7 +218,7 @@ def test_notebook_use_from_a_model_object():
     assert view.model is osc
     assert view.widgets["B_perp_gauss"].value == pytest.approx(3e9) and view.widgets["matter"].value
     assert view.widgets["mu1"].value == pytest.approx(2.0) and view.widgets["theta"].value == pytest.approx(0.3)
-    assert 10**view.widgets["density_g_cm3"].value == pytest.approx(50.0)
+    assert view.widgets["density_g_cm3"].value == pytest.approx(50.0)
     assert osc.B_perp_gauss == pytest.approx(3e9) and osc.density_g_cm3 == pytest.approx(50.0)
     assert isinstance(view.__panel__(), pn.Row)
     # values beyond the usual slider ranges are kept, the ranges widened

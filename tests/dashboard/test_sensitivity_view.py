@@ -7,6 +7,7 @@ import pytest
 
 from dashboard.sensitivity_view import CUSTOM, SensitivityView
 from model import ReactorSensitivity, limits
+from tests.view_support import control
 
 MU_CURVE = "μν sensitivity (median, 90% CL)"
 Q_CURVE = "direct |qν| sensitivity"
@@ -38,7 +39,7 @@ def test_plot_shows_the_model_scan(view):
 ])
 def test_each_widget_changes_the_curves(view, widget, value):
     before = mu_curve(view)[1].copy()
-    view.widgets[widget].value = value
+    control(view, widget).value = value
     assert not view.alert.visible, view.alert.object
     after = mu_curve(view)[1]
     assert len(after) != len(before) or not np.allclose(after, before, rtol=1e-9, atol=0.0)
@@ -48,7 +49,7 @@ def test_each_widget_changes_the_curves(view, widget, value):
 def test_threshold_moves_marker_and_readout_only(view):
     before = mu_curve(view)[1].copy()
     text = view.readout.object
-    view.widgets["threshold_keV"].value = math.log10(0.5)
+    control(view, "threshold_keV").value = math.log10(0.5)
     assert view.figures["mu"].vline_glyphs["threshold"].location == pytest.approx(0.5)
     np.testing.assert_array_equal(mu_curve(view)[1], before)
     assert view.readout.object != text
@@ -56,10 +57,10 @@ def test_threshold_moves_marker_and_readout_only(view):
 
 
 def test_preset_fills_widgets_and_shows_published_ratio(view):
-    view.widgets["preset"].value = "TEXONO"
+    control(view, "preset").value = "TEXONO"
     m = view.model
     assert m.mass_kg == pytest.approx(1.06) and m.threshold_keV == pytest.approx(12.0)
-    assert 10 ** view.widgets["threshold_keV"].value == pytest.approx(12.0)
+    assert view.widgets["threshold_keV"].value == pytest.approx(12.0)
     published = limits.published_limit("mu_nu", "TEXONO", 2007)
     assert f"{m.mu_limit() / published:.2f}" in view.readout.object
     assert view.widgets["preset"].value == "TEXONO"  # loading a preset does not make it "custom"
@@ -67,14 +68,14 @@ def test_preset_fills_widgets_and_shows_published_ratio(view):
 
 def test_bad_input_shows_message_and_keeps_plot(view):
     before = mu_curve(view)[1].copy()
-    view.widgets["days_off"].value = 0.0
+    control(view, "days_off").value = 0.0
     assert view.alert.visible and "days_off" in view.alert.object
     np.testing.assert_array_equal(mu_curve(view)[1], before)
     assert view.model.days_off > 0  # the model still describes what is plotted
-    view.widgets["days_off"].value = 50.0
+    control(view, "days_off").value = 50.0
     assert not view.alert.visible
-    view.widgets["mass_kg"].value = 1.0
-    view.widgets["window_max_keV"].value = 1.0  # below the threshold
+    control(view, "mass_kg").value = 1.0
+    control(view, "window_max_keV").value = 1.0  # below the threshold
     assert view.alert.visible and "window_max_keV" in view.alert.object
 
 

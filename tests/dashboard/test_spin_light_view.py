@@ -10,6 +10,7 @@ from dashboard.app import create_app
 from dashboard.spin_light_view import (
     ENERGY_LINE, LIFETIME, LOSS_TIME, RATE, REGION_DENSITIES_CM3, THRESHOLD, W_EDGE, SpinLightView)
 from model import SpinLight
+from tests.view_support import control
 
 
 def plotted(view: SpinLightView) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -48,9 +49,9 @@ WIDGET_CHANGES = [
 def test_each_widget_changes_the_plotted_data(widget_name, new_value, curve):
     view = SpinLightView()
     if widget_name == "mass_on":
-        view.widgets["m_nu_eV"].value = 3.0  # 1 keV: visible in the threshold (2 m_nu/m_gamma)
+        control(view, "m_nu_eV").value = 3.0  # 1 keV: visible in the threshold (2 m_nu/m_gamma)
     before = plotted(view)[curve]
-    view.widgets[widget_name].value = new_value
+    control(view, widget_name).value = new_value
     assert not view.alert.visible
     assert not same(before, plotted(view)[curve]), f"{widget_name} did not change {curve}"
 
@@ -58,15 +59,15 @@ def test_each_widget_changes_the_plotted_data(widget_name, new_value, curve):
 def test_mass_slider_acts_only_when_the_mass_is_on():
     view = SpinLightView()
     before = plotted(view)[THRESHOLD]
-    view.widgets["m_nu_eV"].value = 3.0
+    control(view, "m_nu_eV").value = 3.0
     assert same(before, plotted(view)[THRESHOLD]) and view.model.m_nu_eV == 0.0
-    view.widgets["massive"].value = True
+    control(view, "massive").value = True
     assert view.model.m_nu_eV == pytest.approx(1e3)
 
 
 def test_plotted_data_is_the_model_output():
     view = SpinLightView(SpinLight(density_cm3=1e39, Y_e=0.05, E_TeV=50.0, mu_nu=2e-11))
-    view.widgets["mu_nu"].value = -10.5  # the sources after an update, not only the first build
+    control(view, "mu_nu").value = -10.5  # the sources after an update, not only the first build
     model = view.model
     data = plotted(view)
     curves = model.thresholds_vs_density(REGION_DENSITIES_CM3)
@@ -93,7 +94,7 @@ def test_allowed_band_spans_the_window():
     np.testing.assert_allclose(low, curves["threshold_TeV"], rtol=1e-14)
     np.testing.assert_allclose(high, np.maximum(curves["threshold_TeV"], curves["w_threshold_TeV"]),
                                rtol=1e-14)
-    view.widgets["Y_e"].value = 0.5  # E_th > eps_W at every density: no band
+    control(view, "Y_e").value = 0.5  # E_th > eps_W at every density: no band
     low, high = plotted(view)["band"]
     assert np.all(high == low)
 
@@ -106,20 +107,20 @@ def test_readout_shows_thresholds_and_both_times():
         assert f"{value:.4g}" in text
     assert f"{s.lifetime_s():.3g} s" in text and f"{s.energy_loss_time_s():.3g} s" in text
     assert "Studenikin's τ" in text
-    view.widgets["E_TeV"].value = 0.0  # 1 TeV: below threshold
+    control(view, "E_TeV").value = 0.0  # 1 TeV: below threshold
     assert "∞ (process closed)" in view.readout.object and "outside" in view.readout.object
 
 
 def test_regime_warning_is_shown_where_the_formulas_fail():
     view = SpinLightView()  # E = 10 TeV is just above the 7 TeV threshold
     assert view.regime_alert.visible and "Near threshold" in view.regime_alert.object
-    view.widgets["flavour"].value = "anti_nu_mu_tau"
-    view.widgets["E_TeV"].value = 3.0
+    control(view, "flavour").value = "anti_nu_mu_tau"
+    control(view, "E_TeV").value = 3.0
     assert not view.regime_alert.visible
-    view.widgets["density_cm3"].value = 30.0
-    view.widgets["E_TeV"].value = -3.0
-    view.widgets["massive"].value = True
-    view.widgets["m_nu_eV"].value = 2.0
+    control(view, "density_cm3").value = 30.0
+    control(view, "E_TeV").value = -3.0
+    control(view, "massive").value = True
+    control(view, "m_nu_eV").value = 2.0
     assert view.regime_alert.visible and "m_ν/p ≪ ñ/m_ν ≪ p/m_ν" in view.regime_alert.object
 
 
@@ -130,12 +131,12 @@ def test_bad_input_shows_a_message_not_a_traceback(widget_name, value, parameter
     view = SpinLightView()
     before = plotted(view)
     state = dict(view.model.param.values())
-    view.widgets[widget_name].value = value
+    control(view, widget_name).value = value
     assert view.alert.visible and parameter in view.alert.object
     after = plotted(view)
     assert all(same(before[k], after[k]) for k in before)  # the last good plot stays
     assert dict(view.model.param.values()) == state  # ... and the model is as plotted
-    view.widgets[widget_name].value = view.widgets[widget_name].start
+    control(view, widget_name).value = control(view, widget_name).start
     assert not view.alert.visible
 
 
@@ -147,6 +148,6 @@ def test_app_has_the_spin_light_tab():
 
 def test_notebook_use_from_a_model_object():
     view = SpinLightView(SpinLight(density_cm3=3e39, Y_e=0.05, E_TeV=200.0, m_nu_eV=0.3))
-    assert math.isclose(10**view.widgets["density_cm3"].value, 3e39, rel_tol=1e-12)
-    assert view.widgets["massive"].value and math.isclose(10**view.widgets["m_nu_eV"].value, 0.3, rel_tol=1e-12)
+    assert math.isclose(view.widgets["density_cm3"].value, 3e39, rel_tol=1e-12)
+    assert view.widgets["massive"].value and math.isclose(view.widgets["m_nu_eV"].value, 0.3, rel_tol=1e-12)
     assert isinstance(view.__panel__(), pn.Row)

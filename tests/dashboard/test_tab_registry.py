@@ -15,6 +15,7 @@ from dashboard.tabs import TABS, readme_tab_list
 from dashboard.url_state import UrlState
 from dashboard.view_base import Binding, TabView
 from tests.minimal_tab import Line, LineView
+from tests.view_support import control
 
 pn = pytest.importorskip("panel")
 
@@ -45,7 +46,7 @@ def test_an_extra_tab_is_built_and_linked_by_the_app():
     url.attach("line", view)
     assert url.tab == "line" and view.model.slope == 2.5 and view.widgets["slope"].value == 2.5
     assert location.search == "?tab=line&line.slope=2.5"
-    view.widgets["slope"].value = 4.0
+    control(view, "slope").value = 4.0
     assert location.search == "?tab=line&line.slope=4"
     x, y = view.figures["line"].data("y")
     assert y[-1] == 4.0
@@ -69,24 +70,28 @@ def test_readme_lists_the_registered_tabs():
 def test_a_view_declares_each_parameter_once():
     """Bindings with one name twice, or a gate that is not a switch, are refused at once."""
     with pytest.raises(TypeError, match="repeat"):
-        type("Twice", (LineView,), {"BINDINGS": (Binding("slope", "a"), Binding("slope", "b"))})
+        type("Twice", (LineView,), {"BINDINGS": (Binding("slope", "a", "number"),
+                                                  Binding("slope", "b", "number"))})
     with pytest.raises(TypeError, match="gate"):
-        type("BadGate", (LineView,), {"BINDINGS": (Binding("slope", "a", gate="nothing"),)})
+        type("BadGate", (LineView,), {"BINDINGS": (Binding("slope", "a", "number", gate="nothing"),)})
     with pytest.raises(ValueError, match="kind"):
         Binding("slope", "a", "dial")
+    with pytest.raises(ValueError, match="start and end"):
+        Binding("slope", "a", "slider")
 
 
 def test_a_notebook_model_outside_the_slider_range_is_shown_as_it_is():
     view = LineView(Line(slope=10.0))
-    slider = view.widgets["slope"]
+    slider = view.sliders["slope"]
     assert slider.value == 10.0 and slider.end >= 10.0 and view.model.slope == 10.0
+    assert view.widgets["slope"].value == 10.0
 
 
 def test_rejected_values_restore_the_control_and_keep_the_model():
     view = LineView()
     view.widgets["slope"].end = 20.0  # a value the widget allows but the model refuses
-    view.widgets["slope"].value = 15.0
+    control(view, "slope").value = 15.0
     assert view.alert.visible and "slope" in view.alert.object
     assert view.model.slope == 1.0 and view.widgets["slope"].value == 1.0
-    view.widgets["slope"].value = 3.0
+    control(view, "slope").value = 3.0
     assert not view.alert.visible and view.model.slope == 3.0

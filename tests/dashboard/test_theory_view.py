@@ -10,6 +10,7 @@ from dashboard.app import create_app
 from dashboard.theory_view import (
     BELL_DIRAC, BELL_MAJORANA, MASSES_EV, NATURALNESS, SM, TheoryView, _limit_label)
 from model.theory import MAGNETIC_MOMENT_LIMITS, TheoryCalculator, naturalness_moment_limit
+from tests.view_support import control
 
 
 def curve(view: TheoryView, label: str) -> np.ndarray:
@@ -36,7 +37,7 @@ def test_scale_slider_moves_the_naturalness_lines():
     view = TheoryView()
     before = {label: curve(view, label) for label in (NATURALNESS, BELL_DIRAC, BELL_MAJORANA)}
     sm_before = curve(view, SM)
-    view.widgets["Lambda_TeV"].value = 1.0  # Lambda: 1 -> 10 TeV
+    control(view, "Lambda_TeV").value = 1.0  # Lambda: 1 -> 10 TeV
     assert not view.alert.visible
     for label, values in before.items():
         np.testing.assert_allclose(curve(view, label), values / 100.0, rtol=1e-12)
@@ -47,14 +48,14 @@ def test_scale_slider_moves_the_naturalness_lines():
 
 def test_mass_and_moment_move_the_marker_and_the_readouts():
     view = TheoryView()
-    view.widgets["m_nu_eV"].value = 1.0
+    control(view, "m_nu_eV").value = 1.0
     assert view.plot.vline_glyphs["m_ν"].location == pytest.approx(10.0)
     assert view.point_source.data["x"] == [pytest.approx(10.0)]
     assert "3.2e-18 μ_B" in view.readout.object
-    view.widgets["mu_nu"].value = -15.0
+    control(view, "mu_nu").value = -15.0
     assert view.point_source.data["y"] == [pytest.approx(1e-15)]
     assert f"{view.model.mass_shift_eV():.3g} eV" in view.readout.object
-    view.widgets["m_nu_eV"].value = 12.0  # 1 TeV: superheavy regime, eq. (17)
+    control(view, "m_nu_eV").value = 12.0  # 1 TeV: superheavy regime, eq. (17)
     assert "superheavy" in view.readout.object and "eq. (17)" in view.readout.object
 
 
@@ -62,24 +63,24 @@ def test_millicharge_readout_reproduces_gemma():
     """Seed 002 eq. (33): GEMMA's 2.9e-11 mu_B at 2.8 keV gives |q_nu| ~ 1.5e-12 e0."""
     view = TheoryView()
     assert "|qν| ≲ 1.52e-12 e₀" in view.readout.object
-    view.widgets["T_threshold_keV"].value = math.log10(0.28)
+    control(view, "T_threshold_keV").value = math.log10(0.28)
     assert "|qν| ≲ 4.8e-13 e₀" in view.readout.object
 
 
 def test_triangle_test_readout():
     view = TheoryView()
     assert "satisfied" in view.readout.object
-    view.widgets["mu_e_eff"].value = 3.0  # 3^2 > 1.5^2 + 1.5^2
+    control(view, "mu_e_eff").value = 3.0  # 3^2 > 1.5^2 + 1.5^2
     assert "**violated** for νₑ" in view.readout.object
 
 
 def test_transition_moment_tables_follow_the_inputs():
     view = TheoryView()
     before = {name: pane.object for name, pane in view.moments_tables.items()}
-    view.widgets["alpha21_rad"].value = 1.0  # alpha21 = pi: moves Majorana moments only
+    control(view, "alpha21_rad").value = 1.0  # alpha21 = pi: moves Majorana moments only
     after = {name: pane.object for name, pane in view.moments_tables.items()}
     assert after["Dirac μ"] == before["Dirac μ"] and after["Majorana μ"] != before["Majorana μ"]
-    view.widgets["ordering"].value = "inverted"
+    control(view, "ordering").value = "inverted"
     assert "inverted ordering" in view.moments_caption.object
     assert view.moments_tables["Dirac μ"].object != before["Dirac μ"]
 
@@ -91,7 +92,7 @@ def test_bad_slider_values_show_a_message(widget, value, parameter):
     view = TheoryView()
     before = {label: curve(view, label).copy() for label in view.plot.labels}
     text = view.readout.object
-    view.widgets[widget].value = value
+    control(view, widget).value = value
     assert view.alert.visible and parameter in view.alert.object
     assert view.readout.object == text
     for label, values in before.items():
@@ -100,11 +101,11 @@ def test_bad_slider_values_show_a_message(widget, value, parameter):
 
 def test_bad_triangle_inputs_show_a_message():
     view = TheoryView()
-    view.widgets["mu_tau_eff"].value = -1.0
+    control(view, "mu_tau_eff").value = -1.0
     assert view.alert.visible and "mu_tau_eff" in view.alert.object
-    view.widgets["mu_tau_eff"].value = None
+    control(view, "mu_tau_eff").value = None
     assert view.alert.visible and "enter a number" in view.alert.object
-    view.widgets["mu_tau_eff"].value = 1.0
+    control(view, "mu_tau_eff").value = 1.0
     assert not view.alert.visible
     assert view.model.mu_tau_eff == pytest.approx(1e-12)
 
@@ -117,6 +118,6 @@ def test_app_has_the_theory_tab():
 
 def test_notebook_use_from_a_calculator():
     view = TheoryView(TheoryCalculator(m_nu_eV=0.05, Lambda_TeV=30.0, ordering="inverted"))
-    assert math.isclose(10**view.widgets["Lambda_TeV"].value, 30.0, rel_tol=1e-12)
+    assert math.isclose(view.widgets["Lambda_TeV"].value, 30.0, rel_tol=1e-12)
     assert view.widgets["ordering"].value == "inverted"
     assert isinstance(view.__panel__(), pn.Row)

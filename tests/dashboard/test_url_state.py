@@ -20,6 +20,7 @@ pn = pytest.importorskip("panel")
 
 from dashboard.tabs import TABS  # noqa: E402
 from dashboard.url_state import MAX_VALUE_CHARS, UrlState, parse_query, widget_of  # noqa: E402
+from tests.view_support import control
 
 VIEWS = {tab.key: tab for tab in TABS}
 FIELDS = {key: view_class.URL_FIELDS for key, view_class in VIEWS.items()}
@@ -92,7 +93,7 @@ def other_value(widget):
         return not widget.value
     start, end = getattr(widget, "start", None), getattr(widget, "end", None)
     if start is not None and end is not None:
-        step = widget.step or (end - start) / 100
+        step = getattr(widget, "step", None) or (end - start) / 100
         value = round((start + (end - start) / 3) / step) * step
         return value if value != widget.value else value + step
     return widget.value * 2 if widget.value else 1.0
@@ -133,13 +134,13 @@ def test_a_link_reproduces_every_widget_setting(key):
 
 def test_a_link_with_many_recoil_settings_reproduces_the_plot():
     url, view = open_link("recoil")
-    view.widgets["target"].value = "Xe"
-    view.widgets["mu_nu"].value = -10.45
-    view.widgets["q_sign"].value = "−"
-    view.widgets["abs_q_nu"].value = -12.3
-    view.widgets["charge_radius_cm2"].value = 1.55
-    view.widgets["threshold_keV"].value = 0.48
-    view.widgets["binding"].value = "free"
+    control(view, "target").value = "Xe"
+    control(view, "mu_nu").value = -10.45
+    control(view, "q_sign").value = "−"
+    control(view, "abs_q_nu").value = -12.3
+    control(view, "charge_radius_cm2").value = 1.55
+    control(view, "threshold_keV").value = 0.48
+    control(view, "binding").value = "free"
     query = parse_query(url.search())
     assert query["recoil.target"] == "Xe" and float(query["recoil.mu_nu"]) == pytest.approx(10**-10.45, rel=1e-5)
     assert float(query["recoil.charge_radius_cm2"]) == pytest.approx(1.55e-32)
@@ -217,11 +218,11 @@ def test_moves_write_the_address_and_defaults_leave_it():
     location = FakeLocation(search="")
     url, view = open_link("recoil", "", location)
     assert location.search == ""
-    view.widgets["mu_nu"].value = -10.0
+    control(view, "mu_nu").value = -10.0
     assert parse_query(location.search) == {"recoil.mu_nu": "1e-10"}
     url.show_tab("theory")
     assert parse_query(location.search)["tab"] == "theory"
-    view.widgets["mu_nu"].value = -11.0  # back to the default: the key goes
+    control(view, "mu_nu").value = -11.0  # back to the default: the key goes
     assert parse_query(location.search) == {"tab": "theory"}
 
 
@@ -311,7 +312,7 @@ def test_values_off_the_slider_steps_are_reproduced_by_the_clean_link(query):
 def test_short_values_keep_short_links():
     location = FakeLocation()
     url, view = open_link("recoil", "?recoil.mu_nu=2e-11", location)
-    view.widgets["threshold_keV"].value = -1.0  # a slider move: 0.1 keV
+    control(view, "threshold_keV").value = -1.0  # a slider move: 0.1 keV
     assert parse_query(location.search) == {"recoil.mu_nu": "2e-11", "recoil.threshold_keV": "0.1"}
 
 
