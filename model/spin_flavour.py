@@ -54,6 +54,7 @@ V_e = Delta m^2 cos 2theta / 2E; the tests check both against the exact conversi
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -84,6 +85,11 @@ SQRT2_GF_EV_CM3 = math.sqrt(2.0) * c.FERMI_CONSTANT_EV_CM3
 
 _FRAME_COLUMNS = pd.Index(("x_km",) + PROBABILITY_COLUMNS)  # built once: pandas parses tuples slowly
 _NO_MIXING_THETA = 1e-12  # below this theta counts as "no mixing" for the two-level formulas
+
+
+def _warn_theta_deprecated() -> None:
+    warnings.warn("SpinFlavourOscillation.theta is deprecated: use theta_rad (the same angle, "
+                  "in radians)", DeprecationWarning, stacklevel=3)
 
 
 def magnetic_energy_eV(mu, B_gauss):
@@ -204,7 +210,7 @@ class SpinFlavourOscillation(param.Parameterized):
     Example (seed 004, Fig. 1 parameters)::
 
         osc = SpinFlavourOscillation(mu1=1e-12, mu2=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
-                                     dm2_eV2=7e-5, theta=0.5836)
+                                     dm2_eV2=7e-5, theta_rad=0.5836)
         osc.probabilities(np.linspace(0, 3000, 1000))           # exact
         osc.probabilities(x_km, method="analytic")              # Popov-Studenikin here
         osc.oscillation_lengths_km(); osc.resonance_density_g_cm3()
@@ -225,7 +231,10 @@ class SpinFlavourOscillation(param.Parameterized):
     E_MeV = RealNumber(1.0, bounds=(1e-6, 1e9), inclusive_bounds=(True, True),
                        doc="Neutrino energy (= momentum), MeV.")
     dm2_eV2 = RealNumber(7e-5, bounds=(0.0, 10.0), doc="Delta m^2 = m_2^2 - m_1^2, eV^2.")
-    theta = RealNumber(0.5836, bounds=(0.0, math.pi / 2), doc="Vacuum mixing angle, radians.")
+    theta_rad = RealNumber(0.5836, bounds=(0.0, math.pi / 2), doc="Vacuum mixing angle, radians.")
+    theta = RealNumber(0.5836, bounds=(0.0, math.pi / 2), precedence=-1,
+                       doc="Deprecated alias of theta_rad: setting it warns and sets theta_rad "
+                           "(when both are given, theta_rad is used).")
     density_g_cm3 = RealNumber(0.0, bounds=(0.0, MAX_DENSITY_G_CM3),
                                doc="Matter density in the lab frame, g/cm^3 (0: vacuum).")
     Y_e = RealNumber(0.5, bounds=(0.0, 1.0), doc="Electrons per nucleon.")
@@ -243,14 +252,37 @@ class SpinFlavourOscillation(param.Parameterized):
                                         "only the transition moment mu12.")
 
     def __init__(self, **params):
-        super().__init__(**params)
+        super().__init__(**params)  # validates both angles, errors naming the one given
+        if "theta" in params:
+            _warn_theta_deprecated()
+            if "theta_rad" not in params:
+                self.theta_rad = self.theta
+        self.theta = self.theta_rad  # the alias reads the angle in use
         # A plain copy of the parameters for the arithmetic (a param attribute read costs
         # microseconds), and results kept per parameter set (one eigendecomposition, the level
         # crossings): both follow every change.
         names = [name for name in self.param if name != "name"]
         self._values = SimpleNamespace(**{name: getattr(self, name) for name in names})
         self._cache = {}
+        self._syncing_theta = False
+        self.param.watch(self._sync_theta, ["theta", "theta_rad"])
         self.param.watch(self._on_parameter_change, names)
+
+    def _sync_theta(self, *events) -> None:
+        """Keep the deprecated ``theta`` and ``theta_rad`` equal; ``theta_rad`` wins when both
+        change at once (``param.update`` with both)."""
+        if self._syncing_theta:
+            return
+        changed = {event.name: event.new for event in events}
+        self._syncing_theta = True
+        try:
+            if "theta_rad" in changed:
+                self.theta = changed["theta_rad"]
+            else:
+                _warn_theta_deprecated()
+                self.theta_rad = changed["theta"]
+        finally:
+            self._syncing_theta = False
 
     def _on_parameter_change(self, *events) -> None:
         for event in events:
@@ -314,7 +346,7 @@ class SpinFlavourOscillation(param.Parameterized):
     def mixing_matrix(self) -> np.ndarray:
         """U with nu_f = sum_i U_fi nu_i: [[cos, sin], [-sin, cos]] (seed 004)."""
         p = self._values
-        cos, sin = math.cos(p.theta), math.sin(p.theta)
+        cos, sin = math.cos(p.theta_rad), math.sin(p.theta_rad)
         return np.array([[cos, sin], [-sin, cos]])
 
     def flavour_moment_matrix(self) -> np.ndarray:
@@ -323,7 +355,7 @@ class SpinFlavourOscillation(param.Parameterized):
         p = self._values
         if p.majorana:
             return self.moment_matrix()
-        cos, sin = math.cos(p.theta), math.sin(p.theta)
+        cos, sin = math.cos(p.theta_rad), math.sin(p.theta_rad)
         mu_ee = cos**2 * p.mu1 + sin**2 * p.mu2 + 2.0 * sin * cos * p.mu12
         mu_mumu = sin**2 * p.mu1 + cos**2 * p.mu2 - 2.0 * sin * cos * p.mu12
         mu_emu = sin * cos * (p.mu2 - p.mu1) + (cos**2 - sin**2) * p.mu12
@@ -343,7 +375,7 @@ class SpinFlavourOscillation(param.Parameterized):
 
         H = np.zeros(E_eV.shape + (4, 4), dtype=complex)
         half_splitting = per_km(p.dm2_eV2 / (4.0 * E_eV))
-        cos2, sin2 = math.cos(2.0 * p.theta), math.sin(2.0 * p.theta)
+        cos2, sin2 = math.cos(2.0 * p.theta_rad), math.sin(2.0 * p.theta_rad)
         vacuum = half_splitting[:, None, None] * np.array([[-cos2, sin2], [sin2, cos2]])
         at_rest = np.stack([per_km(V_e), per_km(V_mu)], axis=-1)
         potentials = at_rest * longitudinal
@@ -427,7 +459,7 @@ class SpinFlavourOscillation(param.Parameterized):
         if (not p.majorana and p.mu12 == 0.0 and self.effective_density_g_cm3() == 0.0
                 and p.twist_rad_per_km == 0.0):
             return "popov_studenikin"
-        if p.theta <= _NO_MIXING_THETA:
+        if p.theta_rad <= _NO_MIXING_THETA:
             H = self.hamiltonian_per_km()
             coupled = np.abs(H) > 1e-12 * np.max(np.abs(H))
             np.fill_diagonal(coupled, False)
@@ -451,13 +483,13 @@ class SpinFlavourOscillation(param.Parameterized):
             reasons.append("a twisting field")
         raise ValueError("no analytic formula applies: Popov–Studenikin needs vacuum, a constant "
                          "field, Dirac neutrinos and mu12 = 0, and the two-level formulas need "
-                         f"theta = 0; here: {', '.join(reasons)} with theta = {p.theta:g}")
+                         f"theta = 0; here: {', '.join(reasons)} with theta = {p.theta_rad:g}")
 
     def _analytic(self, x_km) -> list[np.ndarray]:
         formula = self.analytic_formula()
         if formula == "popov_studenikin":
             p = popov_studenikin_probabilities(x_km, self.mu1, self.mu2, self.B_perp_gauss,
-                                               self.E_MeV, self.dm2_eV2, self.theta)
+                                               self.E_MeV, self.dm2_eV2, self.theta_rad)
             return [p[name] for name in PROBABILITY_COLUMNS]
         level = self.spin_oscillation() if formula == "spin_oscillation" else self.spin_flavour_two_level()
         converted = level.probability(x_km)
@@ -510,7 +542,7 @@ class SpinFlavourOscillation(param.Parameterized):
         V_e, V_mu = matter_potentials_eV(n_e_per * rho, n_n_per * rho)
         longitudinal = 1.0 - p.matter_speed * math.cos(p.matter_angle_rad)
         half_splitting = p.dm2_eV2 / (4.0 * E_eV)
-        cos2 = math.cos(2.0 * p.theta)
+        cos2 = math.cos(2.0 * p.theta_rad)
         if p.majorana:
             energy_gap = 2.0 * half_splitting * cos2 - (V_e + V_mu) * longitudinal
         else:
@@ -552,13 +584,30 @@ class SpinFlavourOscillation(param.Parameterized):
         return value if value > 0.0 else math.nan
 
     def resonance_density_g_cm3(self) -> float:
-        """Density where the two-level condition Delta_LR = 0 holds, at the current energy and
-        Y_e (nan if none > 0).  Dirac: V_e = Delta m^2 (1 + cos 2theta)/4E + phi'; Majorana:
-        sqrt2 G_F (n_e - n_n) = Delta m^2 cos 2theta / 2E + phi' (times 1/(1 - v cos phi))."""
-        return self._two_level_resonance("density_g_cm3")
+        """The resonance density at the current energy and Y_e, exact for any mixing: where a
+        level of the L block crosses one of the R block (:meth:`level_crossing`), g/cm^3;
+        nan if there is none.  For the small-mixing two-level condition see
+        :meth:`resonance_density_two_level_g_cm3`."""
+        return self.level_crossing("density_g_cm3")["density_g_cm3"]
 
     def resonance_energy_MeV(self) -> float:
-        """Energy where Delta_LR = 0 at the current matter (nan if none > 0)."""
+        """The resonance energy at the current matter, exact for any mixing (the level
+        crossing in energy), MeV; nan if there is none.  Two-level:
+        :meth:`resonance_energy_two_level_MeV`."""
+        return self.level_crossing("E_MeV")["E_MeV"]
+
+    def resonance_density_two_level_g_cm3(self) -> float:
+        """Density where the small-mixing two-level condition Delta_LR = 0 holds, at the
+        current energy and Y_e (nan if none > 0).  Dirac: V_e = Delta m^2 (1 + cos 2theta)/4E
+        + phi'; Majorana: sqrt2 G_F (n_e - n_n) = Delta m^2 cos 2theta / 2E + phi' (times
+        1/(1 - v cos phi)).  Exact at theta = 0 only: at theta = 0.5836, Y_e = 0.5 it gives
+        1277 g/cm^3 where the levels cross at 720."""
+        return self._two_level_resonance("density_g_cm3")
+
+    def resonance_energy_two_level_MeV(self) -> float:
+        """Energy where the two-level condition Delta_LR = 0 holds at the current matter
+        (nan if none > 0); a small-mixing approximation like
+        :meth:`resonance_density_two_level_g_cm3`."""
         return self._two_level_resonance("E_MeV")
 
     def resonance_width_g_cm3(self) -> float:
