@@ -177,11 +177,15 @@ def fissions_per_second(thermal_power_GW: float, fuel: str = DEFAULT_FUEL) -> fl
     return thermal_power_GW * 1e9 / (mean_energy_per_fission_MeV(fuel) * c.JOULE_PER_MEV)
 
 
+PER_FISSION_FROM_SPECTRUM = "spectrum"
+"""The default of ``flux_from_power(per_fission=...)``: the integral of the absolute spectrum."""
+
+
 def flux_from_power(thermal_power_GW: float, distance_m: float, fuel: str = DEFAULT_FUEL,
-                    per_fission: float | None = None) -> float:
+                    per_fission: float | str = PER_FISSION_FROM_SPECTRUM) -> float:
     """Total antineutrino flux in cm^-2 s^-1: P/(4 pi L^2) * N / <energy per fission>.
 
-    ``per_fission`` (N) defaults to the integral of this module's absolute spectrum
+    ``per_fission`` (N) defaults (``"spectrum"``) to the integral of this module's absolute spectrum
     (:func:`antineutrinos_per_fission`, 6.72 for the default fuel), so that the flux above
     2 MeV is the Huber-Mueller flux: 3 GW at 13.9 m gives 2.52e13 in total and 5.99e12 above
     2 MeV.  Pass ``per_fission=ANTINEUTRINOS_PER_FISSION_QUOTED`` (7.2) to reproduce the
@@ -190,7 +194,7 @@ def flux_from_power(thermal_power_GW: float, distance_m: float, fuel: str = DEFA
     Domain: thermal_power_GW in (0, 100], distance_m in [1, 1e6], per_fission in (0, 100].
     """
     as_checked_array("distance_m", distance_m, low=MIN_DISTANCE_M, high=MAX_DISTANCE_M)
-    if per_fission is None:
+    if isinstance(per_fission, str) and per_fission == PER_FISSION_FROM_SPECTRUM:
         per_fission = antineutrinos_per_fission(fuel)
     as_checked_array("per_fission", per_fission, low=0.0, low_inclusive=False, high=MAX_PER_FISSION)
     area_cm2 = 4.0 * math.pi * (distance_m * c.CM_PER_M) ** 2
