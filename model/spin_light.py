@@ -115,8 +115,9 @@ def degenerate_plasmon_mass_MeV(n_e_cm3):
     """Plasmon (asymptotic transverse photon) mass of a T = 0 electron gas, MeV.
 
     m_gamma^2 = e^2 n_e <1/E> = (2 alpha/pi) [p_F mu_e - m_e^2 arsinh(p_F/m_e)]; for p_F >> m_e
-    this is sqrt(2 alpha/pi) mu_e ~ 8.87 (n_e/1e37 cm^-3)^(1/3) MeV of seed 004 (the exact
-    value there is 8.96 MeV, REFERENCE.md section 5).  Vectorised.
+    this is sqrt(2 alpha/pi) mu_e ~ 8.87 (n_e/1e37 cm^-3)^(1/3) MeV of [grigoriev_2017] as
+    quoted in the Quarks-2018 talk (the exact value at 1e37 cm^-3 is 8.96 MeV: the quoted
+    coefficient corresponds to mu_e = 130.1 MeV, 1.1% low).  Vectorised.
     """
     p_F = fermi_momentum_MeV(n_e_cm3)
     x = p_F / c.ELECTRON_MASS_MEV
@@ -291,21 +292,21 @@ def _cold_plasma_frequency2_MeV2(p_F):
 
 def neutron_potential_n_tilde_eV(n_n_cm3):
     """ñ = G_F n_n / (2 sqrt2) in eV: half the antineutrino potential in neutron matter
-    (seed 004: ~3.2 (n_n / 1e38 cm^-3) eV).  Vectorised."""
+    ([grigoriev_2017]: ~3.2 (n_n / 1e38 cm^-3) eV).  Vectorised."""
     n_n = as_checked_array("n_n_cm3", n_n_cm3, low=0.0, high=MAX_DENSITY_CM3)
     return c.FERMI_CONSTANT_MEV2 * n_n * MEV3_PER_CM3 / (2.0 * math.sqrt(2.0)) * c.EV_PER_MEV
 
 
 def w_production_threshold_MeV(n_e_cm3):
     """eps_W = (m_W^2 - m_e^2) / (2 (mu_e + p_F)), MeV: above it a nu_bar_e can make a W on
-    the electrons (seed 004: m_W^2 / (4 mu_e) for relativistic electrons)."""
+    the electrons ([grigoriev_2017]: m_W^2 / (4 mu_e) for relativistic electrons)."""
     p_F, mu_e = fermi_momentum_MeV(n_e_cm3), electron_chemical_potential_MeV(n_e_cm3)
     return (W_MASS_MEV**2 - c.ELECTRON_MASS_MEV**2) / (2.0 * (mu_e + p_F))
 
 
 # --- the process ----------------------------------------------------------------------------
 def slnu_threshold_momentum_MeV(m_gamma_MeV, n_tilde_eV, m_nu_eV=0.0):
-    """p_th = (m_gamma^2 + 2 m_gamma m_nu) / (4 ñ), MeV (seed 004 threshold condition)."""
+    """p_th = (m_gamma^2 + 2 m_gamma m_nu) / (4 ñ), MeV (threshold condition of [grigoriev_2012])."""
     m_gamma = as_checked_array("m_gamma_MeV", m_gamma_MeV, low=0.0)
     n_tilde = as_checked_array("n_tilde_eV", n_tilde_eV, low=0.0, low_inclusive=False)
     m_nu = as_checked_array("m_nu_eV", m_nu_eV, low=0.0, high=MAX_M_NU_EV) / c.EV_PER_MEV
@@ -320,7 +321,8 @@ def _moment_MeV(mu_nu):
 def slnu_rate_per_s(mu_nu, n_tilde_eV, p_MeV, p_threshold_MeV=0.0):
     """Gamma = 4 mu^2 ñ^2 p (per second) above the threshold momentum, 0 below it.
 
-    Massless-photon rate, valid for m_nu/p << ñ/m_nu << p/m_nu (REFERENCE.md section 5).
+    Massless-photon rate, valid for m_nu/p << ñ/m_nu << p/m_nu ([studenikin_ternov_2005];
+    [grigoriev_2005]).
     """
     n_tilde = as_checked_array("n_tilde_eV", n_tilde_eV, low=0.0) / c.EV_PER_MEV
     p = as_checked_array("p_MeV", p_MeV, low=0.0)
@@ -468,7 +470,8 @@ class SpinLight(param.Parameterized):
         return float(self._rates(self.E_TeV)["lifetime_s"])
 
     def energy_loss_time_s(self) -> float:
-        """E/I, s: the seed's tau_SLnu (REFERENCE.md section 5); inf where the process is closed."""
+        """E/I, s: the tau_SLnu of the Quarks-2018 talk [studenikin_2018_quarks] (3/Gamma, not
+        1/Gamma; see the module docstring); inf where the process is closed."""
         return float(self._rates(self.E_TeV)["energy_loss_time_s"])
 
     def mean_photon_energy_TeV(self) -> float:
