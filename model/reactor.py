@@ -97,6 +97,10 @@ MAX_THERMAL_POWER_GW = 100.0
 MIN_DISTANCE_M = 1.0
 MAX_DISTANCE_M = 1e6
 MAX_PER_FISSION = 100.0
+MAX_FLUX_CM2_S = 1e18
+"""The one upper bound for a total reactor flux (cm^-2 s^-1) across the models: above the
+1.6e17 that flux_from_power gives at its extremes (100 GW at 1 m), so that every flux it
+returns is accepted where a flux is a parameter."""
 
 
 def _polynomial_exponential(coefficients, E):

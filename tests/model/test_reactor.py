@@ -97,3 +97,9 @@ def test_spectral_flux_integrates_to_the_total_and_a_given_total_rescales_the_sh
     assert given * shape.moments(0.0)[0] == pytest.approx(given, rel=1e-9, abs=0)
     assert given * shape.moments(2.0)[0] == pytest.approx(
         given * antineutrinos_per_fission(E_min_MeV=2.0) / antineutrinos_per_fission(), rel=1e-3)
+
+
+def test_flux_bound_holds_every_flux_from_power():
+    from model.reactor import MAX_DISTANCE_M, MAX_FLUX_CM2_S, MAX_THERMAL_POWER_GW, MIN_DISTANCE_M
+    assert flux_from_power(MAX_THERMAL_POWER_GW, MIN_DISTANCE_M) < MAX_FLUX_CM2_S
+    assert flux_from_power(MAX_THERMAL_POWER_GW, MAX_DISTANCE_M) > 0.0
