@@ -68,3 +68,32 @@ def test_the_scan_finds_what_it_must(tmp_path):
 def test_shipped_file_cites_only_public_sources(path):
     found = violations(path)
     assert not found, "\n".join(found)
+
+
+def test_every_bracketed_key_is_in_the_bibliography():
+    """Docstrings cite by key, e.g. [giunti_studenikin_2015]: each key must exist."""
+    from model.references import REFERENCES
+    key = re.compile(r"\[([a-z][a-z_]*_\d{4}[a-z_]*)\]")
+    missing = []
+    for path in shipped_files():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            missing += [f"{path.relative_to(ROOT)}:{number}: [{k}]" for k in key.findall(line)
+                        if k not in REFERENCES]
+    assert not missing, "\n".join(missing)
+
+
+def test_references_format():
+    from model.references import REFERENCES, cite
+    assert cite("giunti_studenikin_2015", eq=3, sec="IV.C") == (
+        "Giunti & Studenikin, Rev. Mod. Phys. 87, 531 (2015), arXiv:1403.6344, Sec. IV.C, eq. (3)")
+    for name, entry in REFERENCES.items():
+        assert entry.authors and entry.title and 1900 < entry.year < 2100, name
+        assert entry.journal or entry.arxiv or entry.note, f"{name}: nothing to find it by"
+        if entry.arxiv:
+            assert re.fullmatch(r"\d{4}\.\d{4,5}|[a-z-]+/\d{7}", entry.arxiv), name
+    with pytest.raises(ValueError, match="unknown reference"):
+        cite("nobody_1900")
