@@ -1,12 +1,10 @@
 r"""The formulas behind each tab's curves: a collapsed card of Markdown with TeX math.
 
 Each note states what the model code computes, in its conventions and units (mu_nu in mu_B,
-q_nu in e0 with e0^2 = 4 pi alpha, <r^2> in cm^2, T the recoil kinetic energy), with the
-equation numbers of the seeds and the sections of REFERENCE.md.  Seeds (/work/shared/seeds):
-000 and 001 = TAUP 2011 and TAUP 2015 proceedings with Kouzakov & Studenikin; 002 =
-Studenikin, "Electromagnetic neutrino: a short review" (ICHEP 2014); 003 = Studenikin, review
-of neutrino magnetic moments; 004 = Studenikin, Quarks-2018 talk.  The model docstrings are
-the source of every formula here.
+q_nu in e0 with e0^2 = 4 pi alpha, <r^2> in cm^2, T the recoil kinetic energy), citing the
+published papers with their equation numbers (the bibliography is ``model.references``; the
+curated physics notes are docs/physics.md).  The model docstrings are the source of every
+formula here.
 
 Rendering, offline.  Panel's Markdown pane typesets math in the browser with the MathJax
 that ships with Bokeh (``bokeh-mathjax``, SVG output with its glyphs inline: no CDN, no font
@@ -62,10 +60,12 @@ $$
 
 $N_t$: electrons per kg ("free electrons"), or atoms per kg times the **stepping
 approximation** $\sum_i n_i\,\theta(T - B_i)$ over the subshells (occupations $n_i$, Carlson
-binding energies $B_i$; seed 000 eq. (step); Kouzakov, Studenikin & Voloshin, PRD 83, 113001
-(2011); `REFERENCE.md` §2). It scales the SM and magnetic terms alike.
+binding energies $B_i$; Kouzakov, Studenikin & Voloshin, PRD 83, 113001 (2011); Kouzakov &
+Studenikin, J. Phys. Conf. Ser. 718 (2016), arXiv:1603.02462, Sec. 2). It scales the SM and
+magnetic terms alike.
 
-**ν–e, Standard Model** (seed 002 eq. (21); `REFERENCE.md` §3a):
+**ν–e, Standard Model** (Studenikin, Nucl. Part. Phys. Proc. 273–275, 1711 (2016), eq. (21); Giunti & Studenikin, Rev. Mod. Phys. 87, 531
+(2015), Sec. IV.C):
 
 $$
 \left(\frac{d\sigma}{dT}\right)_{\rm SM} = \frac{G_F^2m_e}{2\pi}\left[(g_V + g_A)^2
@@ -73,10 +73,11 @@ $$
 $$
 
 $g_V = \pm\tfrac12 + 2\sin^2\theta_W$, $g_A = \pm\tfrac12$ (+ for $\nu_e$, charged current
-included; − for $\nu_\mu$); antineutrinos $g_A \to -g_A$; $\sin^2\theta_W = 0.23867$ by
-default (the $Q \to 0$ value).
+included; − for $\nu_\mu$ and $\nu_\tau$); antineutrinos $g_A \to -g_A$;
+$\sin^2\theta_W = 0.23867$ by default (the $Q \to 0$ value, Erler & Ramsey-Musolf, PRD 72,
+073003 (2005)).
 
-**Magnetic moment** (seed 002 eq. (25)): helicity flip, no interference with the weak
+**Magnetic moment** (same review, eq. (25)): helicity flip, no interference with the weak
 amplitude; $\mu_\nu$ is the effective moment of the beam, in Bohr magnetons $\mu_B = e_0/2m_e$:
 
 $$
@@ -96,21 +97,23 @@ $$
 
 $\langle r^2\rangle$ is normalised by $f_Q(q^2) = q_\nu + q^2\langle r^2\rangle/6$, so
 $\delta g_V = \frac{\sqrt2\pi\alpha}{3G_F}\langle r^2\rangle$
-(= $\tfrac23 m_W^2\sin^2\theta_W\langle r^2\rangle$ at tree level, seed 002 eq. (24); Kouzakov &
-Studenikin, PRD 95, 055013 (2017)): 0.0238 per $10^{-32}$ cm². Papers that shift
-$\sin^2\theta_W$ by this amount (Vogel & Engel) have twice the effect per unit
-$\langle r^2\rangle$ (`REFERENCE.md` §3d). The pure $q_\nu^2$ part is
+(= $\tfrac23 m_W^2\sin^2\theta_W\langle r^2\rangle$ at tree level, same review eq. (24);
+Kouzakov & Studenikin, PRD 95, 055013 (2017)): 0.0238 per $10^{-32}$ cm². Papers that shift
+$\sin^2\theta_W$ by this amount (Vogel & Engel, PRD 39, 3378 (1989)) have twice the effect
+per unit $\langle r^2\rangle$; the limits catalogue stores every $\langle r^2\rangle$ in
+the convention above. The pure $q_\nu^2$ part is
 
 $$
 \left(\frac{d\sigma}{dT}\right)_{q_\nu} = \frac{2\pi\alpha^2q_\nu^2}{m_eT^2}
 \left[1 - \frac{T}{E} + \frac{T^2}{2E^2} - \frac{m_eT}{2E^2}\right]
 $$
 
-which is seed 002 eq. (26), $2\pi\alpha\,q_\nu^2/(m_eT^2)$, written there in Gaussian units
-where $q_\nu^2$ stands for $\alpha q_\nu^2$ (`REFERENCE.md` §3c, §8).
+which is eq. (26) of the same review, $2\pi\alpha\,q_\nu^2/(m_eT^2)$, written there in
+Gaussian units where $q_\nu^2$ stands for $\alpha q_\nu^2$ (docs/physics.md, "Units").
 
 **Crossover readout**: where the magnetic and SM spectra cross. For $E \gg T$ on free
-electrons this is seed 002 eq. (27) (≈ 2.4 keV at $10^{-11}\mu_B$ for $\bar\nu_e$):
+electrons this is eq. (27) of the same review (≈ 2.4 keV at $10^{-11}\mu_B$ for
+$\bar\nu_e$):
 
 $$
 \mu_\nu^2 = \frac{G_F^2m_e^3\,T}{2\pi^2\alpha^2}
@@ -120,7 +123,8 @@ $$
 (the bracket is $(g_V + g_A)^2 + (g_V - g_A)^2$ of the electron flavour).
 
 **ν–nucleus (CEvNS)**, per nucleus of mass $M$ with $Z$ protons and $N$ neutrons, averaged
-over the natural isotopes (seed 001 §ν–N; `REFERENCE.md` §4):
+over the natural isotopes (Freedman, PRD 9, 1389 (1974); Kouzakov & Studenikin,
+arXiv:1603.02462, Sec. 3):
 
 $$
 \frac{d\sigma}{dT} = \left\{\frac{G_F^2M}{4\pi}Q_W^2\left[1 - \frac{T}{E} - \frac{MT}{2E^2}\right]
@@ -149,10 +153,15 @@ E_{ee} = \frac{k\,g(\epsilon)}{1 + k\,g(\epsilon)}E_{nr},
 \qquad \epsilon = 11.5\,Z^{-7/3}\,E_{nr}/{\rm keV}
 $$
 
-**Reactor source**: Huber–Mueller above 2 MeV, Vogel–Engel shapes and ²³⁸U capture below;
+**Reactor source**: an absolute spectrum per fission, Huber–Mueller above 2 MeV (Huber, PRC
+84, 024617 (2011); Mueller et al., PRC 83, 054615 (2011)), Vogel–Engel shapes and ²³⁸U
+capture below (6.72 $\bar\nu$ per fission in all, 1.60 above 2 MeV, for the PWR mix). From
+power and distance,
 $\Phi = \frac{P}{4\pi L^2}\,
-\frac{7.2\ \bar\nu/{\rm fission}}{\langle\varepsilon_{\rm fission}\rangle}$
-(`REFERENCE.md` §1).
+\frac{N_{\bar\nu}/{\rm fission}}{\langle\varepsilon_{\rm fission}\rangle}$ with $N$ that
+integral (fission energies: Ma et al., PRC 88, 014605 (2013)), so the flux above 2 MeV is the
+Huber–Mueller one; a total flux typed in rescales the whole spectrum shape (a quoted total
+made with 7.2 per fission puts 7% more above 2 MeV).
 """
 
 SENSITIVITY = r"""
@@ -163,7 +172,8 @@ magnetic signal $s_i = (\mu_\nu/\mu_B)^2\,m_i$, millicharge signal
 $s_i = q_\nu A_i + q_\nu^2 Q_i$ (interference plus pure photon exchange, $q_\nu$ in $e_0$),
 background $b(T) = B\,(T/10\ {\rm keV})^{-k}$ counts/(keV kg day).
 
-**ON–OFF likelihood** (GEMMA's differential method; `REFERENCE.md` §7):
+**ON–OFF likelihood** (GEMMA's differential method; Beda et al., Adv. High Energy Phys. 2012,
+350150):
 $n^{\rm on}_i \sim {\rm Poisson}\big((b_i + {\rm sm}_i + s_i)X_{\rm on}\big)$,
 $n^{\rm off}_i \sim {\rm Poisson}(b_iX_{\rm off})$, exposures $X = M\,t$ in kg day, one
 background $b_i$ per bin profiled ($\hat m$: fitted means):
@@ -182,10 +192,10 @@ $n^{\rm off}_i = b_iX_{\rm off}$, without EM signal (Cowan, Cranmer, Gross & Vit
 - $|q_\nu|$: $q = \chi^2_{1;\,0.90} = 2.706$ for each sign, the larger $|q_\nu|$ drawn.
 
 With large counts $\mu_{90}^4 \propto B\,T_{th}\,(1/X_{\rm on} + 1/X_{\rm off})/\Phi^2$: the
-$(B/Mt)^{1/4}$ scaling (`REFERENCE.md` §7). A published limit can be stronger when the fitted
-signal came out negative.
+$(B/Mt)^{1/4}$ scaling. A published limit can be stronger when the fitted signal came out
+negative.
 
-**Estimate from μν** (dashed; seed 002 eq. (32); Studenikin, EPL 107, 21001 (2014)): the
+**Estimate from μν** (dashed; Studenikin, Nucl. Part. Phys. Proc. 273–275, 1711 (2016), eq. (32); Studenikin, EPL 107, 21001 (2014)): the
 $q_\nu$ term, $2\pi\alpha^2q_\nu^2/(m_eT^2)$, must not exceed the $\mu_\nu$ term,
 $\pi\alpha^2\mu_\nu^2/(m_e^2T\mu_B^2)$, at the threshold:
 
@@ -196,27 +206,37 @@ $$
 GEMMA's $2.9\times10^{-11}\mu_B$ at 2.8 keV gives $1.5\times10^{-12}e_0$ (eq. (33)): an
 order-of-magnitude estimate, not a statistical limit.
 
-Published limits (dashed lines, shaded astrophysical range): `REFERENCE.md` §6; detector
-presets: §7.
+Published limits (dashed lines, shaded astrophysical range): the limits catalogue of the
+model, each row with its paper; detector presets: the experiments' papers, with the values
+they do not give marked as assumed.
 """
 
 SPIN_LIGHT = r"""
-**Matter**: nucleon density $n$, degenerate ($T = 0$) electrons $n_e = Y_en$, neutrons
-$n_n = (1 - Y_e)n$; $p_F = (3\pi^2n_e)^{1/3}$, $\mu_e = \sqrt{p_F^2 + m_e^2}$.
+**Matter**: $n$ is the nucleon (baryon) density; electrons $n_e = Y_en$ (net), neutrons
+$n_n = (1 - Y_e)n$; $p_F = (3\pi^2n_e)^{1/3}$, $\mu_e = \sqrt{p_F^2 + m_e^2}$ at $T = 0$.
 
-**Plasmon mass** of the electron gas (seed 004: $m_\gamma = \sqrt{2\alpha/\pi}\,\mu_e \simeq
-8.87\,(n_e/10^{37}\,{\rm cm^{-3}})^{1/3}$ MeV; computed exactly here, 8.96 MeV at
-$10^{37}$ cm⁻³, `REFERENCE.md` §5):
+**Plasmon mass** (asymptotic transverse photon mass) of the e⁺e⁻ plasma at temperature $T$,
+one loop (Braaten & Segel, PRD 48, 1478 (1993)), $f_\mp = 1/(e^{(E\mp\mu)/T} + 1)$ with
+$\mu$ fixed by the net density $n_e = \pi^{-2}\int dp\,p^2(f_- - f_+)$:
 
 $$
-m_\gamma^2 = \frac{2\alpha}{\pi}\left[p_F\mu_e - m_e^2\,{\rm arsinh}\frac{p_F}{m_e}\right]
+m_\gamma^2 = \frac{4\alpha}{\pi}\int_0^\infty dp\,\frac{p^2}{E}\,(f_- + f_+)
+\ \xrightarrow{\;T = 0\;}\ \frac{2\alpha}{\pi}\left[p_F\mu_e - m_e^2\,{\rm arsinh}\frac{p_F}{m_e}\right]
 \ \xrightarrow{\;p_F \gg m_e\;}\ \frac{2\alpha}{\pi}\mu_e^2
 $$
 
-**Potential** of antineutrinos in neutron matter (seed 004):
-$\tilde n = G_Fn_n/(2\sqrt2) \simeq 3.2\,(n_n/10^{38}\,{\rm cm^{-3}})$ eV.
+$\simeq 8.87\,(n_e/10^{37}\,{\rm cm^{-3}})^{1/3}$ MeV in Grigoriev, Lokhov, Studenikin &
+Ternov, JCAP 11 (2017) 024 (8.96 MeV exactly at $10^{37}$ cm⁻³); for $T, \mu \gg m_e$,
+$m_\gamma^2 = \tfrac{2\alpha}{\pi}(\mu^2 + \pi^2T^2/3) = \tfrac32\omega_p^2$. In a hot,
+dilute plasma the thermal pairs carry it: $\sim10^{-3}$ MeV at $n_e = 3\times10^{25}$ cm⁻³,
+$T = 0.1$ MeV (Studenikin, Quarks-2018 talk), where the cold gas would give $2\times10^{-4}$.
 
-**Threshold** (seed 004; Grigoriev, Lokhov, Studenikin & Ternov, PLB 718, 512 (2012)):
+**Potential** of antineutrinos in neutron matter (same JCAP paper):
+$\tilde n = G_Fn_n/(2\sqrt2) \simeq 3.2\,(n_n/10^{38}\,{\rm cm^{-3}})$ eV, from the
+neutrons only (the electrons' and protons' neutral currents cancel).
+
+**Threshold** (Grigoriev, Lokhov, Studenikin & Ternov, PLB 718, 512 (2012); reviewed in
+Giunti & Studenikin, Rev. Mod. Phys. 87, 531 (2015), Sec. V.E):
 
 $$
 \frac{m_\gamma^2 + 2m_\gamma m_\nu}{4\tilde n\,p} \lt 1
@@ -228,15 +248,16 @@ $$
 
 $$
 \varepsilon_W = \frac{m_W^2 - m_e^2}{2(\mu_e + p_F)}
-\ \xrightarrow{\;p_F \gg m_e\;}\ \frac{m_W^2}{4\mu_e}\quad\text{(seed 004)}
+\ \xrightarrow{\;p_F \gg m_e\;}\ \frac{m_W^2}{4\mu_e}\quad\text{(JCAP 11 (2017) 024)}
 $$
 
 Allowed (shaded): $E_{th} \lt E \lt \varepsilon_W$ for $\bar\nu_e$; $E \gt E_{th}$ for
 $\bar\nu_{\mu,\tau}$ (no s-channel W).
 
 **Rate, power and times** (massless photon, valid for $m_\nu/p \ll \tilde n/m_\nu \ll p/m_\nu$;
-`REFERENCE.md` §5, recalled from the SLν papers, not re-checked [R]); $\mu_\nu$ in natural
-units, $\mu_B = e_0/2m_e$, $e_0^2 = 4\pi\alpha$:
+Studenikin & Ternov, PLB 608, 107 (2005); Grigoriev, Studenikin & Ternov, PLB 622, 199 (2005);
+recalled, not re-checked against the papers); $\mu_\nu$ in natural units,
+$\mu_B = e_0/2m_e$, $e_0^2 = 4\pi\alpha$:
 
 $$
 \Gamma = 4\mu_\nu^2\tilde n^2p,
@@ -245,14 +266,15 @@ $$
 \qquad t_{\rm loss} = \frac{E}{I} = \frac{3}{\Gamma}
 $$
 
-The seed's $\tau_{SL\nu}$ is the energy-loss time $E/I$ (`REFERENCE.md` §5). Near threshold,
-$a = m_\gamma^2/(4\tilde np) \to 1$, the true rate washes out below these formulas (a warning
-is shown).
+The $\tau_{SL\nu}$ quoted in the Quarks-2018 talk is the energy-loss time $E/I$. Near
+threshold, $a = m_\gamma^2/(4\tilde np) \to 1$, the true rate washes out below these formulas;
+this, a plasma hotter than ~10 MeV (muons, pions) and a hot plasma under the W threshold of
+cold electrons are flagged by a warning.
 """
 
 THEORY = r"""
 **SM Dirac moment** (minimally extended Standard Model; Fujikawa & Shrock 1980), with
-$\mu_B = e/2m_e$, seed 002 eq. (8):
+$\mu_B = e/2m_e$, Studenikin, Nucl. Part. Phys. Proc. 273–275, 1711 (2016), eq. (8):
 
 $$
 \mu_{ii} = \frac{3eG_Fm_i}{8\sqrt2\pi^2} = \frac{3G_Fm_em_i}{4\sqrt2\pi^2}\,\mu_B
@@ -272,7 +294,7 @@ $$
 \sum_{l=e,\mu,\tau}a_l\,U_{lj}U^*_{li}
 $$
 
-Majorana, eqs. (13)–(14) (the seed prints $U^*_{lk}$ for $U^*_{li}$):
+Majorana, eqs. (13)–(14) (the review prints $U^*_{lk}$ for $U^*_{li}$):
 
 $$
 \mu^M_{ij} = -\frac{3eG_F}{16\sqrt2\pi^2}(m_i + m_j)
@@ -295,24 +317,26 @@ $$
 drawn as $\mu_\nu/\mu_B = 2m_e\,\delta m/\Lambda^2$ with $\delta m = m_\nu$. Bell et al.
 bounds, with the same $\delta m/\Lambda^2$ scaling: Dirac
 $\mu_\nu \lesssim 10^{-15}\mu_B\,(\delta m/{\rm eV})({\rm TeV}/\Lambda)^2$ (PRL 95, 151802
-(2005); seed 004); Majorana
+(2005)); Majorana
 $|\mu_{e\tau}| \lesssim 4\times10^{-9}\mu_B\,(\delta m/{\rm eV})({\rm TeV}/\Lambda)^2
-\,m_\tau^2/|m_\tau^2 - m_e^2|$ (PLB 642, 377 (2006), recalled [R]).
+\,m_\tau^2/|m_\tau^2 - m_e^2|$ (PLB 642, 377 (2006); recalled, not re-checked).
 
 **Millicharge from a μν limit** (eq. (32)):
 $|q_\nu| \lesssim \sqrt{T_{th}/2m_e}\,(\mu_\nu/\mu_B)\,e_0$; GEMMA, $2.9\times10^{-11}\mu_B$
 at 2.8 keV, gives $1.5\times10^{-12}e_0$ (eq. (33)).
 
-**Majorana triangle test** (seed 003 §5; Frère, Heeck & Mollet, PRD 92, 053002 (2015)): the
+**Majorana triangle test** (Studenikin, arXiv:1603.00337, Sec. 5; Frère, Heeck & Mollet,
+PRD 92, 053002 (2015)): the
 effective moments
 $\mu_{\nu_l}^2 = \sum_j\big|\sum_iU_{li}e^{-iE_iL}(\mu_{ji} - i\epsilon_{ji})\big|^2$
-(seed 002, after eq. (31)) of Majorana neutrinos obey, for every ordering of $e, \mu, \tau$,
+(Giunti & Studenikin, Rev. Mod. Phys. 87, 531 (2015), Sec. IV.D) of Majorana neutrinos obey,
+for every ordering of $e, \mu, \tau$,
 
 $$
 \mu_{\nu_a}^2 \le \mu_{\nu_b}^2 + \mu_{\nu_c}^2
 $$
 
-Limits: `REFERENCE.md` §6a, at the confidence level in their labels.
+Limits: the model's catalogue, each with its paper and the confidence level in its label.
 """
 
 OSCILLATIONS = r"""
@@ -334,12 +358,13 @@ $-{\rm diag}(V_e, V_\mu)(1 - v\cos\phi) + \phi'/2$ for Majorana ($\nu^R$ are ant
 Moments in $\mu_B$: $\mu = \begin{pmatrix} \mu_1 & \mu_{12} \\ \mu_{12} & \mu_2 \end{pmatrix}$
 (Dirac) or $\begin{pmatrix} 0 & \mu_{12} \\ -\mu_{12} & 0 \end{pmatrix}$ (Majorana);
 $\mu B$ [eV] $= \mu\cdot\mu_B$[eV/T]$\cdot10^{-4}B$[G]. Matter moving at speed $v$, angle $\phi$
-to the momentum (Dirac; seed 003 eqs. (21)–(28)): potentials times $(1 - v\cos\phi)$ and
+to the momentum (Dirac; Studenikin, arXiv:1603.00337, eqs. (21)–(28)): potentials times
+$(1 - v\cos\phi)$ and
 $-V_f\,v\sin\phi/(2\gamma)$, $\gamma = E/m_\nu$, between $\nu_f^L$ and $\nu_f^R$. A field
-twisting at the rate $\phi'$ (seed 004) is treated in the frame rotating with it.
+twisting at the rate $\phi'$ is treated in the frame rotating with it.
 
 **Analytic (dashed), vacuum and constant $B_\perp$, Dirac, $\mu_{12} = 0$** (Popov &
-Studenikin, arXiv:1803.05755; seed 004), $\mu_\pm = (\mu_1 \pm \mu_2)/2$:
+Studenikin, EPJC 79, 144 (2019), arXiv:1902.08195), $\mu_\pm = (\mu_1 \pm \mu_2)/2$:
 
 $$
 P_{\nu_e^L\to\nu_\mu^L} = \sin^22\theta\left[\cos(\mu_1Bx)\cos(\mu_2Bx)\sin^2\frac{\Delta m^2x}{4E}
@@ -357,7 +382,8 @@ P_{\nu_e^L\to\nu_\mu^R} = \sin^22\theta\left[\sin^2(\mu_-Bx)\cos^2(\mu_+Bx)
 + \sin(\mu_1Bx)\sin(\mu_2Bx)\sin^2\frac{\Delta m^2x}{4E}\right]
 $$
 
-**Two-level conversions** (analytic without mixing, $\theta = 0$; seed 003 eq. (27)):
+**Two-level conversions** (analytic without mixing, $\theta = 0$; Studenikin,
+arXiv:1603.00337, eq. (27)):
 
 $$
 P = \sin^22\theta_{\rm eff}\,\sin^2\frac{\pi x}{L_{\rm eff}},
@@ -365,10 +391,10 @@ P = \sin^22\theta_{\rm eff}\,\sin^2\frac{\pi x}{L_{\rm eff}},
 \qquad L_{\rm eff} = \frac{\pi}{\sqrt{E_{\rm eff}^2 + \Delta_{\rm eff}^2}}
 $$
 
-- spin, $\nu_e^L \to \nu_e^R$ (seed 003 eq. (28)):
+- spin, $\nu_e^L \to \nu_e^R$ (same paper, eq. (28)):
   $E_{\rm eff} = \mu_{ee}B_\perp - V_e\,v\sin\phi/(2\gamma)$,
   $\Delta_{\rm eff} = \big[V_e(1 - v\cos\phi) - \phi'\big]/2$;
-- spin-flavour, $\nu_e^L \to \nu_\mu^R$ ($\sin^2\beta\,\sin^2\Omega x$ of seed 004; Akhmedov,
+- spin-flavour, $\nu_e^L \to \nu_\mu^R$ ($\sin^2\beta\,\sin^2\Omega x$; Akhmedov,
   PLB 213, 64 (1988); Lim & Marciano, PRD 37, 1368 (1988)): $E_{\rm eff} = \mu_{e\mu}B_\perp$,
   $\Delta_{\rm eff} = \Delta_{LR}/4E$ with (potentials times $1 - v\cos\phi$ in moving matter)
 
@@ -381,7 +407,9 @@ $$
 **Resonance plot**: distance averages
 $\langle P_{a\to b}\rangle = \sum_C\big|\sum_{k\in C}V_{bk}V^*_{ak}\big|^2$ (sum over the
 clusters $C$ of equal eigenvalues of $H$) and the two-level $\sin^2\beta/2$; markers: the
-two-level resonance $\Delta_{LR} = 0$ and the exact crossing of an L and an R level of $H$.
+two-level resonance $\Delta_{LR} = 0$ (a small-mixing approximation) and the exact resonance,
+the crossing of an L and an R level of $H$ (at $\theta = 0.5836$, $Y_e = 0.5$, 1 MeV: 1277
+against 720 g/cm³).
 Lengths: $L_{\rm vac} = 4\pi E/\Delta m^2$, $L_B = \pi/(\mu B)$.
 """
 

@@ -19,13 +19,14 @@ from .quenching import keVee_to_keVnr, keVnr_to_keVee, lindhard_k, lindhard_quen
 from . import theory
 from .spin_light import SpinLight
 from . import limits
+from . import references
 from .sensitivity import ReactorSensitivity
 from .effective_moment import effective_magnetic_moment, pmns_matrix
 from .spin_flavour import SpinFlavourOscillation
 
 __all__ = [
     "ATOMS", "FLAVOURS", "ElectronCrossSection", "ReactorSensitivity", "RecoilSpectrum", "SpinLight", "theory", "limits", "active_electrons",
-    "constants", "electron_cross_section", "flux_from_power", "magnetic_sm_crossover_keV",
+    "constants", "electron_cross_section", "flux_from_power", "magnetic_sm_crossover_keV", "references",
     "max_recoil_keV", "millicharge_only_cross_section", "min_neutrino_energy_MeV",
     "reactor_spectrum",
     "NUCLEAR_TARGETS", "NucleusCrossSection", "atomic_recoil_scale_eV", "helm_form_factor",

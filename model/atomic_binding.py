@@ -1,7 +1,10 @@
 """Target atoms and the stepping approximation for atomic binding.
 
 Stepping approximation (Kouzakov, Studenikin & Voloshin, PRD 83, 113001 (2011),
-arXiv:1101.4878; JETP Lett. 93, 623 (2011), arXiv:1105.5543; seed 000 eq. (step)):
+arXiv:1101.4878 [kouzakov_studenikin_voloshin_2011]; JETP Lett. 93, 623 (2011),
+arXiv:1105.5543; as written in Kouzakov & Studenikin, J. Phys. Conf. Ser. 718 (2016),
+arXiv:1603.02462 [kouzakov_studenikin_2016], Sec. 2, and Kouzakov, Studenikin & Voloshin,
+J. Phys. Conf. Ser. 375, 042045 (2012) [kouzakov_studenikin_voloshin_2012]):
 
     dsigma/dT (atom) = sum_i n_i theta(T - B_i) * dsigma/dT (free electron),
 
@@ -10,8 +13,8 @@ Standard-Model and magnetic-moment terms by the same factor, so their ratio is u
 
 Subshell binding energies and occupations: free-atom values of T. A. Carlson,
 "Photoelectron and Auger Spectroscopy" (Plenum, 1975), as tabulated in Geant4
-``G4AtomicShells.cc`` (REFERENCE.md section 2, column A; recommended there for the step
-positions of the outer shells).  Standard atomic weights: IUPAC 2021 (Prohaska et al.,
+``G4AtomicShells.cc`` [carlson_1975]: free-atom energies, the right step positions for the
+outer shells; solid-state edges (X-ray Data Booklet) differ by a few eV there.  Standard atomic weights: IUPAC 2021 (Prohaska et al.,
 Pure Appl. Chem. 94, 573 (2022)).
 """
 
@@ -52,7 +55,7 @@ class Atom:
         return self.Z * self.atoms_per_kg
 
 
-# Subshells from K outwards; Carlson (1975) via Geant4 G4AtomicShells (REFERENCE.md section 2).
+# Subshells from K outwards; Carlson (1975) [carlson_1975] via Geant4 G4AtomicShells.
 ATOMS: dict[str, Atom] = {
     "Ge": Atom("Ge", 32, 72.630,
                occupations=(2, 2, 2, 4, 2, 2, 4, 4, 6, 2, 2),
@@ -79,7 +82,7 @@ def atom(symbol: str) -> Atom:
 def active_electrons(T_keV, symbol: str) -> np.ndarray:
     """Number of electrons that can take a recoil energy T: sum_i n_i theta(T - B_i).
 
-    This is the stepping-approximation factor per atom (seed 000; KSV 2011).  It equals Z
+    This is the stepping-approximation factor per atom ([kouzakov_studenikin_voloshin_2011]).  It equals Z
     above the K-shell binding energy and falls in steps at each subshell energy below it.
     """
     target = atom(symbol)

@@ -36,7 +36,8 @@ BOHR_MAGNETON_PER_MEV = ELEMENTARY_CHARGE_NATURAL / (2.0 * ELECTRON_MASS_MEV)
 
 # --- PDG electroweak inputs ---------------------------------------------------------------
 W_MASS_GEV = 80.369
-"""W-boson mass, PDG 2024 world average (80.369 +- 0.013 GeV)."""
+"""W-boson mass, PDG 2024 world average (80.369 +- 0.013 GeV) [pdg_2024]: the one value every
+module uses (theory GIM sums and Dirac-moment regimes, the spin-light W threshold)."""
 
 SIN2_THETA_W_MSBAR_MZ = 0.23122
 """sin^2 theta_W in the MS-bar scheme at the Z pole (PDG 2024)."""
@@ -76,7 +77,8 @@ def cm2_per_MeV_to_cm2_per_keV(xs_cm2_per_MeV):
 # --- Spin light of neutrino and theory calculators (issue 5) -------------------------------
 MUON_MASS_MEV = _pc["muon mass energy equivalent in MeV"][0]
 TAU_MASS_MEV = _pc["tau mass energy equivalent in MeV"][0]
-"""Charged-lepton masses (CODATA), for the GIM sums of the transition moments (seed 002 eq. (11))."""
+"""Charged-lepton masses (CODATA), for the GIM sums of the transition moments (Studenikin,
+Nucl. Part. Phys. Proc. 273-275, 1711 (2016) [studenikin_2016_ichep], eq. (11))."""
 
 MEV_PER_TEV = 1e6
 EV_PER_MEV = 1e6
@@ -99,7 +101,7 @@ transition-moment calculator, every function takes them as arguments."""
 BOHR_MAGNETON_EV_PER_T = _pc["Bohr magneton in eV/T"][0]
 """mu_B = 5.788e-5 eV/T (CODATA): the energy mu B of a moment mu (in mu_B) in a field B."""
 TESLA_PER_GAUSS = 1e-4
-"""1 T = 1e4 G (the seeds quote fields in gauss)."""
+"""1 T = 1e4 G (the papers on spin oscillations quote fields in gauss)."""
 HBAR_C_EV_KM = HBAR_C_MEV_CM * EV_PER_MEV * 1e-5
 """hbar c in eV km (1.973e-10): an energy E in eV is a wave number E / hbar_c in km^-1."""
 FERMI_CONSTANT_EV_CM3 = FERMI_CONSTANT_MEV2 * HBAR_C_MEV_CM**3 * EV_PER_MEV

@@ -2,15 +2,18 @@
 
 A neutrino born as nu_l (or antineutrino, see ``mixing_matrix``) reaches the detector at
 distance L as a superposition of mass states; electron scattering adds the rates of every
-final mass state j incoherently (Studenikin, ICHEP 2014 review, seed 002, the equation after
-(31); seed 003 Sec. 4; Giunti & Studenikin, RMP 87, 531 (2015), Sec. IV.D)::
+final mass state j incoherently (Beacom & Vogel, PRL 83, 5222 (1999) [beacom_vogel_1999];
+Giunti & Studenikin, RMP 87, 531 (2015), arXiv:1403.6344 [giunti_studenikin_2015], Sec. IV.D;
+Studenikin, Nucl. Part. Phys. Proc. 273-275, 1711 (2016) [studenikin_2016_ichep], the
+unnumbered equation after eq. (31); Studenikin, arXiv:1603.00337 [studenikin_2016_taup],
+Sec. 4)::
 
     mu_eff^2(nu_l, L, E) = sum_j | sum_i U_li exp(-i E_i L) (mu_ji - i eps_ji) |^2
 
 with mu_ij (eps_ij) the magnetic (electric) dipole moments in the mass basis, in Bohr
 magnetons, and E_i L = m_i^2 L / 2E up to a common phase.  Dirac neutrinos: mu and eps
 Hermitian; Majorana neutrinos: antisymmetric (transition moments only).  The mixing matrix is
-written as in the seed (U_li); pass ``np.conj(U)`` for the other sign convention (neutrino
+written as in those papers (U_li); pass ``np.conj(U)`` for the other sign convention (neutrino
 versus antineutrino states); with delta_CP = 0 they coincide.
 
 Default mixing: PDG 2022 values in ``model.constants`` (normal ordering).
@@ -80,7 +83,7 @@ def effective_magnetic_moment(flavour: str, L_km, E_MeV, mu_matrix, eps_matrix=N
                               nature: str = "dirac", mixing_matrix=None,
                               dm2_21_eV2: float = DEFAULT_DM2_21_EV2,
                               dm2_31_eV2: float = DEFAULT_DM2_31_EV2) -> np.ndarray:
-    """mu_eff(nu_l, L, E) in Bohr magnetons (seed 002; GS RMP 87, 531, Sec. IV.D).
+    """mu_eff(nu_l, L, E) in Bohr magnetons ([giunti_studenikin_2015] Sec. IV.D).
 
     ``flavour``: "e", "mu" or "tau"; ``L_km`` source-detector distance and ``E_MeV`` neutrino
     energy (broadcast together); ``mu_matrix`` / ``eps_matrix``: 3x3 magnetic / electric

@@ -5,18 +5,21 @@ Conventions
 * ``T_keV``: electron recoil (kinetic) energy in keV; ``E_MeV``: neutrino energy in MeV.
 * ``mu_nu``: (effective) magnetic moment in Bohr magnetons mu_B = e0/(2 m_e).
 * ``q_nu``: millicharge in units of the elementary charge e0 (e0 > 0), Heaviside-Lorentz
-  natural units, e0^2 = 4 pi alpha.  The seeds (Giunti & Studenikin, RMP 87, 531 (2015);
-  seed 002 eq. (26)) write 2 pi alpha q^2/(m_e T^2) in Gaussian units where q^2 = alpha eps^2:
-  with q in units of e0 the term carries alpha^2 (REFERENCE.md sections 3c and 8).
+  natural units, e0^2 = 4 pi alpha.  Giunti & Studenikin (RMP 87, 531 (2015),
+  arXiv:1403.6344 [giunti_studenikin_2015], Sec. VII.A) and Studenikin
+  (Nucl. Part. Phys. Proc. 273-275, 1711 (2016) [studenikin_2016_ichep], eq. (26)) write
+  2 pi alpha q^2/(m_e T^2) in Gaussian units, where q^2 = alpha eps^2: with q in units of e0
+  the term carries alpha^2 (docs/physics.md, "Units").
 * ``charge_radius_cm2``: <r^2> in cm^2, normalised through the charge form factor
   f_Q(q^2) = q_nu + q^2 <r^2>/6, i.e. delta g_V = (sqrt(2) pi alpha / 3 G_F) <r^2>
   (Giunti-Studenikin / Kouzakov-Studenikin, PRD 95, 055013 (2017), arXiv:1703.00401).
   Older experimental papers (Vogel & Engel convention) shift sin^2 theta_W by that amount,
-  which is twice the effect per unit <r^2> (REFERENCE.md section 3d).
+  which is twice the effect per unit <r^2> (Vogel & Engel, PRD 39, 3378 (1989)
+  [vogel_engel_1989]; :mod:`model.limits` stores every <r^2> in this module's convention).
 * Cross sections are in cm^2/keV per free electron.
 
-Every term is a quadratic polynomial in 1/E at fixed T (Standard Model, eq. (21) of seed 002;
-magnetic moment, eq. (25)), which is how they are stored: ``coefficients[k]`` multiplies
+Every term is a quadratic polynomial in 1/E at fixed T (Standard Model,
+[studenikin_2016_ichep] eq. (21); magnetic moment, eq. (25)), which is how they are stored: ``coefficients[k]`` multiplies
 E^-k.  :func:`electron_cross_section` evaluates the polynomial; the recoil-spectrum folding
 integrates it against flux moments, so each formula is written once.
 """
@@ -32,14 +35,15 @@ from . import constants as c
 from .atomic_binding import ATOMS, active_electrons
 from .validation import as_checked_array, checked_choice
 
-FLAVOURS = ("anti_nu_e", "nu_e", "nu_mu", "anti_nu_mu")
+FLAVOURS = ("anti_nu_e", "nu_e", "nu_mu", "anti_nu_mu", "nu_tau", "anti_nu_tau")
+"""Beams; nu_tau has the tree-level couplings of nu_mu (neutral current only)."""
 
 WEAK_PREFACTOR_CM2_PER_KEV = c.cm2_per_MeV_to_cm2_per_keV(
     c.FERMI_CONSTANT_MEV2**2 * c.ELECTRON_MASS_MEV / (2.0 * math.pi) * c.HBAR_C_SQUARED_MEV2_CM2)
-"""G_F^2 m_e / (2 pi) in cm^2/keV (4.31e-48; REFERENCE.md section 3a)."""
+"""G_F^2 m_e / (2 pi) in cm^2/keV (4.31e-48; [studenikin_2016_ichep] eq. (21))."""
 
 MAGNETIC_PREFACTOR_CM2 = math.pi * c.ALPHA**2 / c.ELECTRON_MASS_MEV**2 * c.HBAR_C_SQUARED_MEV2_CM2
-"""pi alpha^2 / m_e^2 in cm^2 (2.4947e-25; REFERENCE.md section 3b)."""
+"""pi alpha^2 / m_e^2 in cm^2 (2.4947e-25; [studenikin_2016_ichep] eq. (25))."""
 
 EM_GV_SHIFT_MEV2 = math.sqrt(2.0) * math.pi * c.ALPHA / c.FERMI_CONSTANT_MEV2
 """sqrt(2) pi alpha / G_F in MeV^2, the scale of the photon-exchange shift of g_V."""
@@ -70,8 +74,9 @@ def min_neutrino_energy_MeV(T_keV):
 def couplings(flavour: str, sin2_theta_w: float = c.SIN2_THETA_W_LOW_ENERGY) -> tuple[float, float]:
     """Tree-level (g_V, g_A) for nu-e scattering, charged current included for electron flavour.
 
-    nu_e: g_V = 1/2 + 2 s^2, g_A = +1/2; nu_mu: g_V = -1/2 + 2 s^2, g_A = -1/2; antineutrinos
-    flip the sign of g_A (REFERENCE.md section 3a; Giunti & Studenikin RMP 87, 531 (2015)).
+    nu_e: g_V = 1/2 + 2 s^2, g_A = +1/2; nu_mu and nu_tau: g_V = -1/2 + 2 s^2, g_A = -1/2;
+    antineutrinos flip the sign of g_A ([giunti_studenikin_2015] Sec. IV.C;
+    [studenikin_2016_ichep] eq. (21)).
     """
     checked_choice("flavour", flavour, FLAVOURS)
     electron_flavour = flavour.endswith("nu_e")
@@ -85,8 +90,8 @@ def couplings(flavour: str, sin2_theta_w: float = c.SIN2_THETA_W_LOW_ENERGY) -> 
 def em_vector_coupling_shift(T_keV, q_nu=0.0, charge_radius_cm2=0.0):
     """Shift of g_V from photon exchange: (sqrt2 pi alpha/G_F) [<r^2>/3 - q_nu/(m_e T)].
 
-    The same for neutrinos and antineutrinos at the level of g_V (REFERENCE.md section 3d;
-    Kouzakov & Studenikin, PRD 95, 055013 (2017)).  Dimensionless; broadcasts over T_keV.
+    The same for neutrinos and antineutrinos at the level of g_V (Kouzakov & Studenikin,
+    PRD 95, 055013 (2017) [kouzakov_studenikin_2017]; [giunti_studenikin_2015] Sec. VII.B).  Dimensionless; broadcasts over T_keV.
     """
     T_MeV = c.keV_to_MeV(np.asarray(T_keV, dtype=float))
     radius_MeV2 = charge_radius_cm2 / c.HBAR_C_SQUARED_MEV2_CM2
@@ -94,7 +99,8 @@ def em_vector_coupling_shift(T_keV, q_nu=0.0, charge_radius_cm2=0.0):
 
 
 def _weak_coefficients(sum_sq, diff_sq, cross, T_keV):
-    """Coefficients of E^0, E^-1, E^-2 of the weak bracket of seed 002 eq. (21), in cm^2/keV MeV^k.
+    """Coefficients of E^0, E^-1, E^-2 of the weak bracket of [studenikin_2016_ichep] eq. (21),
+    in cm^2/keV MeV^k.
 
     G_F^2 m_e/(2 pi) [ (g_V+g_A)^2 + (g_V-g_A)^2 (1 - T/E)^2 + (g_A^2 - g_V^2) m_e T/E^2 ]
     with sum_sq = (g_V+g_A)^2, diff_sq = (g_V-g_A)^2, cross = g_A^2 - g_V^2.  The bracket is
@@ -110,7 +116,8 @@ def _weak_coefficients(sum_sq, diff_sq, cross, T_keV):
 
 
 def _magnetic_coefficients(T_keV, mu_nu):
-    """Coefficients of pi alpha^2/m_e^2 mu^2 (1/T - 1/E), seed 002 eq. (25), in cm^2/keV MeV^k."""
+    """Coefficients of pi alpha^2/m_e^2 mu^2 (1/T - 1/E), [studenikin_2016_ichep] eq. (25), in
+    cm^2/keV MeV^k."""
     T = c.keV_to_MeV(np.asarray(T_keV, dtype=float))
     scale = c.cm2_per_MeV_to_cm2_per_keV(MAGNETIC_PREFACTOR_CM2 * mu_nu**2)
     coefficients = np.zeros((3,) + T.shape)
@@ -207,7 +214,7 @@ def electron_cross_section(T_keV, E_MeV, flavour="anti_nu_e", mu_nu=0.0, q_nu=0.
     T_keV, E_MeV : array_like
         Recoil energy (keV, in [1e-30, 1e7]: SMALLEST_T_KEV, MAX_T_KEV) and neutrino energy
         (MeV, in (0, 1e4]); broadcast together.
-    flavour : {"anti_nu_e", "nu_e", "nu_mu", "anti_nu_mu"}
+    flavour : {"anti_nu_e", "nu_e", "nu_mu", "anti_nu_mu", "nu_tau", "anti_nu_tau"}
     mu_nu : float
         Magnetic moment in mu_B (>= 0).  Exact form pi alpha^2/m_e^2 mu^2 (1/T - 1/E).
     q_nu : float
@@ -241,9 +248,11 @@ def electron_cross_section(T_keV, E_MeV, flavour="anti_nu_e", mu_nu=0.0, q_nu=0.
 def millicharge_only_cross_section(T_keV, E_MeV, q_nu):
     """The pure |q_nu|^2 photon-exchange term on a free electron, cm^2/keV (no weak amplitude).
 
-    Equals 2 pi alpha^2 q^2/(m_e T^2) [1 - T/E + T^2/(2E^2) - m_e T/(2E^2)] (REFERENCE.md 3c):
-    the weak bracket with g_V replaced by the photon shift and g_A = 0.  Its ratio to the
-    magnetic term at E >> T is R = 2 m_e q^2 / (T mu^2) (seed 002 eqs. (25), (26), (32)).
+    Equals 2 pi alpha^2 q^2/(m_e T^2) [1 - T/E + T^2/(2E^2) - m_e T/(2E^2)] (docs/physics.md,
+    "Millicharge"): the weak bracket with g_V replaced by the photon shift and g_A = 0; its
+    E >> T limit is [studenikin_2016_ichep] eq. (26) in these units.  Its ratio to the
+    magnetic term at E >> T is R = 2 m_e q^2 / (T mu^2) ([studenikin_2016_ichep] eqs. (25),
+    (26), (32)).
     """
     T, E = check_kinematic_inputs(T_keV, E_MeV)
     as_checked_array("q_nu", q_nu, low=-MAX_ABS_Q_NU, high=MAX_ABS_Q_NU)
@@ -255,7 +264,8 @@ def millicharge_only_cross_section(T_keV, E_MeV, q_nu):
 def magnetic_sm_crossover_keV(mu_nu, flavour="anti_nu_e", sin2_theta_w=c.SIN2_THETA_W_LOW_ENERGY):
     """Recoil energy where the magnetic term equals the SM term, free electron, E >> T.
 
-    Seed 002 eq. (27): mu^2 = G_F^2 m_e^3 T [(g_V+g_A)^2 + (g_V-g_A)^2] / (2 pi^2 alpha^2) mu_B^2,
+    [studenikin_2016_ichep] eq. (27): mu^2 = G_F^2 m_e^3 T [(g_V+g_A)^2 + (g_V-g_A)^2] /
+    (2 pi^2 alpha^2) mu_B^2,
     solved for T; (1 + 4 s^2 + 8 s^4) for electron flavour.
     """
     as_checked_array("mu_nu", mu_nu, low=0.0, high=MAX_MU_NU)

@@ -1,7 +1,8 @@
 """Coherent elastic neutrino-nucleus scattering (CEvNS) with mu_nu, q_nu and <r^2>.
 
 Per nucleus, nuclear recoil (kinetic) energy ``T_keV`` in keVnr, neutrino energy ``E_MeV``
-(REFERENCE.md section 4; Kouzakov & Studenikin, seed 001, section "nu-N"):
+(Kouzakov & Studenikin, J. Phys. Conf. Ser. 718 (2016), arXiv:1603.02462
+[kouzakov_studenikin_2016], Sec. 3; docs/physics.md, "CEvNS"):
 
 * Standard Model (Freedman, PRD 9, 1389 (1974); e.g. Barranco, Miranda & Rashba,
   JHEP 12 (2005) 021):
@@ -11,15 +12,15 @@ Per nucleus, nuclear recoil (kinetic) energy ``T_keV`` in keVnr, neutrino energy
   moment neglected; Vogel & Engel, PRD 39, 3378 (1989)):
       dsigma/dT = (pi alpha^2 mu^2 Z^2 / m_e^2) (1/T - 1/E) F^2(q),  mu in mu_B.
 * Millicharge and charge radius: photon exchange with the Z protons interferes with the weak
-  amplitude, i.e. shifts the weak charge (REFERENCE.md section 4; Cadeddu et al., PRD 98,
-  113010 (2018), arXiv:1810.05606):
+  amplitude, i.e. shifts the weak charge ([kouzakov_studenikin_2016] Sec. 3; Cadeddu et al.,
+  PRD 98, 113010 (2018), arXiv:1810.05606 [cadeddu_2018]):
       Q_W -> Q_W + 2 Z (sqrt2 pi alpha / G_F) [<r^2>/3 - q_nu / (M T)].
   This is the electron channel's convention (``electron_scattering``:
   g_V -> g_V + (sqrt2 pi alpha/G_F)[<r^2>/3 - q_nu/(m_e T)]) applied to the proton, whose
   charge is opposite to the electron's: delta g_V^p = -(sqrt2 pi alpha/G_F)[<r^2>/3 - q_nu/(M T)]
   and Q_W = -2 (Z g_V^p + N g_V^n).  So <r^2> = 1e-32 cm^2 adds +1.52 to Q_W(Ge) (2 Z x 0.0238),
   the same delta g_V per unit <r^2> as for nu-e (not the Vogel-Engel "sin^2 theta_W shift",
-  which is twice as large; REFERENCE.md 3d).  As in the electron channel the shift is the
+  which is twice as large [vogel_engel_1989]).  As in the electron channel the shift is the
   same for neutrinos and antineutrinos, and CEvNS itself does not depend on the flavour.
 * Form factor: Helm (Lewin & Smith, Astropart. Phys. 6, 87 (1996), section 4),
   F(q) = 3 j_1(q R0)/(q R0) exp(-q^2 s^2/2), R0^2 = c^2 + (7/3) pi^2 a^2 - 5 s^2,
@@ -193,7 +194,7 @@ def min_neutrino_energy_for_nuclear_recoil_MeV(T_keV, nuclear_mass_MeV):
 
 
 def momentum_transfer_per_fm(T_keV, nuclear_mass_MeV):
-    """|q| = sqrt(2 M T) in fm^-1 for a nuclear recoil T (REFERENCE.md section 4)."""
+    """|q| = sqrt(2 M T) in fm^-1 for a nuclear recoil T (elastic kinematics, nucleus at rest)."""
     return np.sqrt(2.0 * nuclear_mass_MeV * c.keV_to_MeV(np.asarray(T_keV, dtype=float))) / c.HBAR_C_MEV_FM
 
 
@@ -213,7 +214,8 @@ def helm_form_factor(q_per_fm, A):
 
 
 def weak_charge(Z, N, sin2_theta_w=c.SIN2_THETA_W_LOW_ENERGY):
-    """Tree-level weak charge Q_W = N - (1 - 4 sin^2 theta_W) Z (REFERENCE.md section 4)."""
+    """Tree-level weak charge Q_W = N - (1 - 4 sin^2 theta_W) Z ([freedman_1974];
+    [kouzakov_studenikin_2016] Sec. 3)."""
     return np.asarray(N, dtype=float) - (1.0 - 4.0 * sin2_theta_w) * np.asarray(Z, dtype=float)
 
 
@@ -330,7 +332,7 @@ def nucleus_magnetic_sm_crossover_keV(mu_nu, target="Ge", sin2_theta_w=c.SIN2_TH
 
     With E -> infinity and F -> 1 (F^2 multiplies both terms, and at these recoils it is 1):
     pi alpha^2 mu^2 <Z^2> / (m_e^2 T) = <G_F^2 M Q_W^2> / (4 pi), averages over the target's
-    nuclei.  Seed 001 (Kouzakov & Studenikin): orders of magnitude below the nu-e crossover,
+    nuclei.  [kouzakov_studenikin_2016] Sec. 3: orders of magnitude below the nu-e crossover,
     which is T = pi alpha^2 mu^2 / (m_e^2 x weak term) ~ 2.4 keV at 1e-11 mu_B.
     """
     as_checked_array("mu_nu", mu_nu, low=0.0, high=MAX_MU_NU)
@@ -345,12 +347,12 @@ def nucleus_magnetic_sm_crossover_keV(mu_nu, target="Ge", sin2_theta_w=c.SIN2_TH
 def atomic_recoil_scale_eV(element="Ge") -> float:
     """Energy transfer below which atomic recoil matters in neutrino-impact ionization, eV.
 
-    Seed 001 (Kouzakov & Studenikin; from their Thomas-Fermi analysis, hep-ph/1412.7061)
-    quotes an estimate in terms of the Hartree energy E_h = 27.2 eV and the nuclear mass M;
-    the formula itself is not legible in our copy of the seed.  Reconstructed here as the
-    recoil energy of the atom when it takes up the typical Thomas-Fermi electron momentum
-    p ~ Z^(2/3) hbar/a_0:  T_AR ~ Z^(4/3) (m_e/M) E_h  (order of magnitude; 0.02 eV for Ge).
-    It is far below any detector threshold, as the seed concludes.
+    Kouzakov & Studenikin ([kouzakov_studenikin_2016] Sec. 2, from the Thomas-Fermi analysis
+    of arXiv:1412.7061 [kouzakov_studenikin_2014]) give an estimate in terms of the Hartree
+    energy E_h = 27.2 eV and the nuclear mass M.  Written here as the recoil energy of the
+    atom when it takes up the typical Thomas-Fermi electron momentum p ~ Z^(2/3) hbar/a_0:
+    T_AR ~ Z^(4/3) (m_e/M) E_h (an order of magnitude, 0.02 eV for Ge; not checked against
+    the paper's printed formula).  It is far below any detector threshold, as they conclude.
     """
     symbol = checked_choice("element", element, ELEMENTS)
     entry = ELEMENTS[symbol]

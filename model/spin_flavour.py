@@ -1,30 +1,37 @@
 """Spin, flavour and spin-flavour oscillations of two neutrino flavours in a transverse
-magnetic field and in (moving) matter: exact 4x4 evolution and the seeds' analytic formulas.
+magnetic field and in (moving) matter: exact 4x4 evolution and the analytic formulas of the
+literature.  References in brackets are keys of :mod:`model.references`.
 
 Basis and conventions
 ---------------------
 * States (nu_e^L, nu_mu^L, nu_e^R, nu_mu^R); flavour states are nu_e = cos(theta) nu_1 +
-  sin(theta) nu_2, nu_mu = -sin(theta) nu_1 + cos(theta) nu_2 for both helicities (seed 004,
-  Popov-Pustoshny-Studenikin).  Ultra-relativistic neutrinos: p = E, t = x.
+  sin(theta) nu_2, nu_mu = -sin(theta) nu_1 + cos(theta) nu_2 for both helicities, the angle
+  being ``theta_rad`` (Popov & Studenikin, EPJC 79, 144 (2019), arXiv:1902.08195
+  [popov_studenikin_2019]; Pustoshny & Studenikin, PRD 98, 113009 (2018),
+  arXiv:1801.08911 [pustoshny_studenikin_2018]).  Ultra-relativistic neutrinos: p = E, t = x.
 * Vacuum: the mass states have energies -/+ Delta m^2 / 4E about their mean.
 * Magnetic moments in Bohr magnetons, in the mass basis.  Dirac (default): the element
   between nu_i^L and nu_j^R is mu_ij B_perp with mu = [[mu1, mu12], [mu12, mu2]], so a pure
   field flips the spin with P = sin^2(mu B x).  Majorana: the R states are antineutrinos and
   only the transition moment exists, mu = [[0, mu12], [-mu12, 0]] (antisymmetric).
-* Matter: left-handed neutrinos feel V_e = sqrt2 G_F (n_e - n_n/2), V_mu = -sqrt2 G_F n_n/2.
-  Dirac R states are sterile; Majorana R states (antineutrinos) feel -V_e, -V_mu.  Neutral
-  matter of density rho (g/cm^3, lab frame) and electron fraction Y_e: n_e = Y_e rho N_A,
-  n_n = (1 - Y_e) rho N_A (nucleon mass 1 u), unless ``electron_density_cm3`` is given.
-* Matter moving with speed v at angle phi to the neutrino momentum (Studenikin 2004, seed 003
-  eqs. (21)-(28); Pustoshny-Studenikin 2018, seed 004): the potentials become V (1 - v cos phi)
-  and the transverse current couples nu_f^L and nu_f^R with -V_f v sin(phi) / (2 gamma),
-  gamma = E/m_nu, the transverse velocity taken along B_perp.  One Lorentz factor for both
-  mass states (seed 004 has gamma_alpha per mass state; the difference is of order
-  Delta m^2/m^2 of a small term).  Implemented for Dirac neutrinos only (seed 003 eq. (26)).
+* Matter: left-handed neutrinos feel V_e = sqrt2 G_F (n_e - n_n/2), V_mu = -sqrt2 G_F n_n/2
+  (Wolfenstein, PRD 17, 2369 (1978) [wolfenstein_1978]).  Dirac R states are sterile;
+  Majorana R states (antineutrinos) feel -V_e, -V_mu.  Neutral matter of density rho
+  (g/cm^3, lab frame) and electron fraction Y_e: n_e = Y_e rho N_A, n_n = (1 - Y_e) rho N_A
+  (nucleon mass 1 u), unless ``electron_density_cm3`` is given.
+* Matter moving with speed v at angle phi to the neutrino momentum (Studenikin, Phys. At.
+  Nucl. 67, 993 (2004) [studenikin_2004]; Studenikin, arXiv:1603.00337
+  [studenikin_2016_taup], eqs. (21)-(28); [pustoshny_studenikin_2018]): the potentials become
+  V (1 - v cos phi) and the transverse current couples nu_f^L and nu_f^R with
+  -V_f v sin(phi) / (2 gamma), gamma = E/m_nu, the transverse velocity taken along B_perp.
+  One Lorentz factor for both mass states ([pustoshny_studenikin_2018] has gamma_alpha per
+  mass state; the difference is of order Delta m^2/m^2 of a small term).  Implemented for
+  Dirac neutrinos only ([studenikin_2016_taup] eq. (26)).
 * A field twisting at a constant rate, B = |B_perp| exp(i phi(x)), phi' = ``twist_rad_per_km``,
-  enters H_LR as mu B exp(-i phi) (seed 004).  In the frame rotating with the field the
-  Hamiltonian is constant, with -phi'/2 on the L and +phi'/2 on the R states; probabilities
-  are the same in both frames.
+  enters H_LR as mu B exp(-i phi) (Studenikin's Quarks-2018 talk [studenikin_2018_quarks],
+  after Akhmedov and Lim & Marciano).  In the frame rotating with the field the Hamiltonian
+  is constant, with -phi'/2 on the L and +phi'/2 on the R states; probabilities are the
+  same in both frames.
 * Units: mu B in eV = mu * mu_B[eV/T] * B[G] * 1e-4 T/G; an energy E in eV is the wave number
   E / (hbar c) in km^-1 (``constants.HBAR_C_EV_KM``).
 
@@ -32,28 +39,34 @@ Formulas
 --------
 * Exact: H is constant, so psi(x) = V exp(-i Lambda x) V^dagger psi(0) from one ``eigh`` per
   parameter set, vectorised over the distances.
-* Popov & Studenikin, arXiv:1803.05755 (seed 004, "Probabilities of nu oscillations"):
-  vacuum, constant B_perp, Dirac, diagonal moments (mu1 != mu2 allowed).
+* Popov & Studenikin [popov_studenikin_2019]: vacuum, constant B_perp, Dirac, diagonal
+  moments (mu1 != mu2 allowed).
 * Two-level conversion P = sin^2(2 theta_eff) sin^2(pi x / L_eff), sin^2(2 theta_eff) =
-  E_eff^2/(E_eff^2 + Delta_eff^2), L_eff = pi / sqrt(E_eff^2 + Delta_eff^2) (seed 003
-  eq. (27)); seed 004's resonant spin-flavour precession sin^2(beta) sin^2(Omega x) is the same
-  formula.  Seed 004's slide writes L_eff = 2 pi / sqrt(...); pi is what makes
-  P = sin^2(pi x / L_eff) true, as in seed 003.  ``probabilities(method="analytic")`` uses
-  whichever of these is exact for the parameters, or raises ValueError saying why none is.
+  E_eff^2/(E_eff^2 + Delta_eff^2), L_eff = pi / sqrt(E_eff^2 + Delta_eff^2)
+  ([studenikin_2016_taup] eqs. (27)-(28)); the resonant spin-flavour precession
+  sin^2(beta) sin^2(Omega x) of Akhmedov [akhmedov_1988] and Lim & Marciano
+  [lim_marciano_1988] is the same formula.  The Quarks-2018 slide writes
+  L_eff = 2 pi / sqrt(...); pi is what makes P = sin^2(pi x / L_eff) true, as in
+  [studenikin_2016_taup].  ``probabilities(method="analytic")`` uses whichever of these is
+  exact for the parameters, or raises ValueError saying why none is.
 
 Resonances
 ----------
-The two-level resonance condition Delta_LR = 0 (seed 004 for Dirac, where nu_mu^R is sterile
-and propagates as the mass state nu_2: V_e = Delta m^2 (1 + cos 2theta)/4E; Akhmedov for
-Majorana: sqrt2 G_F (n_e - n_n) = Delta m^2 cos 2theta / 2E) holds for small mixing.  For any
-mixing ``level_crossing`` finds where a level of the L block crosses one of the R block
-(the avoided crossing that mu B opens): for N = Z matter it coincides with Lim & Marciano's
-V_e = Delta m^2 cos 2theta / 2E; the tests check both against the exact conversion peak.
+``resonance_density_g_cm3`` and ``resonance_energy_MeV`` are exact for any mixing:
+``level_crossing`` finds where a level of the L block crosses one of the R block (the
+avoided crossing that mu B opens); for N = Z matter it coincides with Lim & Marciano's
+V_e = Delta m^2 cos 2theta / 2E.  The two-level condition Delta_LR = 0 (Dirac, where nu_mu^R
+is sterile and propagates as the mass state nu_2: V_e = Delta m^2 (1 + cos 2theta)/4E;
+Majorana [akhmedov_1988]: sqrt2 G_F (n_e - n_n) = Delta m^2 cos 2theta / 2E) holds for small
+mixing only and is ``resonance_density_two_level_g_cm3`` / ``resonance_energy_two_level_MeV``
+(at theta = 0.5836, Y_e = 0.5, E = 1 MeV: 1277 g/cm^3 against the exact 720).  The tests
+check both against the exact conversion peak.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -70,9 +83,11 @@ PROBABILITY_COLUMNS = ("P_eL_eL", "P_eL_muL", "P_eL_eR", "P_eL_muR")
 METHODS = ("exact", "analytic")
 SCAN_VARIABLES = ("density_g_cm3", "E_MeV")
 ANALYTIC_FORMULAS = {
-    "popov_studenikin": "Popov–Studenikin (vacuum, constant B⊥; seed 004)",
-    "spin_oscillation": "spin oscillation in B and moving matter (seed 003 eq. 27)",
-    "spin_flavour": "resonant spin-flavour precession, two levels (seed 004; Akhmedov; Lim–Marciano)",
+    "popov_studenikin": "Popov–Studenikin (vacuum, constant B⊥; EPJC 79, 144 (2019))",
+    "spin_oscillation": "spin oscillation in B and moving matter (Studenikin, arXiv:1603.00337, "
+                        "eq. 27)",
+    "spin_flavour": "resonant spin-flavour precession, two levels (Akhmedov 1988; "
+                    "Lim–Marciano 1988)",
 }
 
 MAX_B_GAUSS = 1e20
@@ -84,6 +99,11 @@ SQRT2_GF_EV_CM3 = math.sqrt(2.0) * c.FERMI_CONSTANT_EV_CM3
 
 _FRAME_COLUMNS = pd.Index(("x_km",) + PROBABILITY_COLUMNS)  # built once: pandas parses tuples slowly
 _NO_MIXING_THETA = 1e-12  # below this theta counts as "no mixing" for the two-level formulas
+
+
+def _warn_theta_deprecated() -> None:
+    warnings.warn("SpinFlavourOscillation.theta is deprecated: use theta_rad (the same angle, "
+                  "in radians)", DeprecationWarning, stacklevel=3)
 
 
 def magnetic_energy_eV(mu, B_gauss):
@@ -114,7 +134,8 @@ def vacuum_oscillation_length_km(E_MeV, dm2_eV2):
 
 
 def magnetic_oscillation_length_km(mu, B_gauss):
-    """L_B = pi / (mu B) (Kouzakov & Studenikin 2017, seed 004): P(nu^L -> nu^R) =
+    """L_B = pi / (mu B) (Kurashvili, Kouzakov, Chotorlishvili & Studenikin, PRD 96, 103017
+    (2017) [kurashvili_2017]): P(nu^L -> nu^R) =
     sin^2(pi x / L_B) in a pure transverse field; inf if mu B = 0."""
     with np.errstate(divide="ignore"):
         return math.pi / np.abs(per_km(magnetic_energy_eV(mu, B_gauss)))
@@ -123,7 +144,7 @@ def magnetic_oscillation_length_km(mu, B_gauss):
 def popov_studenikin_probabilities(x_km, mu1, mu2, B_perp_gauss, E_MeV, dm2_eV2, theta):
     """Flavour, spin and spin-flavour probabilities of nu_e^L in vacuum and a constant B_perp.
 
-    Popov & Studenikin, arXiv:1803.05755 (seed 004, "Probabilities of nu oscillations"), with
+    Popov & Studenikin, EPJC 79, 144 (2019), arXiv:1902.08195 [popov_studenikin_2019], with
     mu_+- = (mu1 +- mu2)/2, t = x and p = E::
 
         P(eL->muL) = sin^2 2th {cos(mu1 B t) cos(mu2 B t) sin^2(dm2 t/4p) + sin^2(mu+ B t) sin^2(mu- B t)}
@@ -182,7 +203,7 @@ class TwoLevel:
 
     @property
     def amplitude(self) -> float:
-        """sin^2(2 theta_eff) = sin^2(beta) = E^2 / (E^2 + Delta^2) (seed 003 eq. (27))."""
+        """sin^2(2 theta_eff) = sin^2(beta) = E^2 / (E^2 + Delta^2) ([studenikin_2016_taup] eq. (27))."""
         frequency2 = self.coupling_per_km**2 + self.detuning_per_km**2
         return self.coupling_per_km**2 / frequency2 if frequency2 > 0 else 0.0
 
@@ -193,7 +214,8 @@ class TwoLevel:
         return math.pi / frequency if frequency > 0 else math.inf
 
     def probability(self, x_km):
-        """P(x) = sin^2(2 theta_eff) sin^2(pi x / L_eff) (seed 003 eq. (27); seed 004 sin^2 beta sin^2 Omega z)."""
+        """P(x) = sin^2(2 theta_eff) sin^2(pi x / L_eff) ([studenikin_2016_taup] eq. (27); the
+        sin^2 beta sin^2 Omega z of [lim_marciano_1988])."""
         frequency = math.hypot(self.coupling_per_km, self.detuning_per_km)
         return self.amplitude * np.sin(frequency * np.asarray(x_km, dtype=float)) ** 2
 
@@ -201,10 +223,10 @@ class TwoLevel:
 class SpinFlavourOscillation(param.Parameterized):
     """Two flavours x two helicities of a neutrino born as nu_e^L, in B_perp and matter.
 
-    Example (seed 004, Fig. 1 parameters)::
+    Example (the parameters of [popov_studenikin_2019]'s figure)::
 
         osc = SpinFlavourOscillation(mu1=1e-12, mu2=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
-                                     dm2_eV2=7e-5, theta=0.5836)
+                                     dm2_eV2=7e-5, theta_rad=0.5836)
         osc.probabilities(np.linspace(0, 3000, 1000))           # exact
         osc.probabilities(x_km, method="analytic")              # Popov-Studenikin here
         osc.oscillation_lengths_km(); osc.resonance_density_g_cm3()
@@ -225,7 +247,10 @@ class SpinFlavourOscillation(param.Parameterized):
     E_MeV = RealNumber(1.0, bounds=(1e-6, 1e9), inclusive_bounds=(True, True),
                        doc="Neutrino energy (= momentum), MeV.")
     dm2_eV2 = RealNumber(7e-5, bounds=(0.0, 10.0), doc="Delta m^2 = m_2^2 - m_1^2, eV^2.")
-    theta = RealNumber(0.5836, bounds=(0.0, math.pi / 2), doc="Vacuum mixing angle, radians.")
+    theta_rad = RealNumber(0.5836, bounds=(0.0, math.pi / 2), doc="Vacuum mixing angle, radians.")
+    theta = RealNumber(0.5836, bounds=(0.0, math.pi / 2), precedence=-1,
+                       doc="Deprecated alias of theta_rad: setting it warns and sets theta_rad "
+                           "(when both are given, theta_rad is used).")
     density_g_cm3 = RealNumber(0.0, bounds=(0.0, MAX_DENSITY_G_CM3),
                                doc="Matter density in the lab frame, g/cm^3 (0: vacuum).")
     Y_e = RealNumber(0.5, bounds=(0.0, 1.0), doc="Electrons per nucleon.")
@@ -243,14 +268,37 @@ class SpinFlavourOscillation(param.Parameterized):
                                         "only the transition moment mu12.")
 
     def __init__(self, **params):
-        super().__init__(**params)
+        super().__init__(**params)  # validates both angles, errors naming the one given
+        if "theta" in params:
+            _warn_theta_deprecated()
+            if "theta_rad" not in params:
+                self.theta_rad = self.theta
+        self.theta = self.theta_rad  # the alias reads the angle in use
         # A plain copy of the parameters for the arithmetic (a param attribute read costs
         # microseconds), and results kept per parameter set (one eigendecomposition, the level
         # crossings): both follow every change.
         names = [name for name in self.param if name != "name"]
         self._values = SimpleNamespace(**{name: getattr(self, name) for name in names})
         self._cache = {}
+        self._syncing_theta = False
+        self.param.watch(self._sync_theta, ["theta", "theta_rad"])
         self.param.watch(self._on_parameter_change, names)
+
+    def _sync_theta(self, *events) -> None:
+        """Keep the deprecated ``theta`` and ``theta_rad`` equal; ``theta_rad`` wins when both
+        change at once (``param.update`` with both)."""
+        if self._syncing_theta:
+            return
+        changed = {event.name: event.new for event in events}
+        self._syncing_theta = True
+        try:
+            if "theta_rad" in changed:
+                self.theta = changed["theta_rad"]
+            else:
+                _warn_theta_deprecated()
+                self.theta_rad = changed["theta"]
+        finally:
+            self._syncing_theta = False
 
     def _on_parameter_change(self, *events) -> None:
         for event in events:
@@ -299,7 +347,7 @@ class SpinFlavourOscillation(param.Parameterized):
                              f"mu2 = 0 (got mu1 = {p.mu1:g}, mu2 = {p.mu2:g})")
         if p.majorana and p.matter_speed > 0.0:
             raise ValueError("moving matter (matter_speed > 0) is implemented for Dirac "
-                             "neutrinos only (Studenikin 2004, seed 003 eq. 26)")
+                             "neutrinos only (Studenikin, arXiv:1603.00337, eq. 26)")
         self.effective_density_g_cm3()
 
     # --- Hamiltonian --------------------------------------------------------------------------
@@ -312,9 +360,9 @@ class SpinFlavourOscillation(param.Parameterized):
         return np.array([[p.mu1, p.mu12], [p.mu12, p.mu2]])
 
     def mixing_matrix(self) -> np.ndarray:
-        """U with nu_f = sum_i U_fi nu_i: [[cos, sin], [-sin, cos]] (seed 004)."""
+        """U with nu_f = sum_i U_fi nu_i: [[cos, sin], [-sin, cos]] ([popov_studenikin_2019])."""
         p = self._values
-        cos, sin = math.cos(p.theta), math.sin(p.theta)
+        cos, sin = math.cos(p.theta_rad), math.sin(p.theta_rad)
         return np.array([[cos, sin], [-sin, cos]])
 
     def flavour_moment_matrix(self) -> np.ndarray:
@@ -323,7 +371,7 @@ class SpinFlavourOscillation(param.Parameterized):
         p = self._values
         if p.majorana:
             return self.moment_matrix()
-        cos, sin = math.cos(p.theta), math.sin(p.theta)
+        cos, sin = math.cos(p.theta_rad), math.sin(p.theta_rad)
         mu_ee = cos**2 * p.mu1 + sin**2 * p.mu2 + 2.0 * sin * cos * p.mu12
         mu_mumu = sin**2 * p.mu1 + cos**2 * p.mu2 - 2.0 * sin * cos * p.mu12
         mu_emu = sin * cos * (p.mu2 - p.mu1) + (cos**2 - sin**2) * p.mu12
@@ -343,7 +391,7 @@ class SpinFlavourOscillation(param.Parameterized):
 
         H = np.zeros(E_eV.shape + (4, 4), dtype=complex)
         half_splitting = per_km(p.dm2_eV2 / (4.0 * E_eV))
-        cos2, sin2 = math.cos(2.0 * p.theta), math.sin(2.0 * p.theta)
+        cos2, sin2 = math.cos(2.0 * p.theta_rad), math.sin(2.0 * p.theta_rad)
         vacuum = half_splitting[:, None, None] * np.array([[-cos2, sin2], [sin2, cos2]])
         at_rest = np.stack([per_km(V_e), per_km(V_mu)], axis=-1)
         potentials = at_rest * longitudinal
@@ -355,7 +403,7 @@ class SpinFlavourOscillation(param.Parameterized):
 
         magnetic = per_km(magnetic_energy_eV(self.flavour_moment_matrix(), p.B_perp_gauss))
         H[:, :2, 2:] = magnetic
-        if transverse > 0.0:  # -V_f v_perp / (2 gamma), gamma = E / m (seed 003 eqs. (25)-(28))
+        if transverse > 0.0:  # -V_f v_perp / (2 gamma), gamma = E / m ([studenikin_2016_taup] eqs. (25)-(28))
             current = -at_rest * transverse * 0.5 * p.m_nu_eV / E_eV[:, None]
             H[:, [0, 1], [2, 3]] += current
         H[:, 2:, :2] = np.conj(np.swapaxes(H[:, :2, 2:], -1, -2))
@@ -419,15 +467,15 @@ class SpinFlavourOscillation(param.Parameterized):
 
         Popov-Studenikin: vacuum, constant field, Dirac, mu12 = 0.  Without mixing (theta = 0)
         the two-level formulas are exact when nu_e^L and one R state form a closed pair:
-        nu_e^R (spin oscillation in B and moving matter; seed 003) or nu_mu^R (spin-flavour
-        precession; seed 004).
+        nu_e^R (spin oscillation in B and moving matter; [studenikin_2016_taup]) or nu_mu^R
+        (spin-flavour precession; [lim_marciano_1988], [akhmedov_1988]).
         """
         self._check_consistency()
         p = self._values
         if (not p.majorana and p.mu12 == 0.0 and self.effective_density_g_cm3() == 0.0
                 and p.twist_rad_per_km == 0.0):
             return "popov_studenikin"
-        if p.theta <= _NO_MIXING_THETA:
+        if p.theta_rad <= _NO_MIXING_THETA:
             H = self.hamiltonian_per_km()
             coupled = np.abs(H) > 1e-12 * np.max(np.abs(H))
             np.fill_diagonal(coupled, False)
@@ -451,13 +499,13 @@ class SpinFlavourOscillation(param.Parameterized):
             reasons.append("a twisting field")
         raise ValueError("no analytic formula applies: Popov–Studenikin needs vacuum, a constant "
                          "field, Dirac neutrinos and mu12 = 0, and the two-level formulas need "
-                         f"theta = 0; here: {', '.join(reasons)} with theta = {p.theta:g}")
+                         f"theta = 0; here: {', '.join(reasons)} with theta = {p.theta_rad:g}")
 
     def _analytic(self, x_km) -> list[np.ndarray]:
         formula = self.analytic_formula()
         if formula == "popov_studenikin":
             p = popov_studenikin_probabilities(x_km, self.mu1, self.mu2, self.B_perp_gauss,
-                                               self.E_MeV, self.dm2_eV2, self.theta)
+                                               self.E_MeV, self.dm2_eV2, self.theta_rad)
             return [p[name] for name in PROBABILITY_COLUMNS]
         level = self.spin_oscillation() if formula == "spin_oscillation" else self.spin_flavour_two_level()
         converted = level.probability(x_km)
@@ -467,7 +515,8 @@ class SpinFlavourOscillation(param.Parameterized):
         return [columns[name] for name in PROBABILITY_COLUMNS]
 
     def spin_oscillation(self) -> TwoLevel:
-        """nu_e^L <-> nu_e^R as a two-level system (Studenikin 2004; seed 003 eqs. (27)-(28)):
+        """nu_e^L <-> nu_e^R as a two-level system ([studenikin_2004]; [studenikin_2016_taup]
+        eqs. (27)-(28)):
 
         E_eff = mu_ee B_perp - V_e v sin(phi) / (2 gamma)   (mu |B_perp + M_0perp / gamma|),
         Delta_eff = [V_e (1 - v cos phi) - phi'] / 2        ((mu/gamma) |M_0par|; twist added),
@@ -488,7 +537,8 @@ class SpinFlavourOscillation(param.Parameterized):
         """Resonant spin-flavour precession nu_e^L <-> nu_mu^R in two levels:
         P = sin^2(beta) sin^2(Omega x), sin^2(beta) = (mu B)^2 / ((mu B)^2 + (Delta_LR/4E)^2).
 
-        Dirac (seed 004; Lim & Marciano, PRD 37, 1368 (1988)): coupling mu_emu B_perp with
+        Dirac (Lim & Marciano, PRD 37, 1368 (1988) [lim_marciano_1988]; the Quarks-2018 talk
+        [studenikin_2018_quarks]): coupling mu_emu B_perp with
         mu_emu the flavour-basis transition moment, and
         Delta_LR = (Delta m^2/2)(cos 2theta + 1) - 2E V_e + 2E phi'  (nu_mu^R sterile, of mass m_2).
         Majorana (Akhmedov, PLB 213, 64 (1988)): nu_e^L <-> anti-nu_mu^R, coupling mu12 B_perp,
@@ -510,7 +560,7 @@ class SpinFlavourOscillation(param.Parameterized):
         V_e, V_mu = matter_potentials_eV(n_e_per * rho, n_n_per * rho)
         longitudinal = 1.0 - p.matter_speed * math.cos(p.matter_angle_rad)
         half_splitting = p.dm2_eV2 / (4.0 * E_eV)
-        cos2 = math.cos(2.0 * p.theta)
+        cos2 = math.cos(2.0 * p.theta_rad)
         if p.majorana:
             energy_gap = 2.0 * half_splitting * cos2 - (V_e + V_mu) * longitudinal
         else:
@@ -526,7 +576,7 @@ class SpinFlavourOscillation(param.Parameterized):
     # --- lengths and resonances ---------------------------------------------------------------
     def oscillation_lengths_km(self) -> dict[str, float]:
         """Vacuum L_vac = 4 pi E/Delta m^2; magnetic L_B = pi/(mu B) for mu1, mu2 and mu12;
-        the spin-oscillation L_eff (seed 003) and the two-level spin-flavour length.
+        the spin-oscillation L_eff ([studenikin_2016_taup]) and the two-level spin-flavour length.
         inf where the frequency is zero."""
         return {
             "vacuum": float(vacuum_oscillation_length_km(self.E_MeV, self.dm2_eV2)),
@@ -552,13 +602,30 @@ class SpinFlavourOscillation(param.Parameterized):
         return value if value > 0.0 else math.nan
 
     def resonance_density_g_cm3(self) -> float:
-        """Density where the two-level condition Delta_LR = 0 holds, at the current energy and
-        Y_e (nan if none > 0).  Dirac: V_e = Delta m^2 (1 + cos 2theta)/4E + phi'; Majorana:
-        sqrt2 G_F (n_e - n_n) = Delta m^2 cos 2theta / 2E + phi' (times 1/(1 - v cos phi))."""
-        return self._two_level_resonance("density_g_cm3")
+        """The resonance density at the current energy and Y_e, exact for any mixing: where a
+        level of the L block crosses one of the R block (:meth:`level_crossing`), g/cm^3;
+        nan if there is none.  For the small-mixing two-level condition see
+        :meth:`resonance_density_two_level_g_cm3`."""
+        return self.level_crossing("density_g_cm3")["density_g_cm3"]
 
     def resonance_energy_MeV(self) -> float:
-        """Energy where Delta_LR = 0 at the current matter (nan if none > 0)."""
+        """The resonance energy at the current matter, exact for any mixing (the level
+        crossing in energy), MeV; nan if there is none.  Two-level:
+        :meth:`resonance_energy_two_level_MeV`."""
+        return self.level_crossing("E_MeV")["E_MeV"]
+
+    def resonance_density_two_level_g_cm3(self) -> float:
+        """Density where the small-mixing two-level condition Delta_LR = 0 holds, at the
+        current energy and Y_e (nan if none > 0).  Dirac: V_e = Delta m^2 (1 + cos 2theta)/4E
+        + phi'; Majorana: sqrt2 G_F (n_e - n_n) = Delta m^2 cos 2theta / 2E + phi' (times
+        1/(1 - v cos phi)).  Exact at theta = 0 only: at theta = 0.5836, Y_e = 0.5 it gives
+        1277 g/cm^3 where the levels cross at 720."""
+        return self._two_level_resonance("density_g_cm3")
+
+    def resonance_energy_two_level_MeV(self) -> float:
+        """Energy where the two-level condition Delta_LR = 0 holds at the current matter
+        (nan if none > 0); a small-mixing approximation like
+        :meth:`resonance_density_two_level_g_cm3`."""
         return self._two_level_resonance("E_MeV")
 
     def resonance_width_g_cm3(self) -> float:
@@ -665,8 +732,13 @@ class SpinFlavourOscillation(param.Parameterized):
             name, values = "E_MeV", np.atleast_1d(as_checked_array("E_MeV", E_MeV, low=1e-6,
                                                                    high=1e9))
         eigenvalues, vectors = np.linalg.eigh(self._stack_for(name, values))
-        scale = np.max(np.abs(eigenvalues), axis=-1, keepdims=True)[..., None] + 1e-300
-        together = np.abs(eigenvalues[:, :, None] - eigenvalues[:, None, :]) <= 1e-10 * scale
+        # Clusters of consecutive (sorted) eigenvalues closer than 1e-10 of the largest: an
+        # equivalence relation, so that every average is a sum of squares (a pairwise test
+        # could join a~b and b~c but not a~c, and gave -0.12 at extreme inputs; found by fuzzing).
+        scale = np.max(np.abs(eigenvalues), axis=-1, keepdims=True) + 1e-300
+        cluster = np.concatenate([np.zeros((len(eigenvalues), 1)), np.cumsum(
+            np.diff(eigenvalues, axis=-1) > 1e-10 * scale, axis=-1)], axis=-1)
+        together = cluster[:, :, None] == cluster[:, None, :]
         products = vectors * np.conj(vectors[:, 0:1, :])  # V_bk V_ak^*, a = nu_e^L: (N, b, k)
         averaged = np.einsum("nbk,nkl,nbl->nb", products, together, np.conj(products)).real
         return pd.DataFrame({name: values, **dict(zip(PROBABILITY_COLUMNS, averaged.T))})

@@ -1,26 +1,29 @@
 """What theory says about mu_nu: Standard-Model moments, naturalness, and two consequences.
 
 * The Dirac magnetic moment of the minimally extended Standard Model, light and heavy
-  neutrinos (seed 002 eqs. (8), (16), (17)).
+  neutrinos (Studenikin, Nucl. Part. Phys. Proc. 273-275, 1711 (2016)
+  [studenikin_2016_ichep], eqs. (8), (16), (17)).
 * Transition moments of Dirac and Majorana neutrinos with PMNS mixing and the leptonic GIM
-  suppression (seed 002 eqs. (11)-(15)).
-* Naturalness: the neutrino-mass shift a moment generated at scale Lambda implies (seed 002
-  eq. (19)) and the Bell et al. bounds (seed 004).
-* Studenikin's millicharge estimate from a mu_nu limit (seed 002 eq. (32)):
-  ``millicharge_bound_from_moment(mu_nu, T_threshold_keV)``, also used by
-  :mod:`model.sensitivity`.
-* The triangle inequalities that effective moments of Majorana neutrinos obey (seed 003).
+  suppression ([studenikin_2016_ichep] eqs. (11)-(15)).
+* Naturalness: the neutrino-mass shift a moment generated at scale Lambda implies
+  ([studenikin_2016_ichep] eq. (19)) and the bounds of Bell et al. ([bell_2005], [bell_2006]).
+* Studenikin's millicharge estimate from a mu_nu limit ([studenikin_2016_ichep] eq. (32);
+  [studenikin_2014_epl]): ``millicharge_bound_from_moment(mu_nu, T_threshold_keV)``, also
+  used by :mod:`model.sensitivity`.
+* The triangle inequalities that effective moments of Majorana neutrinos obey (Studenikin,
+  J. Phys. Conf. Ser. 718 (2016), arXiv:1603.00337 [studenikin_2016_taup], Sec. 5;
+  [frere_heeck_mollet_2015]).
 
 Units: moments in Bohr magnetons mu_B = e0/(2 m_e) (so the electric charge convention drops
 out of every ratio mu/mu_B); neutrino masses in eV (``m_nu_eV``); the new-physics scale in
-TeV (``Lambda_TeV``); millicharges in e0.  Seeds (``/work/shared/seeds``): 002 = Studenikin,
-"Electromagnetic neutrino: a short review" (ICHEP 2014); 003 = Studenikin, review of neutrino
-magnetic moments; 004 = Studenikin, "Overview on electromagnetic properties of neutrino"
-(Quarks-2018 talk).
+TeV (``Lambda_TeV``); millicharges in e0.  References in brackets are keys of
+:mod:`model.references`; Giunti & Studenikin, Rev. Mod. Phys. 87, 531 (2015), Sec. IV
+[giunti_studenikin_2015] reviews all of it.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -39,11 +42,12 @@ MAX_M_NU_EV = 1e16
 SM_DIRAC_MU_B_PER_EV = 3.0 * c.FERMI_CONSTANT_MEV2 * c.ELECTRON_MASS_MEV / (
     4.0 * math.sqrt(2.0) * math.pi**2) / c.EV_PER_MEV
 """mu_ii / mu_B per eV of neutrino mass: 3 e G_F m / (8 sqrt2 pi^2) in units of e/(2 m_e),
-i.e. 3 G_F m_e / (4 sqrt2 pi^2) = 3.20e-19 per eV (seed 002 eq. (8))."""
+i.e. 3 G_F m_e / (4 sqrt2 pi^2) = 3.20e-19 per eV ([studenikin_2016_ichep] eq. (8))."""
 
 W_MASS_EV = c.W_MASS_GEV * c.MEV_PER_GEV * c.EV_PER_MEV
 LIGHT_REGIME_MAX_EV = 2e9
-"""Eq. (8) is used below 2 GeV, eq. (16) from there ("2 GeV << m_i << 80 GeV", seed 002)."""
+"""Eq. (8) is used below 2 GeV, eq. (16) from there ("2 GeV << m_i << 80 GeV",
+[studenikin_2016_ichep])."""
 HEAVY_REGIME_MAX_EV = W_MASS_EV / 2.0
 SUPERHEAVY_REGIME_MIN_EV = 2.0 * W_MASS_EV
 """Eqs. (16) and (17) are drawn where their inequality m << m_W or m >> m_W holds to a
@@ -55,8 +59,8 @@ Dvornikov & Studenikin, PRD 69, 073001 (2004))."""
 def dirac_moment_sm(m_nu_eV):
     """Diagonal magnetic moment of a Dirac neutrino of mass ``m_nu_eV``, in mu_B.
 
-    mu_ii = 3 e G_F m_i / (8 sqrt2 pi^2) ~ 3.2e-19 (m_i / 1 eV) mu_B: seed 002 eq. (8)
-    (Fujikawa & Shrock, PRL 45, 963 (1980)), valid for m_i << m_W.  Vectorised.
+    mu_ii = 3 e G_F m_i / (8 sqrt2 pi^2) ~ 3.2e-19 (m_i / 1 eV) mu_B: [studenikin_2016_ichep]
+    eq. (8) (Fujikawa & Shrock, PRL 45, 963 (1980)), valid for m_i << m_W.  Vectorised.
     """
     m = as_checked_array("m_nu_eV", m_nu_eV, low=0.0, high=MAX_M_NU_EV)
     return SM_DIRAC_MU_B_PER_EV * m
@@ -65,8 +69,8 @@ def dirac_moment_sm(m_nu_eV):
 def dirac_moment_heavy(m_nu_eV):
     """Diagonal moment of a heavy Dirac neutrino, m_l << m_i << m_W, in mu_B.
 
-    mu_ii = 3 e G_F m_i / (8 pi^2 sqrt2) (1 + 5 b_i / 18), b_i = m_i^2 / m_W^2: seed 002
-    eq. (16) (Dvornikov & Studenikin, PRD 69, 073001 (2004)).  Vectorised.
+    mu_ii = 3 e G_F m_i / (8 pi^2 sqrt2) (1 + 5 b_i / 18), b_i = m_i^2 / m_W^2:
+    [studenikin_2016_ichep] eq. (16) (Dvornikov & Studenikin, PRD 69, 073001 (2004)).  Vectorised.
     """
     m = as_checked_array("m_nu_eV", m_nu_eV, low=0.0, high=MAX_M_NU_EV)
     return SM_DIRAC_MU_B_PER_EV * m * (1.0 + 5.0 / 18.0 * (m / W_MASS_EV) ** 2)
@@ -75,7 +79,8 @@ def dirac_moment_heavy(m_nu_eV):
 def dirac_moment_superheavy(m_nu_eV):
     """Diagonal moment of a Dirac neutrino much heavier than the W, in mu_B.
 
-    mu_ii = e G_F m_i / (8 pi^2 sqrt2): seed 002 eq. (17), one third of eq. (8).  Vectorised.
+    mu_ii = e G_F m_i / (8 pi^2 sqrt2): [studenikin_2016_ichep] eq. (17), one third of eq. (8).
+    Vectorised.
     """
     m = as_checked_array("m_nu_eV", m_nu_eV, low=0.0, high=MAX_M_NU_EV)
     return SM_DIRAC_MU_B_PER_EV * m / 3.0
@@ -117,7 +122,7 @@ GIM_WEIGHTS = (CHARGED_LEPTON_MASSES_MEV / (c.W_MASS_GEV * c.MEV_PER_GEV)) ** 2
 """a_l = m_l^2 / m_W^2 for l = e, mu, tau: the weights of the GIM sums in eqs. (11)-(14)."""
 
 DIRAC_TRANSITION_MU_B_PER_EV = SM_DIRAC_MU_B_PER_EV / 4.0
-"""3 e G_F / (32 sqrt2 pi^2) in mu_B per eV: the prefactor of seed 002 eq. (11) per unit
+"""3 e G_F / (32 sqrt2 pi^2) in mu_B per eV: the prefactor of [studenikin_2016_ichep] eq. (11) per unit
 (m_i + m_j), one quarter of the diagonal coefficient of eq. (8)."""
 
 
@@ -179,7 +184,7 @@ def _gim_sums(U):
 
 
 def dirac_transition_moments(masses_eV, U) -> DipoleMoments:
-    """Dirac moments: diagonal from eq. (8), transition ones from seed 002 eq. (11).
+    """Dirac moments: diagonal from eq. (8), transition ones from [studenikin_2016_ichep] eq. (11).
 
     mu_ij, eps_ij = 3 e G_F m_i / (32 sqrt2 pi^2) (1 +- m_j/m_i) sum_l (m_l/m_W)^2 U_lj U_li^*
     for i != j (Shrock, NPB 206, 359 (1982); Pal & Wolfenstein, PRD 25, 766 (1982)); the
@@ -200,11 +205,11 @@ def dirac_transition_moments(masses_eV, U) -> DipoleMoments:
 
 
 def majorana_transition_moments(masses_eV, U) -> DipoleMoments:
-    """Majorana transition moments, seed 002 eqs. (13)-(14): real and antisymmetric.
+    """Majorana transition moments, [studenikin_2016_ichep] eqs. (13)-(14): real and antisymmetric.
 
     mu_ij  = -3 e G_F / (16 sqrt2 pi^2) (m_i + m_j) sum_l Im[U_li^* U_lj] m_l^2/m_W^2,
     eps_ij = -3 e G_F / (16 sqrt2 pi^2) (m_i - m_j) sum_l Re[U_li^* U_lj] m_l^2/m_W^2
-    (Shrock 1982; the seed prints U_lk^* for U_li^*).  Twice the Dirac coefficient; with the
+    (Shrock 1982; the proceedings print U_lk^* for U_li^*).  Twice the Dirac coefficient; with the
     Majorana phases in U, CP conservation gives either mu_ij = 2 mu_ij^D, eps_ij = 0 or
     mu_ij = 0, eps_ij = 2 eps_ij^D in magnitude (eq. (15)).  No diagonal moments.
     """
@@ -221,7 +226,7 @@ def naturalness_mass_shift_eV(mu_nu, Lambda_TeV):
     """Neutrino-mass contribution of a moment generated by new physics at scale Lambda, eV.
 
     delta m ~ Lambda^2 / (2 m_e) (mu_nu / mu_B) ~ (mu_nu / 1e-18 mu_B) (Lambda / 1 TeV)^2 eV:
-    seed 002 eq. (19) (the seed's round 1e-18 is 2 m_e/(1 TeV)^2 = 1.02e-18).  An order of
+    [studenikin_2016_ichep] eq. (19) (its round 1e-18 is 2 m_e/(1 TeV)^2 = 1.02e-18).  An order of
     magnitude estimate; vectorised.
     """
     mu = as_checked_array("mu_nu", mu_nu, low=0.0, high=MAX_MU_NU)
@@ -240,20 +245,21 @@ def naturalness_moment_limit(delta_m_eV, Lambda_TeV):
 
 BELL_DIRAC_MU_B = 1e-15
 """Dirac naturalness bound at Lambda ~ 1 TeV and delta m <= 1 eV: mu_nu <~ 1e-15 mu_B (Bell,
-Cirigliano, Ramsey-Musolf, Vogel & Wise, PRL 95, 151802 (2005); as quoted in seed 004 and in
-Bell, Gorchtein, Ramsey-Musolf, Vogel & Wang, hep-ph/0610388)."""
+Cirigliano, Ramsey-Musolf, Vogel & Wise, PRL 95, 151802 (2005) [bell_2005]; as quoted in
+Studenikin's Quarks-2018 talk [studenikin_2018_quarks])."""
 
 BELL_MAJORANA_MU_B = 4e-9
 """Majorana naturalness bound at Lambda = 1 TeV, delta m = 1 eV for the flavour pairs with a
 tau, |mu_e tau|, |mu_mu tau| <~ 4e-9 mu_B (Bell, Gorchtein, Ramsey-Musolf, Vogel & Wang,
-PLB 642, 377 (2006)) [R: recalled; consistent with that paper's abstract: weaker than the
-experimental limits for Lambda ~ 1 TeV, stronger only for Lambda > 10-100 TeV].  Seed 004
-prints "mu^M <= 1e-14 mu_B" under the same citation, which contradicts that abstract."""
+PLB 642, 377 (2006) [bell_2006]): recalled, not re-checked against the paper; consistent
+with its abstract (weaker than the experimental limits for Lambda ~ 1 TeV, stronger only for
+Lambda > 10-100 TeV).  The Quarks-2018 talk [studenikin_2018_quarks] prints
+"mu^M <= 1e-14 mu_B" under the same citation, which contradicts that abstract."""
 
 def bell_dirac_bound(delta_m_eV=1.0, Lambda_TeV=1.0):
     """Naturalness bound on a Dirac moment, mu_B: 1e-15 (delta m / 1 eV)(1 TeV / Lambda)^2.
 
-    The benchmark is Bell et al. 2005 at Lambda ~ 1 TeV, delta m = 1 eV (seed 004); the
+    The benchmark is Bell et al. 2005 [bell_2005] at Lambda ~ 1 TeV, delta m = 1 eV; the
     scaling is that of the one-loop mixing delta m ~ mu Lambda^2 (eq. (19) with its loop
     factor), so values far from 1 TeV are order-of-magnitude estimates.  Vectorised.
     """
@@ -289,7 +295,8 @@ def millicharge_bound_from_moment(mu_nu, T_threshold_keV):
 
     Requiring the q_nu term, 2 pi alpha^2 q^2/(m_e T^2), not to exceed the mu_nu term,
     pi alpha^2 mu^2/(m_e^2 T), at the threshold gives q^2 <~ (T / 2 m_e)(mu_nu/mu_B)^2 e0^2
-    (seed 002 eqs. (25), (26), (32); Studenikin, EPL 107, 21001 (2014)).  GEMMA's
+    ([studenikin_2016_ichep] eqs. (25), (26), (32); Studenikin, EPL 107, 21001 (2014),
+    arXiv:1302.1168 [studenikin_2014_epl]).  GEMMA's
     2.9e-11 mu_B at 2.8 keV gives 1.5e-12 e0 (eq. (33)).  An order-of-magnitude sensitivity
     estimate, not a statistical limit.
     """
@@ -328,7 +335,8 @@ def majorana_triangle_inequalities(mu_e, mu_mu, mu_tau, rel_tolerance=1e-12) -> 
 
     |mu_nu_e|^2 <= |mu_nu_mu|^2 + |mu_nu_tau|^2 and cyclic permutations must hold for three
     Majorana neutrinos; a violation would point to Dirac neutrinos or a light sterile state
-    (seed 003 section 5, its ref. [41]: Frere, Heeck & Mollet, PRD 92, 053002 (2015) [R]).
+    ([studenikin_2016_taup] Sec. 5; Frère, Heeck & Mollet, PRD 92, 053002 (2015)
+    [frere_heeck_mollet_2015]).
     Why: the effective moment of :func:`model.effective_moment.effective_magnetic_moment` is
     mu_a^2 = sum_b |lambda_ab|^2 with lambda = W mu^T W^T, W = U diag(e^{-i E_i L}) unitary;
     for Majorana neutrinos mu, hence lambda, is antisymmetric, so
@@ -345,7 +353,8 @@ def majorana_triangle_inequalities(mu_e, mu_mu, mu_tau, rel_tolerance=1e-12) -> 
 # --- published limits shown beside the theory -----------------------------------------------
 @dataclass(frozen=True)
 class MomentLimit:
-    """A published upper limit on mu_nu (mu_B), with its provenance (REFERENCE.md section 6a)."""
+    """A published upper limit on mu_nu (mu_B), with its provenance (a row of
+    :mod:`model.limits`)."""
 
     label: str
     mu_B: float
@@ -355,22 +364,36 @@ class MomentLimit:
 
 
 def _catalogued(label: str, experiment: str, year: int, kind: str) -> MomentLimit:
-    """One mu_nu row of the limits catalogue (assets/limits.csv, REFERENCE.md section 6a)."""
+    """One mu_nu row of the limits catalogue (:mod:`model.limits`)."""
     frame = limits.load("mu_nu")
     row = frame[(frame["experiment"] == experiment) & (frame["year"] == year)].iloc[0]
     return MomentLimit(label, float(row["high"]), kind, float(row["cl"]), row["reference"])
 
 
-MAGNETIC_MOMENT_LIMITS = (
-    _catalogued("GEMMA 2012 (reactor ν̄e)", "GEMMA", 2012, "laboratory"),
-    _catalogued("XENONnT 2022 (solar ν)", "XENONnT", 2022, "laboratory"),
-    _catalogued("red giants 1990", "Red giants", 1990, "astrophysical"),
-    _catalogued("TRGB ω Cen 2020", "TRGB (omega Cen)", 2020, "astrophysical"),
+_MOMENT_LIMIT_ROWS = (
+    ("GEMMA 2012 (reactor ν̄e)", "GEMMA", 2012, "laboratory"),
+    ("XENONnT 2022 (solar ν)", "XENONnT", 2022, "laboratory"),
+    ("red giants 1990", "Red giants", 1990, "astrophysical"),
+    ("TRGB ω Cen 2020", "TRGB (omega Cen)", 2020, "astrophysical"),
 )
-"""The limits drawn on the Theory tab, a subset of REFERENCE.md section 6a."""
+
+
+@functools.lru_cache(maxsize=1)
+def magnetic_moment_limits() -> tuple[MomentLimit, ...]:
+    """The limits drawn on the Theory tab, from the catalogue (read on first call)."""
+    return tuple(_catalogued(*row) for row in _MOMENT_LIMIT_ROWS)
+
+
+def __getattr__(name: str):
+    # MAGNETIC_MOMENT_LIMITS stays a module attribute for existing code, built on first
+    # access so that importing the module does not read the catalogue.
+    if name == "MAGNETIC_MOMENT_LIMITS":
+        return magnetic_moment_limits()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 GEMMA_THRESHOLD_KEV = 2.8
-"""GEMMA's recoil threshold (seed 002 eq. (28)), the default of the millicharge estimate."""
+"""GEMMA's recoil threshold ([studenikin_2016_ichep] eq. (28)), the default of the millicharge
+estimate."""
 
 
 # --- the calculator behind the Theory tab ---------------------------------------------------

@@ -1,6 +1,7 @@
 """The formula notes of the tabs: content checked against the model, and typeset offline.
 
-Server-side: every tab has a note, each cites the seeds or REFERENCE.md, the numbers a note
+Server-side: every tab has a note, each cites published papers with equation numbers and
+no internal notes or machine paths, the numbers a note
 quotes are the model's, the card starts collapsed, and the TeX reaches the page intact.
 Browser (headless Debian Chromium): the notes are built lazily in dynamic tabs, as in the
 app, and expanding a card typesets every formula with the MathJax that the Panel server
@@ -68,13 +69,16 @@ def test_card_is_collapsed_with_the_notes_title():
     assert body.object == NOTES["Recoil spectra"]
 
 
+ICHEP_REVIEW = "Studenikin, Nucl. Part. Phys. Proc. 273–275, 1711 (2016)"
+
+
 @pytest.mark.parametrize("title", NOTE_TITLES)
-def test_each_note_cites_the_seeds_and_reference(title):
+def test_each_note_cites_public_papers(title):
     note = NOTES[title]
-    assert re.search(r"seed 00[0-4]", note), "no seed cited"
-    equation = re.search(r"\beqs?\. \(\d+\)", note)
-    section = re.search(r"`REFERENCE\.md` §\d", note)
-    assert equation or section, "no seed equation number and no REFERENCE.md section"
+    assert not re.search(r"\bseeds?\b|REFERENCE\.md|/work/|/home/|/tmp/", note, re.I)
+    assert re.search(r"\b(PR[CDL]|PLB|EPJC|Phys\. Rev\.|Rev\. Mod\. Phys\.|Nucl\. Part\. Phys\."
+                     r" Proc\.)[^()]*\(\d{4}\)|arXiv:\d{4}\.\d{4,5}", note), "no paper cited"
+    assert re.search(r"\beqs?\. \(\d+\)|Sec\. [\dIVX]", note), "no equation number or section"
 
 
 # --- the formulas are the model's ----------------------------------------------------------
@@ -85,7 +89,7 @@ def test_recoil_note_states_the_electron_formulas_of_the_code():
                       r"\left(1 - \frac{T}{E}\right)^2 + (g_A^2 - g_V^2)\frac{m_eT}{E^2}\right]")
     assert has(title, r"\left(\frac{d\sigma}{dT}\right)_{\mu_\nu} = \frac{\pi\alpha^2}{m_e^2}"
                       r"\left(\frac{\mu_\nu}{\mu_B}\right)^2\left(\frac{1}{T} - \frac{1}{E}\right)")
-    assert has(title, "seed 002 eq. (21)", "seed 002 eq. (25)", "seed 002 eq. (27)")
+    assert has(title, f"{ICHEP_REVIEW}, eq. (21)", "eq. (25)", "eq. (27)")
     # the photon-exchange shift of g_V and the Heaviside-Lorentz millicharge term (alpha^2)
     assert has(title, r"\delta g_V = \frac{\sqrt2\,\pi\alpha}{G_F}"
                       r"\left[\frac{\langle r^2\rangle}{3} - \frac{q_\nu}{m_eT}\right]")
@@ -120,7 +124,7 @@ def test_sensitivity_note_states_the_statistics_of_the_code():
     assert has(title, f"= {Z_ONE_SIDED_90**2:.3f}$")       # one-sided mu_nu limit
     assert has(title, f"= {DELTA_CHI2_TWO_SIDED_90:.3f}$")  # q_nu, each sign
     assert has(title, r"|q_\nu| \lesssim \sqrt{\frac{T_{th}}{2m_e}}\;\frac{\mu_\nu}{\mu_B}\;e_0")
-    assert has(title, "seed 002 eq. (32)", "(eq. (33))")
+    assert has(title, f"{ICHEP_REVIEW}, eq. (32)", "(eq. (33))")
     # GEMMA: 2.9e-11 mu_B at 2.8 keV -> 1.5e-12 e0 (seed 002 eq. (33))
     gemma = millicharge_bound_from_moment(2.9e-11, 2.8)
     assert has(title, f"{gemma * 1e12:.1f}\\times10^{{-12}}e_0")
@@ -133,11 +137,22 @@ def test_spin_light_note_states_the_rates_and_thresholds_of_the_code():
     assert has(title, r"p_{th} = \frac{m_\gamma^2 + 2m_\gamma m_\nu}{4\tilde n}")
     assert has(title, r"\tilde n = G_Fn_n/(2\sqrt2)")
     assert has(title, r"\varepsilon_W = \frac{m_W^2 - m_e^2}{2(\mu_e + p_F)}")
+    # the hot plasma: the one-loop plasmon mass and its relativistic limit
+    assert has(title, r"m_\gamma^2 = \frac{4\alpha}{\pi}\int_0^\infty dp\,\frac{p^2}{E}\,(f_- + f_+)",
+               r"\tfrac{2\alpha}{\pi}(\mu^2 + \pi^2T^2/3) = \tfrac32\omega_p^2", "PRD 48, 1478 (1993)")
+
+
+def test_reactor_note_states_the_normalisation_of_the_code():
+    from model.reactor import antineutrinos_per_fission
+    title = "Recoil spectra"
+    assert has(title, f"{antineutrinos_per_fission():.2f} $\\bar\\nu$ per fission in all",
+               f"{antineutrinos_per_fission(E_min_MeV=2.0):.2f} above 2 MeV")
+    assert has(title, r"\frac{N_{\bar\nu}/{\rm fission}}{\langle\varepsilon_{\rm fission}\rangle}")
 
 
 def test_theory_note_states_the_moments_of_the_code():
     title = "Theory"
-    assert has(title, r"\mu_{ii} = \frac{3eG_Fm_i}{8\sqrt2\pi^2}", "seed 002 eq. (8)")
+    assert has(title, r"\mu_{ii} = \frac{3eG_Fm_i}{8\sqrt2\pi^2}", f"{ICHEP_REVIEW}, eq. (8)")
     assert has(title, f"{dirac_moment_sm(1.0) * 1e19:.1f}\\times10^{{-19}}")
     for equation in ("(11)", "(13)", "(16)", "(17)", "(19)", "(32)"):
         assert has(title, f"eq. {equation}") or has(title, f"eqs. {equation}")
@@ -147,7 +162,7 @@ def test_theory_note_states_the_moments_of_the_code():
 def test_oscillation_note_states_the_formulas_of_the_code():
     title = "Oscillations"
     assert has(title, r"L_{\rm eff} = \frac{\pi}{\sqrt{E_{\rm eff}^2 + \Delta_{\rm eff}^2}}")
-    assert has(title, "seed 003 eq. (27)", "arXiv:1803.05755")
+    assert has(title, "arXiv:1603.00337, eq. (27)", "arXiv:1902.08195")
     assert has(title, r"\Delta_{LR} = \frac{\Delta m^2}{2}(\cos2\theta + 1) - 2EV_e + 2E\phi'")
     assert has(title, r"V_e = \sqrt2G_F(n_e - n_n/2)")
 

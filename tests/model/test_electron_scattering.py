@@ -200,3 +200,18 @@ def test_bad_input_raises_value_error_naming_the_parameter(kwargs, name):
     arguments = {"T_keV": 1.0, "E_MeV": 1.0, **kwargs}
     with pytest.raises(ValueError, match=name):
         electron_cross_section(**arguments)
+
+
+def test_tau_neutrinos_scatter_like_muon_neutrinos():
+    """At tree level nu_tau e and nu_mu e both go by neutral current only: g_V = -1/2 + 2 s^2,
+    g_A = -1/2 (antineutrinos: -g_A), so the cross sections coincide."""
+    from model.electron_scattering import FLAVOURS, couplings
+    assert {"nu_tau", "anti_nu_tau"} <= set(FLAVOURS)
+    s2 = 0.23
+    assert couplings("nu_tau", s2) == pytest.approx((-0.5 + 2 * s2, -0.5), abs=1e-15)
+    assert couplings("anti_nu_tau", s2) == pytest.approx((-0.5 + 2 * s2, 0.5), abs=1e-15)
+    T, E = np.geomspace(0.1, 100.0, 7), 3.0
+    for tau, mu in (("nu_tau", "nu_mu"), ("anti_nu_tau", "anti_nu_mu")):
+        a = electron_cross_section(T, E, flavour=tau, mu_nu=1e-11, q_nu=1e-13, target="free")
+        b = electron_cross_section(T, E, flavour=mu, mu_nu=1e-11, q_nu=1e-13, target="free")
+        np.testing.assert_array_equal(a.total, b.total)

@@ -25,6 +25,7 @@ import re
 from decimal import Decimal
 
 import numpy as np
+from scipy import constants as scipy_constants
 import pandas as pd
 import param
 import pytest
@@ -645,7 +646,13 @@ def test_spin_light_over_its_parameter_space(values, energies, densities):
                  "plasmon_mass_MeV", "n_tilde_eV", "threshold_momentum_TeV", "threshold_TeV",
                  "threshold_parameter", "rate_per_s", "power_MeV_per_s"):
         assert_non_negative(getattr(light, name)(), name)
-    assert light.electron_chemical_potential_MeV() >= light.fermi_momentum_MeV()
+    mu_e = light.electron_chemical_potential_MeV()
+    if values["T_MeV"] == 0.0:  # degenerate gas: mu_e = sqrt(p_F^2 + m_e^2)
+        assert mu_e >= light.fermi_momentum_MeV()
+    else:  # thermal e+e- plasma of the same net density: 0 <= mu_e <= its T = 0 value
+        m_e = scipy_constants.physical_constants["electron mass energy equivalent in MeV"][0]
+        cold = math.hypot(light.fermi_momentum_MeV(), m_e)
+        assert 0.0 <= mu_e <= cold * (1.0 + 1e-9)
     assert 0.0 < light.momentum_TeV() <= values["E_TeV"] * (1.0 + ROUNDING)  # sqrt(E^2 - m^2)
     assert 0.0 < light.w_threshold_TeV() < math.inf
     low, high = light.allowed_window_TeV()

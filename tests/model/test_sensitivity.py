@@ -3,7 +3,6 @@
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -209,35 +208,4 @@ def test_limits_finite_positive_or_clear_error(mass, threshold, background, days
     assert np.isfinite(mu) and mu > 0 and np.isfinite(q) and q > 0
 
 
-# --- the limits catalogue ----------------------------------------------------------------------
-def test_catalogue_has_every_reference_row():
-    frame = limits.load()
-    assert {"quantity", "low", "high", "cl", "flavour", "year", "experiment", "method",
-            "reference", "evidence"} <= set(frame.columns)
-    counts = frame["quantity"].value_counts()
-    # REFERENCE.md section 6: 6a 26 rows (the Capozzi-Raffelt row gives two values), 6b 13,
-    # 6c 7; results whose number was not retrieved are kept with an empty value.
-    assert counts["mu_nu"] >= 27 and counts["q_nu"] >= 13 and counts["charge_radius"] >= 7
-    assert set(frame["evidence"]) <= {"S", "R", "B"}
-    numbers = frame.dropna(subset=["high"])
-    assert (numbers["high"] >= numbers["low"].fillna(-np.inf)).all()
-    assert frame.loc[frame["high"].isna(), "note"].str.contains("not retrieved").all()
-
-
-@pytest.mark.parametrize("quantity, experiment, year, value", [
-    ("mu_nu", "GEMMA", 2012, 2.9e-11), ("mu_nu", "XENONnT", 2022, 6.4e-12),
-    ("mu_nu", "MUNU", 2005, 9e-11), ("q_nu", "GEMMA", 2014, 2.7e-12),
-    ("q_nu", "TEXONO", 2014, 1.0e-12),
-])
-def test_catalogue_values(quantity, experiment, year, value):
-    assert limits.published_limit(quantity, experiment, year) == value
-
-
-def test_catalogue_filter_and_errors():
-    frame = limits.load("q_nu")
-    assert set(frame["quantity"]) == {"q_nu"}
-    assert isinstance(frame, pd.DataFrame)
-    with pytest.raises(ValueError, match="quantity"):
-        limits.load("mass")
-    with pytest.raises(ValueError):
-        limits.published_limit("mu_nu", "GEMMA", 1999)
+# The limits catalogue (model.limits) is tested in test_limits.py.

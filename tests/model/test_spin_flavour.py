@@ -2,8 +2,8 @@
 exact 4x4 evolution, resonances, properties, and input checks.
 
 Reference values are computed here from first principles ([C]) or quoted from the seeds:
-seed 004 (Popov & Studenikin, arXiv:1803.05755; Studenikin, Quarks-2018 slides), seed 003
-(Studenikin 2004, eq. (27)).
+Popov & Studenikin, EPJC 79, 144 (2019), arXiv:1902.08195; Studenikin, Quarks-2018 talk;
+Studenikin, arXiv:1603.00337, eq. (27).
 """
 
 import math
@@ -22,7 +22,7 @@ from model.spin_flavour import (
 
 # Seed 004, Fig. 1: B_perp = 1e8 G, p = 1 MeV, Delta m^2 = 7e-5 eV^2, mu1 = mu2 = 1e-12 mu_B.
 SEED_FIGURE = dict(mu1=1e-12, mu2=1e-12, mu12=0.0, B_perp_gauss=1e8, E_MeV=1.0, dm2_eV2=7e-5,
-                   theta=0.5836)
+                   theta_rad=0.5836)
 DISTANCES_KM = np.linspace(0.0, 6000.0, 6001)  # ~170 vacuum and ~5.6 magnetic lengths
 
 
@@ -53,7 +53,7 @@ def test_vacuum_phase_matches_the_textbook_1267_rule():
     # P = sin^2 2theta sin^2(1.26693 Delta m^2[eV^2] L[km] / E[GeV]) (standard two-flavour form).
     # The 6-digit constant is good to 3e-6: over ten periods (phase 30 rad) P agrees to 1e-4.
     osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, B_perp_gauss=0.0, E_MeV=3.0, dm2_eV2=2.5e-3,
-                                 theta=0.4)
+                                 theta_rad=0.4)
     x = np.linspace(0.0, 30.0, 301)
     expected = math.sin(0.8) ** 2 * np.sin(1.26693 * 2.5e-3 * x / 3e-3) ** 2
     np.testing.assert_allclose(osc.probabilities(x)["P_eL_muL"], expected, atol=1e-4)
@@ -61,7 +61,7 @@ def test_vacuum_phase_matches_the_textbook_1267_rule():
 
 def test_pure_field_spin_flip_is_sin2_mu_B_x():
     # The issue's convention: H(nu_i^L, nu_i^R) = mu_i B, so P(L -> R) = sin^2(mu B x).
-    osc = SpinFlavourOscillation(mu1=3e-12, mu2=3e-12, B_perp_gauss=1e9, dm2_eV2=0.0, theta=0.0)
+    osc = SpinFlavourOscillation(mu1=3e-12, mu2=3e-12, B_perp_gauss=1e9, dm2_eV2=0.0, theta_rad=0.0)
     x = np.linspace(0.0, 2000.0, 501)
     mu_B_x = magnetic_energy_eV(3e-12, 1e9) / c.HBAR_C_EV_KM * x
     np.testing.assert_allclose(osc.probabilities(x)["P_eL_eR"], np.sin(mu_B_x) ** 2, atol=1e-12)
@@ -76,7 +76,7 @@ def test_pure_field_spin_flip_is_sin2_mu_B_x():
     (1e-11, 4e-12, math.pi / 4),
 ])
 def test_exact_agrees_with_popov_studenikin(mu1, mu2, theta):
-    osc = SpinFlavourOscillation(**{**SEED_FIGURE, "mu1": mu1, "mu2": mu2, "theta": theta})
+    osc = SpinFlavourOscillation(**{**SEED_FIGURE, "mu1": mu1, "mu2": mu2, "theta_rad": theta})
     assert osc.analytic_formula() == "popov_studenikin"
     exact = osc.probabilities(DISTANCES_KM)
     analytic = osc.probabilities(DISTANCES_KM, method="analytic")
@@ -130,7 +130,7 @@ def test_msw_flavour_oscillation_in_matter_without_field():
     # A = 2 E (V_e - V_mu) / Delta m^2 with V_e - V_mu = sqrt2 G_F n_e;
     # Delta m^2_m = Delta m^2 sqrt(sin^2 2theta + (cos 2theta - A)^2).
     osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, B_perp_gauss=0.0, E_MeV=5.0, dm2_eV2=7.5e-5,
-                                 theta=0.58, density_g_cm3=150.0, Y_e=0.6)
+                                 theta_rad=0.58, density_g_cm3=150.0, Y_e=0.6)
     n_e = 150.0 * 0.6 * c.AVOGADRO_PER_MOL
     A = 2 * 5e6 * math.sqrt(2) * c.FERMI_CONSTANT_EV_CM3 * n_e / 7.5e-5
     s2, c2 = math.sin(1.16) ** 2, math.cos(1.16)
@@ -152,7 +152,7 @@ def test_electron_density_input_is_equivalent_to_density_and_Y_e():
 
 # --- two-level formulas: exact where the pair is closed ------------------------------------
 def test_seed003_spin_oscillation_in_field_and_matter():
-    osc = SpinFlavourOscillation(mu1=2e-12, mu2=5e-12, B_perp_gauss=3e8, theta=0.0,
+    osc = SpinFlavourOscillation(mu1=2e-12, mu2=5e-12, B_perp_gauss=3e8, theta_rad=0.0,
                                  density_g_cm3=40.0, Y_e=0.5, twist_rad_per_km=0.002)
     assert osc.analytic_formula() == "spin_oscillation"
     x = np.linspace(0, 5000, 2001)
@@ -171,7 +171,7 @@ def test_transversal_matter_current_flips_helicity_without_field(angle, expect_f
     # matter rotates the spin, E_eff = V v sin(phi) / (2 gamma), Delta_eff = V (1 - v cos phi)/2;
     # a longitudinal current does not change the helicity.
     m_nu, E_MeV, v = 1.0, 1e-5, 0.9  # gamma = 10 makes the effect visible
-    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, B_perp_gauss=0.0, theta=0.0, E_MeV=E_MeV,
+    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, B_perp_gauss=0.0, theta_rad=0.0, E_MeV=E_MeV,
                                  density_g_cm3=1e3, Y_e=0.5, matter_speed=v, matter_angle_rad=angle,
                                  m_nu_eV=m_nu)
     gamma = E_MeV * 1e6 / m_nu
@@ -188,7 +188,7 @@ def test_transversal_matter_current_flips_helicity_without_field(angle, expect_f
 @pytest.mark.parametrize("majorana, Y_e, twist", [(False, 0.5, 0.0), (False, 0.5, 0.004),
                                                   (True, 0.8, 0.0), (True, 0.7, -0.002)])
 def test_spin_flavour_two_level_is_exact_without_mixing(majorana, Y_e, twist):
-    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, theta=0.0, density_g_cm3=500.0,
+    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, theta_rad=0.0, density_g_cm3=500.0,
                                  Y_e=Y_e, twist_rad_per_km=twist, majorana=majorana)
     assert osc.analytic_formula() == "spin_flavour"
     x = np.linspace(0, 8000, 2001)
@@ -202,7 +202,7 @@ def test_spin_flavour_two_level_is_exact_without_mixing(majorana, Y_e, twist):
 def test_field_twist_matches_direct_integration_in_the_lab_frame():
     # The model solves the constant rotating-frame Hamiltonian; integrate the lab-frame
     # equation with H_LR = mu B exp(-i phi' x) directly and compare.
-    osc = SpinFlavourOscillation(mu1=1e-12, mu2=-2e-12, mu12=3e-12, B_perp_gauss=2e8, theta=0.4,
+    osc = SpinFlavourOscillation(mu1=1e-12, mu2=-2e-12, mu12=3e-12, B_perp_gauss=2e8, theta_rad=0.4,
                                  density_g_cm3=200.0, Y_e=0.55, twist_rad_per_km=0.01)
     twist = osc.twist_rad_per_km
     H_rot = osc.hamiltonian_per_km()
@@ -237,8 +237,8 @@ def _peak_and_half_width(values, curve):
 def test_spin_flavour_conversion_peaks_at_the_two_level_resonance_density(majorana, Y_e):
     # Small mixing, where the two-level reduction holds (Akhmedov; Lim-Marciano; seed 004).
     osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
-                                 dm2_eV2=7e-5, theta=0.05, Y_e=Y_e, majorana=majorana)
-    rho_res, width = osc.resonance_density_g_cm3(), osc.resonance_width_g_cm3()
+                                 dm2_eV2=7e-5, theta_rad=0.05, Y_e=Y_e, majorana=majorana)
+    rho_res, width = osc.resonance_density_two_level_g_cm3(), osc.resonance_width_g_cm3()
     assert width < 0.2 * rho_res
     densities = np.linspace(rho_res - 8 * width, rho_res + 8 * width, 801)
     scan = osc.averaged_probabilities(density_g_cm3=densities)
@@ -252,23 +252,23 @@ def test_dirac_resonance_density_value():
     # Two-level condition at small mixing (seed 004): sqrt2 G_F N_A rho (3 Y_e - 1)/2 =
     # Delta m^2 (1 + cos 2theta) / 4E -> 1830 g/cm^3 for the parameters below [C].
     osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, E_MeV=1.0, dm2_eV2=7e-5,
-                                 theta=0.05, Y_e=0.5)
+                                 theta_rad=0.05, Y_e=0.5)
     unit = math.sqrt(2) * c.FERMI_CONSTANT_EV_CM3 * c.AVOGADRO_PER_MOL
     expected = 7e-5 * (1 + math.cos(0.1)) / 4e6 / (unit * 0.25)
-    assert osc.resonance_density_g_cm3() == pytest.approx(expected, rel=1e-12)
+    assert osc.resonance_density_two_level_g_cm3() == pytest.approx(expected, rel=1e-12)
     assert expected == pytest.approx(1830, rel=1e-3)
     # Matter streaming along the neutrino at v: potentials times (1 - v), resonance at rho/(1 - v).
     osc.param.update(matter_speed=0.5, matter_angle_rad=0.0)
-    assert osc.resonance_density_g_cm3() == pytest.approx(2 * expected, rel=1e-12)
+    assert osc.resonance_density_two_level_g_cm3() == pytest.approx(2 * expected, rel=1e-12)
     # No resonance for neutrinos where V_e < 0 (Y_e < 1/3).
     osc.param.update(matter_speed=0.0, Y_e=0.3)
-    assert math.isnan(osc.resonance_density_g_cm3())
+    assert math.isnan(osc.resonance_density_two_level_g_cm3())
 
 
 def test_spin_flavour_conversion_peaks_at_the_resonance_energy():
     osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
-                                 dm2_eV2=7e-5, theta=0.05, density_g_cm3=1000.0, Y_e=0.5)
-    E_res = osc.resonance_energy_MeV()
+                                 dm2_eV2=7e-5, theta_rad=0.05, density_g_cm3=1000.0, Y_e=0.5)
+    E_res = osc.resonance_energy_two_level_MeV()
     # Two-level condition solved for E: E = Delta m^2 (1 + cos 2theta) / (4 V_e) [C].
     V_e, _ = osc.matter_potentials_eV()
     assert E_res == pytest.approx(7e-5 * (1 + math.cos(0.1)) / (4 * V_e) / 1e6, rel=1e-12)
@@ -283,7 +283,7 @@ def test_level_crossing_locates_the_resonance_at_large_mixing(Y_e):
     # The issue's example (theta = 0.5836): the two-level formula is a small-mixing
     # approximation; the crossing of the L- and R-block levels is exact in location.
     osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
-                                 dm2_eV2=7e-5, theta=0.5836, density_g_cm3=700.0, Y_e=Y_e)
+                                 dm2_eV2=7e-5, theta_rad=0.5836, density_g_cm3=700.0, Y_e=Y_e)
     crossing = osc.level_crossing()["density_g_cm3"]
     densities = crossing * np.linspace(0.8, 1.2, 1601)
     scan = osc.averaged_probabilities(density_g_cm3=densities)
@@ -298,7 +298,7 @@ def test_level_crossing_locates_the_resonance_at_large_mixing(Y_e):
 
 
 def test_resonance_scan_for_the_view():
-    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, theta=0.05, density_g_cm3=10.0)
+    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, theta_rad=0.05, density_g_cm3=10.0)
     scan = osc.resonance_scan("density_g_cm3")
     assert list(scan.columns) == ["density_g_cm3", *PROBABILITY_COLUMNS, "two_level"]
     assert np.all(np.diff(scan["density_g_cm3"]) > 0)
@@ -308,7 +308,7 @@ def test_resonance_scan_for_the_view():
 
 
 def test_averaged_probabilities_are_the_long_distance_mean():
-    osc = SpinFlavourOscillation(mu1=2e-12, mu2=-1e-12, mu12=3e-12, B_perp_gauss=3e8, theta=0.5,
+    osc = SpinFlavourOscillation(mu1=2e-12, mu2=-1e-12, mu12=3e-12, B_perp_gauss=3e8, theta_rad=0.5,
                                  density_g_cm3=300.0, Y_e=0.45)
     x = np.linspace(0, 2e6, 400001)
     mean = osc.probability_array(x).mean(axis=0)
@@ -320,7 +320,7 @@ def test_averaged_probabilities_are_the_long_distance_mean():
 def test_averaging_keeps_degenerate_levels_coherent():
     # Vacuum without field: L and R levels coincide pairwise; the average must still be the
     # two-flavour 1 - sin^2(2theta)/2 survival, with no weight on the R states.
-    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, B_perp_gauss=0.0, theta=0.5)
+    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, B_perp_gauss=0.0, theta_rad=0.5)
     averaged = osc.averaged_probabilities(E_MeV=[1.0, 10.0])
     np.testing.assert_allclose(averaged["P_eL_eL"], 1 - math.sin(1.0) ** 2 / 2, atol=1e-12)
     np.testing.assert_allclose(averaged["P_eL_eR"] + averaged["P_eL_muR"], 0.0, atol=1e-12)
@@ -357,7 +357,7 @@ def oscillation_parameters(draw):
         mu1=0.0 if majorana else draw(moments), mu2=0.0 if majorana else draw(moments),
         mu12=draw(moments), B_perp_gauss=10.0 ** draw(st.floats(0.0, 12.0)),
         twist_rad_per_km=draw(st.floats(-1.0, 1.0)), E_MeV=10.0 ** draw(st.floats(-2.0, 3.0)),
-        dm2_eV2=10.0 ** draw(st.floats(-6.0, -1.0)), theta=draw(st.floats(0.0, math.pi / 2)),
+        dm2_eV2=10.0 ** draw(st.floats(-6.0, -1.0)), theta_rad=draw(st.floats(0.0, math.pi / 2)),
         density_g_cm3=draw(st.sampled_from([0.0, 1.0, 1e2, 1e4, 1e6])), Y_e=draw(st.floats(0.0, 1.0)),
         matter_speed=0.0 if majorana else draw(st.floats(0.0, 0.99)),
         matter_angle_rad=draw(st.floats(0.0, math.pi)), m_nu_eV=10.0 ** draw(st.floats(-3.0, 0.0)),
@@ -387,7 +387,7 @@ def test_evolution_is_unitary_and_starts_as_nu_e_L(params):
        B_exponent=st.floats(4.0, 10.0), E_exponent=st.floats(-1.0, 2.0))
 def test_popov_studenikin_holds_for_any_vacuum_parameters(mu1, mu2, theta, B_exponent, E_exponent):
     osc = SpinFlavourOscillation(mu1=mu1, mu2=mu2, B_perp_gauss=10.0**B_exponent,
-                                 E_MeV=10.0**E_exponent, theta=theta)
+                                 E_MeV=10.0**E_exponent, theta_rad=theta)
     x = np.linspace(0.0, 5000.0, 101)
     np.testing.assert_allclose(osc.probability_array(x), osc.probability_array(x, "analytic"),
                                atol=1e-9)
@@ -424,9 +424,81 @@ def test_bad_call_arguments():
 
 def test_analytic_outside_its_domain_says_why():
     osc = SpinFlavourOscillation(mu1=0, mu2=0, mu12=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
-                                 dm2_eV2=7e-5, theta=0.5836, density_g_cm3=700.0, Y_e=0.5)
+                                 dm2_eV2=7e-5, theta_rad=0.5836, density_g_cm3=700.0, Y_e=0.5)
     with pytest.raises(ValueError, match=r"no analytic formula.*mu12 = 1e-12.*matter"):
         osc.probabilities([1.0], method="analytic")
-    three_level = SpinFlavourOscillation(mu1=1e-12, mu2=0, mu12=1e-12, theta=0.0)
+    three_level = SpinFlavourOscillation(mu1=1e-12, mu2=0, mu12=1e-12, theta_rad=0.0)
     with pytest.raises(ValueError, match="closed pair"):
         three_level.probabilities([1.0], method="analytic")
+
+
+# --- the resonance: exact level crossing and the two-level formula --------------------------
+def _lim_marciano_density(theta, E_MeV=1.0, dm2=7e-5):
+    """N = Z matter: V_e = sqrt2 G_F (n_e - n_n/2) = Delta m^2 cos 2theta / 2E (the neutrons'
+    neutral current is the only one left for the sterile R state; Lim & Marciano), with
+    n_e = n_n = rho N_A / 2, i.e. n_e - n_n/2 = rho N_A / 4 [C]."""
+    from scipy import constants as codata
+    G_F_eV_cm3 = (codata.physical_constants["Fermi coupling constant"][0] * 1e-18
+                  * (codata.hbar * codata.c / codata.e * 100.0) ** 3)  # eV^-2 (eV cm)^3 = eV cm^3
+    return dm2 * math.cos(2 * theta) / (2 * E_MeV * 1e6) / (
+        math.sqrt(2) * G_F_eV_cm3 * codata.Avogadro * 0.25)
+
+
+def test_resonance_density_is_the_exact_level_crossing():
+    # The issue's example: theta = 0.5836, Y_e = 0.5, E = 1 MeV, Delta m^2 = 7e-5 eV^2.
+    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
+                                 dm2_eV2=7e-5, theta_rad=0.5836, Y_e=0.5)
+    exact = osc.resonance_density_g_cm3()
+    assert exact == osc.level_crossing("density_g_cm3")["density_g_cm3"]
+    assert exact == pytest.approx(_lim_marciano_density(0.5836), rel=1e-6, abs=0)
+    assert exact == pytest.approx(720.4, rel=1e-3, abs=0)
+    # The small-mixing two-level condition keeps its own name, and is far off here.
+    two_level = osc.resonance_density_two_level_g_cm3()
+    assert two_level == pytest.approx(1277.3, rel=1e-3, abs=0)
+    # The exact conversion peaks at the crossing, many widths away from the two-level value.
+    densities = np.linspace(0.8 * exact, 1.2 * exact, 1601)
+    scan = osc.averaged_probabilities(density_g_cm3=densities)
+    peak, half_width = _peak_and_half_width(densities, scan["P_eL_muR"].to_numpy())
+    assert abs(peak - exact) < half_width
+    assert abs(two_level - exact) > 5 * half_width
+
+
+def test_resonance_energy_is_the_exact_level_crossing():
+    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
+                                 dm2_eV2=7e-5, theta_rad=0.5836, density_g_cm3=500.0, Y_e=0.5)
+    E_res = osc.resonance_energy_MeV()
+    assert E_res == osc.level_crossing("E_MeV")["E_MeV"]
+    # N = Z: E = Delta m^2 cos 2theta / (2 V_e), the density formula solved for E [C].
+    expected = _lim_marciano_density(0.5836, E_MeV=1.0) / 500.0
+    assert E_res == pytest.approx(expected, rel=1e-6, abs=0)
+    energies = np.linspace(0.8 * E_res, 1.2 * E_res, 1601)
+    scan = osc.averaged_probabilities(E_MeV=energies)
+    peak, half_width = _peak_and_half_width(energies, scan["P_eL_muR"].to_numpy())
+    assert abs(peak - E_res) < half_width
+    assert osc.resonance_energy_two_level_MeV() > 1.5 * E_res
+
+
+def test_exact_and_two_level_resonances_agree_at_small_mixing():
+    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, E_MeV=1.0, dm2_eV2=7e-5,
+                                 theta_rad=1e-3, Y_e=0.5)
+    assert osc.resonance_density_g_cm3() == pytest.approx(
+        osc.resonance_density_two_level_g_cm3(), rel=1e-5, abs=0)
+
+
+def test_theta_is_a_deprecated_alias_of_theta_rad():
+    with pytest.warns(DeprecationWarning, match="theta_rad"):
+        osc = SpinFlavourOscillation(theta=0.3)
+    assert osc.theta_rad == 0.3 and osc.theta == 0.3
+    assert osc.mixing_matrix()[0, 0] == pytest.approx(math.cos(0.3), rel=1e-15)
+    with pytest.warns(DeprecationWarning):
+        osc.theta = 0.2
+    assert osc.theta_rad == 0.2
+    with pytest.warns(DeprecationWarning):
+        osc.param.update(theta=0.1)  # as the dashboard sets it
+    assert osc.theta_rad == 0.1 and osc.mixing_matrix()[0, 1] == pytest.approx(math.sin(0.1))
+    osc.theta_rad = 0.4  # no warning; the alias follows
+    assert osc.theta == 0.4
+    osc.param.update(theta=0.4, theta_rad=0.5)  # both at once: theta_rad wins
+    assert osc.theta_rad == 0.5 == osc.theta
+    with pytest.raises(ValueError, match="theta"):
+        SpinFlavourOscillation(theta=2.0)

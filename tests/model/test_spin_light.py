@@ -329,3 +329,138 @@ def test_curves_are_finite_and_ordered(density_cm3, Y_e, E_TeV, mu_nu, m_nu_eV):
     rates = sl.rates_vs_energy(np.geomspace(1e-3, 1e6, 40))["rate_per_s"].to_numpy()
     assert np.all(np.diff(rates) >= 0)  # the rate only grows with energy
     assert 0.0 <= sl.plasmon_mass_MeV() < 1e4 and sl.n_tilde_eV() >= 0
+
+
+# --- the hot e+e- plasma (T_MeV) ---------------------------------------------------------------
+def independent_plasma(n_e_cm3, T):
+    """(mu, m_gamma^2, omega_p^2) of an e+e- plasma of net density n_e at temperature T, by
+    adaptive quadrature (Braaten & Segel, PRD 48, 1478 (1993): m_inf^2 = (4 alpha/pi)
+    int p^2/E (f_- + f_+), omega_p^2 = (4 alpha/pi) int p^2/E (1 - v^2/3)(f_- + f_+))."""
+    from scipy.integrate import quad
+    from scipy.optimize import brentq
+    from scipy.special import expit
+    n = n_e_cm3 * HBAR_C_MEV_CM**3
+    p_F = (3 * math.pi**2 * n) ** (1 / 3)
+    p_max = p_F + 80 * T + 10 * M_E
+
+    def occupations(p, mu):
+        E = math.hypot(p, M_E)
+        return E, expit(-(E - mu) / T), expit(-(E + mu) / T)
+
+    def net(mu):
+        value, _ = quad(lambda p: p * p * (occupations(p, mu)[1] - occupations(p, mu)[2]),
+                        0.0, p_max, points=[p_F], epsabs=0, epsrel=1e-12, limit=400)
+        return value / math.pi**2 - n
+
+    mu = brentq(net, 0.0, math.hypot(p_F, M_E) + 20 * T, xtol=1e-16, rtol=1e-14)
+
+    def integral(weight):
+        value, _ = quad(lambda p: (lambda E, fm, fp: p * p / E * weight(p, E) * (fm + fp))(
+            *occupations(p, mu)), 0.0, p_max, points=[p_F], epsabs=0, epsrel=1e-12, limit=400)
+        return 4 * ALPHA / math.pi * value
+
+    return mu, integral(lambda p, E: 1.0), integral(lambda p, E: 1 - p * p / (3 * E * E))
+
+
+def test_zero_temperature_keeps_the_cold_gas_exactly():
+    for n, Y_e in [(1e38, 0.1), (1e30, 0.3), (3e39, 0.07)]:
+        cold = SpinLight(density_cm3=n, Y_e=Y_e)
+        assert cold.T_MeV == 0.0
+        assert cold.plasmon_mass_MeV() == float(degenerate_plasmon_mass_MeV(Y_e * n))
+        assert cold.electron_chemical_potential_MeV() == mu_e_exact(Y_e * n) or \
+            cold.electron_chemical_potential_MeV() == pytest.approx(mu_e_exact(Y_e * n), rel=1e-15)
+    # Today's threshold at 1e38 and Y_e = 0.1 (test_threshold_at_1e38_and_Ye_0p1): 7.04 TeV.
+    assert SpinLight(density_cm3=1e38, Y_e=0.1, T_MeV=0.0).threshold_TeV() == pytest.approx(7.044, abs=1e-3)
+
+
+def test_plasma_frequency_of_a_cold_gas():
+    """omega_p^2 = 4 pi alpha n_e / m_e for a dilute cold gas; m_gamma = omega_p there."""
+    from model.spin_light import plasma_frequency_MeV, plasmon_mass_MeV
+    n_e = 1e20
+    expected = math.sqrt(4 * math.pi * ALPHA * n_e * HBAR_C_MEV_CM**3 / M_E)
+    assert float(plasma_frequency_MeV(n_e)) == pytest.approx(expected, rel=1e-6, abs=0)
+    assert float(plasmon_mass_MeV(n_e)) == pytest.approx(expected, rel=1e-6, abs=0)
+    # relativistic degenerate: omega_p^2 = (4 alpha/3 pi) p_F^2, m_gamma^2 = (3/2) omega_p^2
+    p_F = HBAR_C_MEV_CM * (3 * math.pi**2 * 1e42) ** (1 / 3)
+    assert float(plasma_frequency_MeV(1e42)) ** 2 == pytest.approx(
+        4 * ALPHA / (3 * math.pi) * p_F**2, rel=1e-5, abs=0)
+
+
+@pytest.mark.parametrize("n_e_cm3, T_MeV", [(1e30, 50.0), (1e36, 50.0), (1e38, 30.0)])
+def test_high_temperature_limit_is_the_relativistic_plasma_formula(n_e_cm3, T_MeV):
+    """T, mu >> m_e: omega_p^2 = (4 alpha/3 pi)(mu^2 + pi^2 T^2/3) and m_gamma^2 = (3/2) omega_p^2
+    (Braaten & Segel 1993), mu from the massless net density n = (mu^3 + pi^2 T^2 mu)/(3 pi^2)."""
+    from model.spin_light import electron_chemical_potential_MeV, plasma_frequency_MeV, plasmon_mass_MeV
+    n = n_e_cm3 * HBAR_C_MEV_CM**3
+    roots = np.roots([1.0, 0.0, math.pi**2 * T_MeV**2, -3 * math.pi**2 * n])
+    mu = float(roots[np.argmin(np.abs(roots.imag))].real)
+    omega2 = 4 * ALPHA / (3 * math.pi) * (mu**2 + math.pi**2 * T_MeV**2 / 3)
+    # corrections of order m_e^2 / T^2 ~ 1e-4
+    assert float(plasma_frequency_MeV(n_e_cm3, T_MeV)) ** 2 == pytest.approx(omega2, rel=1e-3, abs=0)
+    assert float(plasmon_mass_MeV(n_e_cm3, T_MeV)) ** 2 == pytest.approx(1.5 * omega2, rel=1e-3, abs=0)
+    assert float(electron_chemical_potential_MeV(n_e_cm3, T_MeV)) == pytest.approx(
+        mu, rel=2e-3, abs=1e-3 * T_MeV)
+
+
+def test_grb_jet_plasmon_mass():
+    """Quarks-2018 talk, SLnu in short GRBs (neutron-star merger wind): rho = 5e3 g/cm^3,
+    Y_e = 0.01, T = 0.1 MeV, n_e ~ 3e25 cm^-3, "m_gamma ~ 1e-3 MeV".  The thermal pairs, not
+    the net electrons, carry the plasmon mass: the cold gas of the same n_e gives 2.0e-4 MeV
+    (threshold 80 times lower), the hot plasma 1.84e-3 MeV, the talk's order of magnitude."""
+    density = 5e3 / (PC["atomic mass constant"][0] * 1e3)  # nucleons per cm^3
+    sl = SpinLight(density_cm3=density, Y_e=0.01, T_MeV=0.1)
+    assert sl.electron_density_cm3() == pytest.approx(3e25, rel=0.01)
+    mu, m2, omega2 = independent_plasma(sl.electron_density_cm3(), 0.1)
+    assert sl.plasmon_mass_MeV() == pytest.approx(math.sqrt(m2), rel=1e-5, abs=0)
+    assert sl.plasma_frequency_MeV() == pytest.approx(math.sqrt(omega2), rel=1e-5, abs=0)
+    assert sl.electron_chemical_potential_MeV() == pytest.approx(mu, rel=1e-6, abs=0)
+    assert 0.5e-3 < sl.plasmon_mass_MeV() < 2e-3  # the talk's 1e-3 MeV, to its precision
+    cold = SpinLight(density_cm3=density, Y_e=0.01)
+    assert cold.plasmon_mass_MeV() == pytest.approx(2.0e-4, rel=0.02)
+    assert (sl.plasmon_mass_MeV() / cold.plasmon_mass_MeV()) ** 2 == pytest.approx(80, rel=0.05)
+
+
+@pytest.mark.parametrize("n_e_cm3, T_MeV", [(1e36, 0.3), (1e33, 2.0), (3e25, 0.02), (7.5e22, 1e-5)])
+def test_thermal_plasmon_mass_against_independent_quadrature(n_e_cm3, T_MeV):
+    from model.spin_light import plasma_frequency_MeV, plasmon_mass_MeV
+    _, m2, omega2 = independent_plasma(n_e_cm3, T_MeV)
+    assert float(plasmon_mass_MeV(n_e_cm3, T_MeV)) ** 2 == pytest.approx(m2, rel=2e-6, abs=0)
+    assert float(plasma_frequency_MeV(n_e_cm3, T_MeV)) ** 2 == pytest.approx(omega2, rel=2e-6, abs=0)
+
+
+def test_plasmon_mass_is_continuous_at_zero_temperature():
+    from model.spin_light import plasmon_mass_MeV
+    for n_e in (1e37, 1e30):
+        cold = float(plasmon_mass_MeV(n_e, 0.0))
+        assert float(plasmon_mass_MeV(n_e, 1e-7)) == pytest.approx(cold, rel=1e-6, abs=0)
+
+
+def test_defaults_are_inside_every_regime():
+    sl = SpinLight()
+    assert sl.regime_warnings() == []
+    assert sl.is_allowed() and sl.threshold_parameter() < 0.1
+
+
+def test_temperature_regime_warnings():
+    hot = SpinLight(T_MeV=20.0, flavour="anti_nu_mu_tau", E_TeV=1e3)
+    assert any("muon pairs" in w for w in hot.regime_warnings())
+    warm = SpinLight(density_cm3=1e30, Y_e=0.1, T_MeV=0.1, E_TeV=1e6)
+    assert any("Fermi energy" in w for w in warm.regime_warnings())
+    warm.flavour = "anti_nu_mu_tau"  # no W window to misjudge
+    assert not any("Fermi energy" in w for w in warm.regime_warnings())
+    with pytest.raises(ValueError, match="T_MeV"):
+        SpinLight(T_MeV=-1.0)
+
+
+def test_density_convention_and_the_three_bookkeepings():
+    sl = SpinLight(density_cm3=1e38, Y_e=0.1)
+    text = sl.density_convention()
+    assert "nucleon" in text and "1e+37" in text and "9e+37" in text
+    readings = list(sl.threshold_conventions_TeV().values())
+    # n = 1e38 read three ways (this model; n_n = 1e38 with Y_e per baryon; n_n = 1e38 with
+    # Y_e = n_p/n_n): m_gamma^2/(4 n~) from the exact mu_e and n~ of each [C].
+    expected = [seed_plasmon_mass_MeV(n_e) ** 2 / (4 * n_tilde_exact_MeV(n_n)) / 1e6
+                for n_e, n_n in [(1e37, 0.9e38), (1e37 / 0.9, 1e38), (1e37, 1e38)]]
+    np.testing.assert_allclose(readings, expected, rtol=3e-4, atol=0)
+    np.testing.assert_allclose(readings, [7.04, 6.80, 6.34], atol=0.005, rtol=0)
+    assert readings[0] == sl.threshold_TeV()
