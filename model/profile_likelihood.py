@@ -85,7 +85,8 @@ class _Observed:
             return self.n_log_n - xlogy(self.n, m) + m - self.n
         n, m = np.broadcast_arrays(self.n, m)
         excess = m - n
-        log_ratio = np.log1p(excess * self.inverse)
+        with np.errstate(divide="ignore"):  # log1p(-1) where m = 0: replaced just below
+            log_ratio = np.log1p(excess * self.inverse)
         far = m < 0.5 * self.safe_n  # log1p near -1 loses digits: take the logs there
         if far.any():
             safe_n = np.broadcast_to(self.safe_n, m.shape)
@@ -139,8 +140,9 @@ class OnOffLikelihood:
         # of root - beta when beta > 0 (Numerical Recipes, 3rd ed., section 5.6): there it lost
         # every digit when n_off << n_on (a tiny days_off), and b = 0 made the deviance inf.
         # For k = 0 both forms give n_total / alpha.
-        b = np.where(beta > 0, 2.0 * self.n_off * k / np.where(beta > 0, root + beta, 1.0),
-                     (root - beta) / (2.0 * self.alpha))
+        with np.errstate(invalid="ignore"):  # the branch not taken may be inf - inf
+            b = np.where(beta > 0, 2.0 * self.n_off * k / np.where(beta > 0, root + beta, 1.0),
+                         (root - beta) / (2.0 * self.alpha))
         b = np.maximum(b, np.maximum(-k, 0.0))
         deviance = (self.observed[0].half_deviance(_floor((b + k) * self.X_on))
                     + self.observed[1].half_deviance(_floor(b * self.X_off)))

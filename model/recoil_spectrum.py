@@ -130,8 +130,9 @@ class RecoilSpectrum(param.Parameterized):
     def __init__(self, **params):
         # The flavour follows the source unless given: RecoilSpectrum(source="solar_pp") is a
         # nu_e spectrum.  (A later change of ``source`` leaves ``flavour`` as it is.)
-        if "flavour" not in params and params.get("source") in EMITTED_FLAVOUR:
-            params["flavour"] = EMITTED_FLAVOUR[params["source"]]
+        source = params.get("source")
+        if "flavour" not in params and isinstance(source, str) and source in EMITTED_FLAVOUR:
+            params["flavour"] = EMITTED_FLAVOUR[source]
         super().__init__(**params)
 
     # --- source and target ------------------------------------------------------------------
@@ -361,7 +362,9 @@ class RecoilSpectrum(param.Parameterized):
 
         ``channel`` "electron" (the default unless ``self.channel`` is "nucleus"): electron
         recoil energy in keV.  "nucleus": nuclear recoil energy in keVnr, whatever the
-        ``energy_axis`` (it lies far below the range of any quenching model; seed 001).
+        ``energy_axis`` (it lies far below the range of any quenching model; K. A. Kouzakov &
+        A. I. Studenikin, "Neutrino-atom collisions", arXiv:1603.02462, section on coherent
+        nu-nucleus scattering).
         """
         if channel is None:
             channel = "nucleus" if self.channel == "nucleus" else "electron"

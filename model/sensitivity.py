@@ -53,7 +53,7 @@ from . import constants as c
 from .atomic_binding import TARGETS, atom
 from .electron_scattering import MAX_ABS_CHARGE_RADIUS_CM2, MAX_MU_NU
 from .nucleus_scattering import NUCLEAR_TARGETS
-from .profile_likelihood import (
+from .profile_likelihood import (  # _Observed re-exported: it was defined here before
     BAND_QUANTILES, CONFIDENCE_LEVEL, DELTA_CHI2_TWO_SIDED_90, Z_ONE_SIDED_90, OnOffLikelihood,
     SignalModel, _Observed, best_fit, checked_quantile, crossing, one_sided_band_factor)
 from .quenching import MAX_K, MIN_K
@@ -156,14 +156,15 @@ def smeared_cumulative(spectrum_key: tuple, per_kg_scale: float, sigma_keV: floa
     return T, result
 
 
-def analysis_edges(thresholds_keV: np.ndarray, window_max_keV: float, bin_width_keV: float):
+def analysis_edges(thresholds_keV: np.ndarray, window_max_keV: float, bin_width_keV: float,
+                   max_bins: int = MAX_ANALYSIS_BINS):
     """Bin edges (rows, edges) from each threshold to ``window_max_keV``: bins of
-    ``bin_width_keV`` or, where that needs more than MAX_ANALYSIS_BINS, MAX_ANALYSIS_BINS bins of
-    equal logarithmic width.  Rows with fewer bins are padded with empty bins at the top."""
+    ``bin_width_keV`` or, where that needs more than ``max_bins``, ``max_bins`` bins of equal
+    logarithmic width.  Rows with fewer bins are padded with empty bins at the top."""
     thresholds = np.asarray(thresholds_keV, dtype=float)
     n_linear = np.maximum(1, np.ceil((window_max_keV - thresholds) / bin_width_keV - 1e-9))
-    logarithmic = n_linear > MAX_ANALYSIS_BINS
-    n = np.where(logarithmic, MAX_ANALYSIS_BINS, n_linear).astype(int)
+    logarithmic = n_linear > max_bins
+    n = np.where(logarithmic, max_bins, n_linear).astype(int)
     steps = np.arange(n.max() + 1)
     linear = thresholds[:, None] + bin_width_keV * steps[None, :]
     fraction = steps[None, :] / n[:, None]
@@ -271,6 +272,9 @@ class _Sensitivity(param.Parameterized):
     (binned rates and exposures per row) and ``_likelihood`` (the statistics of the class)."""
 
     SCANNABLE: tuple[str, ...] = ()
+    """Parameters a scan can vary (each a declared parameter)."""
+    DERIVED_SCANS: tuple[str, ...] = ("exposure_kg_day",)
+    """Scannable quantities that are not parameters: the exposure mass x days (kg day)."""
     SCAN_ALIASES: dict[str, str] = {}
     BACKGROUND_PARAMETER = ""
 
@@ -332,8 +336,8 @@ class _Sensitivity(param.Parameterized):
         return {p: float(values[p][0]) for p in quantiles}
 
     def q_estimate_from_mu_limit(self) -> float:
-        """Studenikin's estimate |q_nu| < sqrt(T_th mu_limit^2 / 2 m_e) (A. Studenikin, EPL 107,
-        21001 (2014), arXiv:1302.1168, eq. (11)), T_th the threshold in keV."""
+        """Studenikin's estimate |q_nu| < sqrt(T_th mu_limit^2 / 2 m_e) (A. I. Studenikin, EPL 107,
+        21001 (2014), arXiv:1302.1168), T_th the threshold in keV."""
         return float(millicharge_bound_from_moment(self.mu_limit(), self.threshold_keV))
 
     # --- published values --------------------------------------------------------------------
@@ -366,11 +370,11 @@ class _Sensitivity(param.Parameterized):
 
     # --- scans --------------------------------------------------------------------------------
     def _scan_parameter(self, parameter: str) -> str:
-        parameter = self.SCAN_ALIASES.get(parameter, parameter)
-        if parameter not in self.SCANNABLE:
-            raise ValueError(f"parameter must be one of {list(self.SCANNABLE)} (or an alias in "
-                             f"{list(self.SCAN_ALIASES)}), not {parameter!r}")
-        return parameter
+        name = self.SCAN_ALIASES.get(parameter, parameter) if isinstance(parameter, str) else None
+        if name not in (*self.SCANNABLE, *self.DERIVED_SCANS):
+            raise ValueError(f"parameter must be one of {[*self.SCANNABLE, *self.DERIVED_SCANS]} "
+                             f"(or an alias in {list(self.SCAN_ALIASES)}), not {parameter!r}")
+        return name
 
     def _scan_values(self, parameter: str, values) -> np.ndarray:
         values = np.atleast_1d(as_checked_array(parameter, values))  # numbers, finite
@@ -496,26 +500,25 @@ class ReactorSensitivity(_Sensitivity):
     sin2_theta_w = RealNumber(c.SIN2_THETA_W_LOW_ENERGY, bounds=(0.0, 1.0))
 
     SCANNABLE = ("threshold_keV", "mass_kg", "background_per_keV_kg_day", "days_on",
-                 "days_off", "flux_cm2_s", "exposure_kg_day")
+                 "days_off", "flux_cm2_s")
     SCAN_ALIASES = {"exposure": "exposure_kg_day", "background": "background_per_keV_kg_day",
                     "running_time": "days_on"}
 
     # --- presets ----------------------------------------------------------------------------
     @classmethod
     def preset(cls, name: str, channel: str | None = None, **overrides) -> "ReactorSensitivity":
-        """A detector of ``PRESETS``, in the electron channel or (``channel="nucleus"``) with
-        its CEvNS analysis parameters, with optional overrides."""
+        """A detector of ``PRESETS``, in the electron channel or (``channel="nucleus"`` or
+        "both") with its CEvNS analysis parameters where it has them (``nucleus_presets()``;
+        others keep their electron-channel window), with optional overrides."""
         if name not in PRESETS:
             raise ValueError(f"preset must be one of {list(PRESETS)}, not {name!r}")
         preset = PRESETS[name]
         parameters = dict(preset.parameters)
-        if channel is not None and channel != "electron":
-            if channel not in CHANNELS:
-                raise ValueError(f"channel must be one of {list(CHANNELS)}, not {channel!r}")
-            if preset.nucleus is None:
-                raise ValueError(f"preset {name!r} has no nucleus-channel (CEvNS) parameters; "
-                                 f"presets with them: {nucleus_presets()}")
-            parameters.update(preset.nucleus)
+        if channel is not None:
+            # the CEvNS analysis of the experiment where there is one (``nucleus_presets()``);
+            # otherwise its electron-channel detector, analysed in the channel asked for
+            if channel != "electron" and preset.nucleus is not None:
+                parameters.update(preset.nucleus)
             parameters["channel"] = channel
         sensitivity = cls(**{**parameters, **overrides})
         sensitivity.preset_name = name

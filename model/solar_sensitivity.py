@@ -12,6 +12,9 @@ year and keV, as the experiments quote it), Gaussian resolution sigma(T) = a sqr
 b T, and an efficiency that multiplies all counts (the quoted exposures and background rates
 are the experiments' after selection; the efficiency scales the exposure).
 
+Bounded work: at most ``MAX_SOLAR_ANALYSIS_BINS`` bins (log-spaced when the window asks for
+more) and ``MAX_SCAN_ROWS`` scan values.
+
 Statistics (:class:`model.profile_likelihood.FittedBackgroundLikelihood`): the published limits
 came from fits of signal plus background models, with no OFF run.  Here the counts per bin are
 Poisson with mean (a B_i + sm_i + s_i) X, and the background normalisation a is fitted with the
@@ -48,11 +51,14 @@ from .validation import Choice, RealNumber
 
 KG_DAY_PER_T_YR = 1000.0 * c.SECONDS_PER_YEAR / c.SECONDS_PER_DAY
 """1 tonne year = 365 250 kg day (Julian year)."""
+MAX_SOLAR_ANALYSIS_BINS = 50
+"""Most bins analysed (log-spaced beyond): the fitted-background profile costs in proportion
+to the bins, and 50 log bins resolve the smooth solar and 1/T shapes over any window."""
 SOLAR_SOURCE_CHOICES = tuple(s for s in SOURCES if s.startswith("solar_"))
 
 
 class SolarSensitivity(_Sensitivity):
-    """Expected 90% CL limits on mu_nu, |q_nu> and <r^2> from solar neutrinos scattering on
+    """Expected 90% CL limits on mu_nu, |q_nu| and <r^2> from solar neutrinos scattering on
     atomic electrons in a low-background detector (module docstring).
 
     Example::
@@ -88,8 +94,7 @@ class SolarSensitivity(_Sensitivity):
     resolution_fraction = RealNumber(0.0, bounds=(0.0, 1.0), doc="Resolution term b.")
     sin2_theta_w = RealNumber(c.SIN2_THETA_W_LOW_ENERGY, bounds=(0.0, 1.0))
 
-    SCANNABLE = ("threshold_keV", "mass_kg", "background_per_keV_t_yr", "days_on",
-                 "exposure_kg_day")
+    SCANNABLE = ("threshold_keV", "mass_kg", "background_per_keV_t_yr", "days_on")
     SCAN_ALIASES = {"exposure": "exposure_kg_day", "background": "background_per_keV_t_yr",
                     "running_time": "days_on"}
 
@@ -146,7 +151,8 @@ class SolarSensitivity(_Sensitivity):
         """Per-bin counts per kg and day (rows, bins): COMPONENTS (the SSM flux included) and
         the background, for bins from each threshold."""
         thresholds = np.atleast_1d(np.asarray(thresholds_keV, dtype=float))
-        edges = analysis_edges(thresholds, self.window_max_keV, self.bin_width_keV)
+        edges = analysis_edges(thresholds, self.window_max_keV, self.bin_width_keV,
+                               MAX_SOLAR_ANALYSIS_BINS)
         T, cumulative = self._shapes()
         rates = binned_components(T, cumulative, edges)
         rates["background"] = np.diff(edges, axis=1) * (self.background_per_keV_t_yr
