@@ -46,12 +46,15 @@ from .sources import line_source
 from .validation import Choice, RealNumber, as_checked_array
 
 SOLAR_PREFIX = "solar_"
-SOURCES = ("reactor", "solar_7Be", "solar_pp", "line",
-           *(SOLAR_PREFIX + name for name in SOLAR_SOURCES if name not in ("7Be", "pp")))
-"""reactor; the Sun's sources (solar_pp, solar_7Be, solar_pep, solar_hep, solar_8B, solar_13N,
-solar_15O, solar_17F and the sums solar_CNO and solar_all, ``model.solar``); a line."""
+SOURCES = ("reactor", "solar_7Be", "solar_pp", "line")
+"""The sources the dashboard offers (its labels must cover exactly these)."""
+ALL_SOURCES = (*SOURCES,
+               *(SOLAR_PREFIX + name for name in SOLAR_SOURCES if name not in ("7Be", "pp")))
+"""Every source ``source`` accepts: reactor; the Sun's (solar_pp, solar_7Be, solar_pep,
+solar_hep, solar_8B, solar_13N, solar_15O, solar_17F and the sums solar_CNO and solar_all,
+``model.solar``); a line."""
 EMITTED_FLAVOUR = {source: "nu_e" if source.startswith(SOLAR_PREFIX) else "anti_nu_e"
-                   for source in SOURCES}
+                   for source in ALL_SOURCES}
 """The flavour each source produces (reactors: beta-minus decays; the Sun: fusion, before
 oscillation); the default ``flavour`` of a RecoilSpectrum made with that source."""
 OSCILLATED_FLAVOUR = "nu_mu"
@@ -97,7 +100,7 @@ class RecoilSpectrum(param.Parameterized):
     flavour = Choice(default="anti_nu_e", objects=list(FLAVOURS),
                      doc="Neutrino flavour (nu-e only: CEvNS is flavour blind at tree level); "
                          "default: the flavour the source emits (EMITTED_FLAVOUR).")
-    source = Choice(default="reactor", objects=list(SOURCES))
+    source = Choice(default="reactor", objects=list(ALL_SOURCES))
     solar_oscillation = Choice(default="day_night", objects=list(OSCILLATION_MODES),
                                doc="Solar nu_e survival (LMA-MSW, model.solar_oscillation): "
                                    "'day_night' average, 'day' only, or 'none'.")

@@ -41,7 +41,7 @@ import param
 from . import constants as c
 from .atomic_binding import TARGETS
 from .profile_likelihood import FittedBackgroundLikelihood
-from .recoil_spectrum import BINDINGS, MIN_T_KEV, SOURCES
+from .recoil_spectrum import ALL_SOURCES, BINDINGS, MIN_T_KEV
 from .sensitivity import (
     Inputs, PublishedLimit, RecoilSpectrum, _Sensitivity, analysis_edges,
     binned_components, cumulative_shapes, smeared_cumulative)
@@ -54,7 +54,7 @@ KG_DAY_PER_T_YR = 1000.0 * c.SECONDS_PER_YEAR / c.SECONDS_PER_DAY
 MAX_SOLAR_ANALYSIS_BINS = 50
 """Most bins analysed (log-spaced beyond): the fitted-background profile costs in proportion
 to the bins, and 50 log bins resolve the smooth solar and 1/T shapes over any window."""
-SOLAR_SOURCE_CHOICES = tuple(s for s in SOURCES if s.startswith("solar_"))
+SOLAR_SOURCE_CHOICES = tuple(s for s in ALL_SOURCES if s.startswith("solar_"))
 
 
 class SolarSensitivity(_Sensitivity):
