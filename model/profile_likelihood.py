@@ -148,6 +148,13 @@ class OnOffLikelihood:
                     + self.observed[1].half_deviance(_floor(b * self.X_off)))
         return 2.0 * np.sum(deviance, axis=-1)
 
+    def tiled(self, count: int) -> "OnOffLikelihood":
+        """The same data sets repeated ``count`` times along the rows (for batched solves)."""
+        return OnOffLikelihood(np.tile(self.known, (count, 1)), np.tile(self.n_off / self.X_off,
+                                                                       (count, 1)),
+                               np.tile(self.X_on[:, 0], count), np.tile(self.X_off[:, 0], count),
+                               np.tile(self.n_on, (count, 1)), np.tile(self.n_off, (count, 1)))
+
     def shifted(self, signal_direction, shift):
         """The Asimov data with the ON counts moved by ``shift`` (rows,) times the signal rate
         ``signal_direction`` (rows, bins): data whose linear estimate is off by ``shift``."""
@@ -219,6 +226,13 @@ class FittedBackgroundLikelihood:
             deviance = deviance + ((a - 1.0) / self.prior_rel) ** 2
         return deviance
 
+    def tiled(self, count: int) -> "FittedBackgroundLikelihood":
+        """The same data sets repeated ``count`` times along the rows (for batched solves)."""
+        return FittedBackgroundLikelihood(np.tile(self.known, (count, 1)),
+                                          np.tile(self.background, (count, 1)),
+                                          np.tile(self.X[:, 0], count),
+                                          np.tile(self.n, (count, 1)), self.prior_rel)
+
     def shifted(self, signal_direction, shift):
         n = np.maximum(self.n + shift[:, None] * signal_direction * self.X, 0.0)
         return FittedBackgroundLikelihood(self.known, self.background, self.X[:, 0], n,
@@ -259,20 +273,21 @@ class SignalModel:
         return signal
 
 
-def crossing(likelihood, signal: SignalModel, sign, start=None, baseline=None) -> np.ndarray:
+def crossing(likelihood, signal: SignalModel, sign, start=None, baseline=None,
+             log10_range: tuple[float, float] | None = None) -> np.ndarray:
     """The strength x = start + sign 10^t (per row) where -2 ln lambda = deviance(x) - baseline
     first reaches the critical value of ``signal`` above ``start`` (default 0: Asimov data).
 
     A scan of t in decade steps brackets the first crossing; the Illinois variant of regula
     falsi then solves ln(statistic / critical) = 0 in t, where it is nearly linear (statistic
     ~ 10^(2t) with large counts), converging in a few vectorised steps.  Raises ValueError when
-    the limit lies outside the search range.
+    the limit lies outside the search range (``log10_range``, default the signal's).
     """
     rows = signal.linear.shape[0]
     sign = np.broadcast_to(np.asarray(sign, dtype=float), (rows,))
     start = np.zeros(rows) if start is None else np.asarray(start, dtype=float)
     baseline = np.zeros(rows) if baseline is None else np.asarray(baseline, dtype=float)
-    lo, hi = signal.log10_range
+    lo, hi = signal.log10_range if log10_range is None else log10_range
     critical = signal.critical
 
     def excess(t):  # < 0 below the critical value, > 0 above
@@ -313,17 +328,18 @@ def crossing(likelihood, signal: SignalModel, sign, start=None, baseline=None) -
     return start + sign * 10.0**t
 
 
-def best_fit(likelihood, signal: SignalModel, low, high, iterations: int = 80):
+def best_fit(likelihood, signal: SignalModel, low, high, iterations: int = 80,
+             tolerance: float = 1e-10, grid_points: int = 65):
     """Strength minimising the deviance in [low, high] (per row), and that minimum: a coarse
     scan brackets the minimum, golden-section search refines it (vectorised over rows)."""
     low = np.asarray(low, dtype=float)
     high = np.asarray(high, dtype=float)
-    grid = low + (high - low) * np.linspace(0.0, 1.0, 65)[:, None]
-    values = likelihood.deviance(signal(grid))  # (65, rows)
+    grid = low + (high - low) * np.linspace(0.0, 1.0, grid_points)[:, None]
+    values = likelihood.deviance(signal(grid))  # (grid_points, rows)
     best = np.argmin(values, axis=0)
     columns = np.arange(values.shape[1])
     a = grid[np.maximum(best - 1, 0), columns]
-    b = grid[np.minimum(best + 1, 64), columns]
+    b = grid[np.minimum(best + 1, grid_points - 1), columns]
     ratio = (math.sqrt(5.0) - 1.0) / 2.0
     c, d = b - ratio * (b - a), a + ratio * (b - a)
     fc, fd = likelihood.deviance(signal(c)), likelihood.deviance(signal(d))
@@ -336,7 +352,7 @@ def best_fit(likelihood, signal: SignalModel, low, high, iterations: int = 80):
         f_new = likelihood.deviance(signal(np.where(left, c_next, d_next)))
         fc, fd = np.where(left, f_new, fd), np.where(left, fc, f_new)
         c, d = c_next, d_next
-        if np.all(np.abs(b - a) <= 1e-10 * np.maximum(np.abs(a) + np.abs(b), 1e-300)):
+        if np.all(np.abs(b - a) <= tolerance * np.maximum(np.abs(a) + np.abs(b), 1e-300)):
             break
     x = 0.5 * (a + b)
     candidates = np.stack([x, grid[best, columns]])

@@ -281,6 +281,9 @@ def test_scan_with_bands_and_aliases(gemma):
         assert row.mu_limit == pytest.approx(band[0.5], rel=1e-6, abs=0)
         assert row.mu_limit_q16 == pytest.approx(band[0.16], rel=1e-6, abs=0)
         assert row.charge_radius_limit == pytest.approx(single.charge_radius_limit(), rel=1e-6)
+    only_mu = gemma.scan("exposure", [500.0, 2000.0], bands="mu_nu")
+    assert "mu_limit_q16" in only_mu.columns and "q_limit_q16" not in only_mu.columns
+    np.testing.assert_allclose(only_mu["mu_limit_q16"], frame["mu_limit_q16"], rtol=1e-12)
     background = gemma.scan("background", [1.0, 4.0])
     assert background.columns[0] == "background_per_keV_kg_day"
     assert gemma.scan("running_time", [100.0]).columns[0] == "days_on"
