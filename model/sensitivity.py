@@ -442,8 +442,8 @@ class _Sensitivity(param.Parameterized):
         ("mu_nu", "q_nu").  mu_nu bands cost nothing extra (a formula); q_nu and <r^2> bands
         need fits of shifted Asimov data (~80 ms for 40 rows of 100 bins).
 
-        Parameters: ``SCANNABLE`` or an alias (``SCAN_ALIASES``: "exposure", "background",
-        "running_time").  All values are solved together (vectorised, at most MAX_SCAN_ROWS);
+        Parameters: ``SCANNABLE``, "exposure_kg_day" (mass x days ON, the OFF time keeping
+        its share) or an alias (``SCAN_ALIASES``: "background_level", "running_time").  All values are solved together (vectorised, at most MAX_SCAN_ROWS);
         the object itself is not changed.
         """
         parameter = self._scan_parameter(parameter)
@@ -547,8 +547,7 @@ class ReactorSensitivity(_Sensitivity):
 
     SCANNABLE = ("threshold_keV", "mass_kg", "background_per_keV_kg_day", "days_on",
                  "days_off", "flux_cm2_s")
-    SCAN_ALIASES = {"exposure": "exposure_kg_day", "background": "background_per_keV_kg_day",
-                    "running_time": "days_on"}
+    SCAN_ALIASES = {"background_level": "background_per_keV_kg_day", "running_time": "days_on"}
 
     # --- presets ----------------------------------------------------------------------------
     @classmethod

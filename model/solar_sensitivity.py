@@ -95,8 +95,7 @@ class SolarSensitivity(_Sensitivity):
     sin2_theta_w = RealNumber(c.SIN2_THETA_W_LOW_ENERGY, bounds=(0.0, 1.0))
 
     SCANNABLE = ("threshold_keV", "mass_kg", "background_per_keV_t_yr", "days_on")
-    SCAN_ALIASES = {"exposure": "exposure_kg_day", "background": "background_per_keV_t_yr",
-                    "running_time": "days_on"}
+    SCAN_ALIASES = {"background_level": "background_per_keV_t_yr", "running_time": "days_on"}
 
     @classmethod
     def preset(cls, name: str, **overrides) -> "SolarSensitivity":

@@ -268,7 +268,7 @@ def test_quantile_api_and_published_ratio(gemma):
 
 
 def test_scan_with_bands_and_aliases(gemma):
-    frame = gemma.scan("exposure", [500.0, 2000.0], bands=True, charge_radius=True)
+    frame = gemma.scan("exposure_kg_day", [500.0, 2000.0], bands=True, charge_radius=True)
     assert list(frame.columns[:5]) == ["exposure_kg_day", "mu_limit", "q_limit", "q_estimate",
                                        "charge_radius_limit"]
     for column in ("mu_limit_q025", "mu_limit_q16", "mu_limit_q84", "mu_limit_q975",
@@ -281,10 +281,10 @@ def test_scan_with_bands_and_aliases(gemma):
         assert row.mu_limit == pytest.approx(band[0.5], rel=1e-6, abs=0)
         assert row.mu_limit_q16 == pytest.approx(band[0.16], rel=1e-6, abs=0)
         assert row.charge_radius_limit == pytest.approx(single.charge_radius_limit(), rel=1e-6)
-    only_mu = gemma.scan("exposure", [500.0, 2000.0], bands="mu_nu")
+    only_mu = gemma.scan("exposure_kg_day", [500.0, 2000.0], bands="mu_nu")
     assert "mu_limit_q16" in only_mu.columns and "q_limit_q16" not in only_mu.columns
     np.testing.assert_allclose(only_mu["mu_limit_q16"], frame["mu_limit_q16"], rtol=1e-12)
-    background = gemma.scan("background", [1.0, 4.0])
+    background = gemma.scan("background_level", [1.0, 4.0])
     assert background.columns[0] == "background_per_keV_kg_day"
     assert gemma.scan("running_time", [100.0]).columns[0] == "days_on"
     with pytest.raises(ValueError, match="at most"):

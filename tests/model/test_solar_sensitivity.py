@@ -68,8 +68,8 @@ def test_background_dominated_scaling(xenonnt):
 
 def test_scan_matches_single_evaluations(xenonnt):
     for parameter, values in [("threshold_keV", [0.5, 2.0]), ("mass_kg", [1000.0, 8000.0]),
-                              ("background", [5.0, 50.0]), ("days_on", [50.0, 400.0]),
-                              ("exposure", [1e5, 1e6])]:
+                              ("background_level", [5.0, 50.0]), ("days_on", [50.0, 400.0]),
+                              ("exposure_kg_day", [1e5, 1e6])]:
         frame = xenonnt.scan(parameter, values)
         name = frame.columns[0]
         for value, mu in zip(frame[name], frame["mu_limit"]):
