@@ -23,6 +23,12 @@ from . import references
 from .sensitivity import ReactorSensitivity
 from .effective_moment import effective_magnetic_moment, pmns_matrix
 from .spin_flavour import SpinFlavourOscillation
+# --- solar neutrinos, sensitivity and fits (sens branch) ---
+from .solar import SOLAR_FLUXES_CM2_S, solar_source
+from .solar_oscillation import solar_effective_moment, solar_survival_probability
+from .solar_sensitivity import SolarSensitivity
+from .spectrum_fit import fit_spectrum, read_spectrum_csv, validate_spectrum
+# --- end sens block ---
 
 __all__ = [
     "ATOMS", "FLAVOURS", "ElectronCrossSection", "ReactorSensitivity", "RecoilSpectrum", "SpinLight", "theory", "limits", "active_electrons",
@@ -34,4 +40,8 @@ __all__ = [
     "max_nuclear_recoil_keV", "nucleus_cross_section", "nucleus_magnetic_sm_crossover_keV",
     "weak_charge",
     "SpinFlavourOscillation", "effective_magnetic_moment", "pmns_matrix",
+    # sens block
+    "SOLAR_FLUXES_CM2_S", "SolarSensitivity", "fit_spectrum", "read_spectrum_csv",
+    "solar_effective_moment", "solar_source", "solar_survival_probability",
+    "validate_spectrum",
 ]

@@ -40,15 +40,27 @@ from .nucleus_scattering import (
     min_neutrino_energy_for_nuclear_recoil_MeV, nuclear_target, nucleus_cross_section_coefficients)
 from .quenching import MAX_K, MIN_K, keVee_per_keVnr, keVee_to_keVnr, keVnr_to_keVee, lindhard_k
 from .reactor import DEFAULT_FUEL, FISSION_FRACTIONS, flux_from_power, reactor_source
-from .solar import BE7_FLUX_CM2_S, PP_FLUX_CM2_S, be7_source, pp_source
+from .solar import SOLAR_SOURCES, solar_flux_cm2_s, solar_source
+from .solar_oscillation import OSCILLATION_MODES, oscillated_solar_source
 from .sources import line_source
 from .validation import Choice, RealNumber, as_checked_array
 
+SOLAR_PREFIX = "solar_"
 SOURCES = ("reactor", "solar_7Be", "solar_pp", "line")
-EMITTED_FLAVOUR = {"reactor": "anti_nu_e", "solar_7Be": "nu_e", "solar_pp": "nu_e",
-                   "line": "anti_nu_e"}
+"""The sources the dashboard offers (its labels must cover exactly these)."""
+ALL_SOURCES = (*SOURCES,
+               *(SOLAR_PREFIX + name for name in SOLAR_SOURCES if name not in ("7Be", "pp")))
+"""Every source ``source`` accepts: reactor; the Sun's (solar_pp, solar_7Be, solar_pep,
+solar_hep, solar_8B, solar_13N, solar_15O, solar_17F and the sums solar_CNO and solar_all,
+``model.solar``); a line."""
+EMITTED_FLAVOUR = {source: "nu_e" if source.startswith(SOLAR_PREFIX) else "anti_nu_e"
+                   for source in ALL_SOURCES}
 """The flavour each source produces (reactors: beta-minus decays; the Sun: fusion, before
-oscillation); the natural default when a source is chosen."""
+oscillation); the default ``flavour`` of a RecoilSpectrum made with that source."""
+OSCILLATED_FLAVOUR = "nu_mu"
+"""The flavour the converted solar neutrinos scatter as: nu_mu and nu_tau have the same
+tree-level couplings to electrons (neutral current only; Giunti & Studenikin, RMP 87, 531
+(2015), Sec. VII), so the nu_mu + nu_tau share scatters with the nu_mu couplings."""
 BINDINGS = ("stepping", "free")
 COMPONENTS = ("sm", "magnetic", "charge", "total")
 CHANNELS = ("electron", "nucleus", "both")
@@ -86,8 +98,12 @@ class RecoilSpectrum(param.Parameterized):
                                                 MAX_ABS_CHARGE_RADIUS_CM2),
                                    doc="Charge radius <r^2> in cm^2 (delta g_V = sqrt2 pi alpha <r^2>/(3 G_F)).")
     flavour = Choice(default="anti_nu_e", objects=list(FLAVOURS),
-                     doc="Neutrino flavour (nu-e only: CEvNS is flavour blind at tree level).")
-    source = Choice(default="reactor", objects=list(SOURCES))
+                     doc="Neutrino flavour (nu-e only: CEvNS is flavour blind at tree level); "
+                         "default: the flavour the source emits (EMITTED_FLAVOUR).")
+    source = Choice(default="reactor", objects=list(ALL_SOURCES))
+    solar_oscillation = Choice(default="day_night", objects=list(OSCILLATION_MODES),
+                               doc="Solar nu_e survival (LMA-MSW, model.solar_oscillation): "
+                                   "'day_night' average, 'day' only, or 'none'.")
     flux_cm2_s = RealNumber(None, bounds=(0.0, 1e18), inclusive_bounds=(False, True),
                             allow_None=True,
                             doc="Total flux, cm^-2 s^-1; None: the source's default "
@@ -114,16 +130,42 @@ class RecoilSpectrum(param.Parameterized):
     exposure_kg_day = RealNumber(1.0, bounds=(0.0, 1e9), doc="Exposure for expected counts.")
     sin2_theta_w = RealNumber(c.SIN2_THETA_W_LOW_ENERGY, bounds=(0.0, 1.0))
 
+    def __init__(self, **params):
+        # The flavour follows the source unless given: RecoilSpectrum(source="solar_pp") is a
+        # nu_e spectrum.  (A later change of ``source`` leaves ``flavour`` as it is.)
+        source = params.get("source")
+        if "flavour" not in params and isinstance(source, str) and source in EMITTED_FLAVOUR:
+            params["flavour"] = EMITTED_FLAVOUR[source]
+        super().__init__(**params)
+
     # --- source and target ------------------------------------------------------------------
+    def is_solar(self) -> bool:
+        return self.source.startswith(SOLAR_PREFIX)
+
     def neutrino_source(self):
-        """The unit-normalised :class:`~model.sources.NeutrinoSource` selected by ``source``."""
+        """The unit-normalised :class:`~model.sources.NeutrinoSource` selected by ``source``,
+        as produced (solar: before oscillation)."""
         if self.source == "reactor":
             return reactor_source(self.fuel)
-        if self.source == "solar_7Be":
-            return be7_source()
-        if self.source == "solar_pp":
-            return pp_source()
+        if self.is_solar():
+            return solar_source(self.source[len(SOLAR_PREFIX):])
         return line_source(f"line {self.line_energy_MeV:g} MeV", ((self.line_energy_MeV, 1.0),))
+
+    def oscillates(self) -> bool:
+        """True when solar nu_e are split into survivors and nu_mu + nu_tau: a solar source,
+        ``flavour`` "nu_e" (as produced) and ``solar_oscillation`` not "none".  Any other
+        flavour is taken as the flavour of the whole flux (a what-if, no oscillation)."""
+        return self.is_solar() and self.flavour == "nu_e" and self.solar_oscillation != "none"
+
+    def flavour_sources(self) -> list[tuple[str, object]]:
+        """(flavour, source) pairs whose nu-e scattering adds up to the spectrum: for oscillated
+        solar neutrinos the nu_e part phi P_ee and the nu_mu + nu_tau part phi (1 - P_ee)
+        (``model.solar_oscillation``), otherwise the whole source with ``flavour``."""
+        if self.oscillates():
+            survived, converted = oscillated_solar_source(self.source[len(SOLAR_PREFIX):],
+                                                          self.solar_oscillation)
+            return [("nu_e", survived), (OSCILLATED_FLAVOUR, converted)]
+        return [(self.flavour, self.neutrino_source())]
 
     def total_flux_cm2_s(self) -> float:
         """The flux used: ``flux_cm2_s``, or the source's default when it is None."""
@@ -135,10 +177,8 @@ class RecoilSpectrum(param.Parameterized):
         """The source's own flux: reactor from power and distance, solar from the SSM."""
         if self.source == "reactor":
             return flux_from_power(self.thermal_power_GW, self.distance_m, self.fuel)
-        if self.source == "solar_7Be":
-            return BE7_FLUX_CM2_S
-        if self.source == "solar_pp":
-            return PP_FLUX_CM2_S
+        if self.is_solar():
+            return solar_flux_cm2_s(self.source[len(SOLAR_PREFIX):])
         return 1e13
 
     def channels(self) -> tuple[str, ...]:
@@ -236,20 +276,26 @@ class RecoilSpectrum(param.Parameterized):
 
     def _electron_rates_keVee(self, T_keV) -> dict[str, np.ndarray]:
         T = np.asarray(T_keV, dtype=float)
-        coefficients = electron_cross_section_coefficients(
-            T, self.flavour, self.mu_nu, self.q_nu, self.charge_radius_cm2, self.sin2_theta_w)
-        moments = self.neutrino_source().moments(min_neutrino_energy_MeV(T))
+        E_min = min_neutrino_energy_MeV(T)
         targets_per_kg, active = self._targets_per_kg_and_factor(T)
         scale = self.total_flux_cm2_s() * targets_per_kg * c.SECONDS_PER_DAY * active
+        sm = magnetic = weak_total = 0.0
+        # Each flavour share with its own couplings; the magnetic term (mu_nu: the effective
+        # moment of the flux, model.solar_oscillation.solar_effective_moment) is the same for
+        # every flavour and so adds up to the whole flux.
+        for flavour, source in self.flavour_sources():
+            coefficients = electron_cross_section_coefficients(
+                T, flavour, self.mu_nu, self.q_nu, self.charge_radius_cm2, self.sin2_theta_w)
+            moments = source.moments(E_min)
 
-        def fold(component):
-            return scale * np.sum(component * moments, axis=0)
+            def fold(component):
+                return scale * np.sum(component * moments, axis=0)
 
-        # sm, magnetic and the weak total are integrals of non-negative integrands: clip the
-        # round-off of the moment sum (cancellation near the spectrum end point) at zero.
-        sm = np.maximum(fold(coefficients.sm), 0.0)
-        magnetic = np.maximum(fold(coefficients.magnetic), 0.0)
-        weak_total = np.maximum(fold(coefficients.weak_total), 0.0)
+            # sm, magnetic and the weak total are integrals of non-negative integrands: clip
+            # the round-off of the moment sum (cancellation near the end point) at zero.
+            sm = sm + np.maximum(fold(coefficients.sm), 0.0)
+            magnetic = magnetic + np.maximum(fold(coefficients.magnetic), 0.0)
+            weak_total = weak_total + np.maximum(fold(coefficients.weak_total), 0.0)
         return {"sm": sm, "magnetic": magnetic, "charge": weak_total - sm,
                 "total": weak_total + magnetic}
 
@@ -319,7 +365,9 @@ class RecoilSpectrum(param.Parameterized):
 
         ``channel`` "electron" (the default unless ``self.channel`` is "nucleus"): electron
         recoil energy in keV.  "nucleus": nuclear recoil energy in keVnr, whatever the
-        ``energy_axis`` (it lies far below the range of any quenching model; seed 001).
+        ``energy_axis`` (it lies far below the range of any quenching model; K. A. Kouzakov &
+        A. I. Studenikin, "Neutrino-atom collisions", arXiv:1603.02462, section on coherent
+        nu-nucleus scattering).
         """
         if channel is None:
             channel = "nucleus" if self.channel == "nucleus" else "electron"

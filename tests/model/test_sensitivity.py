@@ -209,3 +209,132 @@ def test_limits_finite_positive_or_clear_error(mass, threshold, background, days
 
 
 # The limits catalogue (model.limits) is tested in test_limits.py.
+
+
+# --- quantiles, bands, published ratios --------------------------------------------------------
+def test_quantile_api_and_published_ratio(gemma):
+    band = gemma.limit_band("mu_nu")
+    assert list(band) == [0.025, 0.16, 0.5, 0.84, 0.975]
+    values = list(band.values())
+    assert values == sorted(values)
+    assert gemma.mu_limit(quantile=0.5) == gemma.mu_limit()
+    assert gemma.mu_limit(quantile=0.16) == pytest.approx(band[0.16], rel=1e-12, abs=0)
+    # GEMMA-2012: median 4.0e-11 against the published 2.9e-11 (Beda et al. 2012)
+    assert gemma.published_mu_limit == 2.9e-11
+    assert gemma.published_ratio() == pytest.approx(1.39, rel=0.03, abs=0)
+    assert gemma.summary()["mu_ratio_to_published"] == pytest.approx(gemma.published_ratio())
+    # the published limit lies inside the expected band (a downward fluctuation)
+    assert band[0.025] < 2.9e-11 < band[0.5]
+    q_band = gemma.limit_band("q_nu")
+    assert q_band[0.5] == pytest.approx(gemma.q_limit(), rel=1e-12, abs=0)
+    assert list(q_band.values()) == sorted(q_band.values())
+    with pytest.raises(ValueError, match="quantile"):
+        gemma.mu_limit(quantile=0.0)
+    with pytest.raises(ValueError, match="quantity"):
+        gemma.limit_band("anapole")
+    assert ReactorSensitivity().published_mu_limit is None
+
+
+def test_scan_with_bands_and_aliases(gemma):
+    frame = gemma.scan("exposure_kg_day", [500.0, 2000.0], bands=True, charge_radius=True)
+    assert list(frame.columns[:5]) == ["exposure_kg_day", "mu_limit", "q_limit", "q_estimate",
+                                       "charge_radius_limit"]
+    for column in ("mu_limit_q025", "mu_limit_q16", "mu_limit_q84", "mu_limit_q975",
+                   "q_limit_q16", "charge_radius_limit_q84"):
+        assert column in frame.columns
+    for exposure, row in zip([500.0, 2000.0], frame.itertuples(index=False)):
+        single = gemma.clone(days_on=exposure / gemma.mass_kg,
+                             days_off=exposure / gemma.mass_kg * gemma.days_off / gemma.days_on)
+        band = single.limit_band("mu_nu")
+        assert row.mu_limit == pytest.approx(band[0.5], rel=1e-6, abs=0)
+        assert row.mu_limit_q16 == pytest.approx(band[0.16], rel=1e-6, abs=0)
+        assert row.charge_radius_limit == pytest.approx(single.charge_radius_limit(), rel=1e-6)
+    only_mu = gemma.scan("exposure_kg_day", [500.0, 2000.0], bands="mu_nu")
+    assert "mu_limit_q16" in only_mu.columns and "q_limit_q16" not in only_mu.columns
+    np.testing.assert_allclose(only_mu["mu_limit_q16"], frame["mu_limit_q16"], rtol=1e-12)
+    background = gemma.scan("background_level", [1.0, 4.0])
+    assert background.columns[0] == "background_per_keV_kg_day"
+    assert gemma.scan("running_time", [100.0]).columns[0] == "days_on"
+    with pytest.raises(ValueError, match="at most"):
+        gemma.scan("mass_kg", np.linspace(1, 2, 401))
+
+
+# --- the nucleus (CEvNS) channel ------------------------------------------------------------------
+def test_conus_plus_cevns_counts_match_the_published_prediction():
+    """CONUS+ (N. Ackermann et al., arXiv:2501.05206): 327 kg d ON above 160 eVee with quenching
+    k = 0.162 (Bonhomme et al., EPJC 82, 815 (2022)): (347 +- 59) CEvNS events predicted
+    (395 +- 106 measured).  The model's Standard-Model nucleus rate must agree within 1 sigma."""
+    s = ReactorSensitivity.preset("CONUS+", channel="nucleus")
+    assert s.channel == "nucleus" and s.threshold_keV == 0.16 and s.quenching_k == 0.162
+    assert s.mass_kg * s.days_on == pytest.approx(327.0, rel=1e-9)
+    assert s.counts()["sm_on"] == pytest.approx(347.0, abs=59.0)
+    # with Lindhard's k (0.157 for Ge) the count drops: quenching matters
+    assert s.clone(quenching_k=None).counts()["sm_on"] < s.counts()["sm_on"]
+
+
+@pytest.mark.parametrize("name", ["CONUS+", "Dresden-II"])
+def test_cevns_presets_constrain_mu_q_and_charge_radius(name):
+    s = ReactorSensitivity.preset(name, channel="nucleus")
+    mu, q = s.mu_limit(), s.q_limit()
+    low, high = s.charge_radius_interval()
+    assert 1e-11 < mu < 1e-9 and 1e-12 < q < 1e-7
+    # <r^2> through the weak charge: O(1e-32 cm^2) at reactors (e.g. M. Atzori Corona et al.,
+    # arXiv:2501.18550), an interval around zero
+    assert -1e-31 < low < 0 < high < 1e-31
+    band = s.limit_band("charge_radius")
+    assert list(band.values()) == sorted(band.values())
+    assert s.published_mu_limit is None  # no CEvNS-only limit catalogued (see the report)
+    electron = ReactorSensitivity.preset(name)
+    assert electron.channel == "electron" and electron.mu_limit() != mu
+
+
+def test_nucleus_channel_refusals():
+    # GEMMA has no CEvNS analysis: its 2.8 keV threshold lies above the nuclear recoils' end
+    with pytest.raises(ValueError, match="end point"):
+        ReactorSensitivity.preset("GEMMA-2012", channel="nucleus").mu_limit()
+    with pytest.raises(ValueError, match="no nuclear data"):
+        ReactorSensitivity(target="CF4", channel="nucleus").mu_limit()
+    with pytest.raises(ValueError, match="end point"):
+        ReactorSensitivity.preset("CONUS+", channel="nucleus", threshold_keV=5.0,
+                                  window_max_keV=8.0).mu_limit()
+
+
+# --- bounded work --------------------------------------------------------------------------------
+def test_wide_windows_get_at_most_max_analysis_bins():
+    from model.sensitivity import MAX_ANALYSIS_BINS, analysis_edges
+
+    edges = analysis_edges(np.array([2.8, 50.0]), 20000.0, 1e-3)
+    assert edges.shape == (2, MAX_ANALYSIS_BINS + 1)
+    assert edges[0, 0] == 2.8 and edges[0, -1] == pytest.approx(20000.0)
+    assert np.all(np.diff(edges, axis=1) > 0)
+    ratios = edges[0, 1:] / edges[0, :-1]
+    np.testing.assert_allclose(ratios, ratios[0], rtol=1e-9)  # equal logarithmic width
+    # GEMMA: 97 bins of 1 keV and a last one of 0.2 keV, left as they are
+    assert analysis_edges(np.array([2.8]), 100.0, 1.0).shape == (1, 99)
+
+
+def _scan_cost(sensitivity, repeats=5):
+    import time
+
+    thresholds = np.geomspace(0.01, 95.0, 40)  # the tab's threshold scan
+    sensitivity.scan("threshold_keV", thresholds)
+    sensitivity.summary()
+    start = time.process_time()
+    for _ in range(repeats):
+        sensitivity.scan("threshold_keV", thresholds)
+        sensitivity.summary()
+    return (time.process_time() - start) / repeats
+
+
+def test_most_expensive_parameters_cost_at_most_twice_the_default():
+    """Issue 19: an update (40-threshold scan and summary) with the widest window, finest bins,
+    widest resolution and both channels costs at most twice the GEMMA-2012 default's CPU time
+    (ratio only; it was ~100x with window_max_keV = 20000 before the bins were capped)."""
+    default = ReactorSensitivity.preset("GEMMA-2012")
+    base_cost = min(_scan_cost(default) for _ in range(2))
+    for changes in (dict(window_max_keV=2e4, bin_width_keV=1e-3),
+                    dict(window_max_keV=2e4, bin_width_keV=1e-3, resolution_keV=100.0),
+                    dict(window_max_keV=2e4, bin_width_keV=1e-3, channel="both",
+                         resolution_keV=0.01)):
+        cost = min(_scan_cost(default.clone(**changes)) for _ in range(2))
+        assert cost <= 2.0 * base_cost, (changes, cost, base_cost)
