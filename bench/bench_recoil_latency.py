@@ -17,41 +17,9 @@ import argparse
 import os
 import sys
 
-from bench.harness import bench_tab, tabs_by_key
+from bench.harness import bench_tab, print_breakdown, tabs_by_key
 from bench.timing import write
 from tests.browser_support import CHROMIUM
-
-ROWS = (  # (row, result key)
-    ("key → data in page", "data"),
-    ("key → plot repaint", "paint"),
-    ("key → frame after paint", "frame"),
-    ("  of which: key → server reply", "reply"),
-    ("  BokehJS applies the patch", "apply_patch"),
-    ("  the plot's repaint itself", "repaint"),
-    ("server TabView._changed", "server"),
-    ("websocket frames received/move", "frames_received_per_move"),
-    ("bytes received/move", "bytes_received_per_move"),
-)
-
-
-def print_table(key: str, result: dict) -> None:
-    print(f"\n{key}: {result['slider']!r} key press → {result['curve']!r} redrawn "
-          f"({result['moves']} moves)")
-    print(f"{'measure [ms]':<32}{'n':>5}{'median':>9}{'p95':>9}{'min':>9}{'max':>9}")
-    for name, field in ROWS:
-        s = result[field]
-        if s is None:
-            print(f"{name:<32}{'—':>5}")
-        else:
-            print(f"{name:<32}{s['n']:>5}{s['median_ms']:>9.1f}{s['p95_ms']:>9.1f}"
-                  f"{s['min_ms']:>9.1f}{s['max_ms']:>9.1f}")
-    if result["figures_hooked"] < 1:
-        print("WARNING: no plot view hooked; 'paint' is not measured and 'frame' is the second "
-              "animation frame after the data change")
-    if result["moves_without_slider_change"]:
-        print(f"WARNING: the slider did not move on moves {result['moves_without_slider_change']}")
-    if result["page_errors"]:
-        print("WARNING: errors in the page:\n  " + "\n  ".join(result["page_errors"]))
 
 
 def main(argv=None) -> int:
@@ -66,7 +34,7 @@ def main(argv=None) -> int:
 
     (tab,) = tabs_by_key([args.tab])
     result = bench_tab(tab, args.moves, settle_ms=args.settle_ms, timeout_ms=args.timeout_ms)
-    print_table(tab.key, result)
+    print_breakdown(tab.key, result)
     print(f"\nwritten to {write(result, f'{tab.key}_latency.json')}")
     return 1 if result["page_errors"] or result["moves_without_slider_change"] else 0
 

@@ -321,3 +321,37 @@ def bench_tab(tab: type[TabView], moves: int, **options) -> dict:
     """:func:`measure_tabs` for one tab class: its result, with the run's ``page_errors``."""
     results = measure_tabs([tab], moves, **options)
     return {**results[tab.key], "page_errors": results["page_errors"]}
+
+
+BREAKDOWN_ROWS = (  # (row, result key)
+    ("key → data in page", "data"),
+    ("key → plot repaint", "paint"),
+    ("key → frame after paint", "frame"),
+    ("  of which: key → server reply", "reply"),
+    ("  BokehJS applies the patch", "apply_patch"),
+    ("  the plot's repaint itself", "repaint"),
+    ("server TabView._changed", "server"),
+    ("websocket frames received/move", "frames_received_per_move"),
+    ("bytes received/move", "bytes_received_per_move"),
+)
+
+
+def print_breakdown(key: str, result: dict) -> None:
+    """Print a table of one tab's result: headline latencies, breakdown, warnings."""
+    print(f"\n{key}: {result['slider']!r} key press → {result['curve']!r} redrawn "
+          f"({result['moves']} moves)")
+    print(f"{'measure [ms]':<32}{'n':>5}{'median':>9}{'p95':>9}{'min':>9}{'max':>9}")
+    for name, field in BREAKDOWN_ROWS:
+        s = result[field]
+        if s is None:
+            print(f"{name:<32}{'—':>5}")
+        else:
+            print(f"{name:<32}{s['n']:>5}{s['median_ms']:>9.1f}{s['p95_ms']:>9.1f}"
+                  f"{s['min_ms']:>9.1f}{s['max_ms']:>9.1f}")
+    if result["figures_hooked"] < 1:
+        print("WARNING: no plot view hooked; 'paint' is not measured and 'frame' is the second "
+              "animation frame after the data change")
+    if result["moves_without_slider_change"]:
+        print(f"WARNING: the slider did not move on moves {result['moves_without_slider_change']}")
+    if result["page_errors"]:
+        print("WARNING: errors in the page:\n  " + "\n  ".join(result["page_errors"]))

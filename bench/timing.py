@@ -24,8 +24,9 @@ def summary_ms(times_ms) -> dict:
 
 def time_calls(step, values) -> dict:
     """Summary of ``step(value)`` for each of ``values`` after one untimed warm-up call (the
-    first page load warms the same caches)."""
-    step(values[0])
+    first page load warms the same caches) with a value other than the first (a widget set to
+    the value it holds does nothing)."""
+    step(values[len(values) // 2])
     times = []
     for value in values:
         start = time.perf_counter()
@@ -35,9 +36,11 @@ def time_calls(step, values) -> dict:
 
 
 def sweep(updates: int, low: float, high: float) -> np.ndarray:
-    """``updates`` slider positions from ``low`` to ``high`` and back, as a dragged slider."""
+    """``updates`` slider positions from ``low`` to ``high`` and back, as a dragged slider; no
+    two in a row are equal (every one is a change)."""
     half = updates // 2
-    return np.concatenate([np.linspace(low, high, half), np.linspace(high, low, updates - half)])
+    return np.concatenate([np.linspace(low, high, half),
+                           np.linspace(high, low, updates - half + 1)[1:]])
 
 
 def environment() -> dict:
