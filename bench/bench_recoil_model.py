@@ -10,10 +10,9 @@ bench/results/recoil_model.json.
 
 from __future__ import annotations
 
-import argparse
 import time
 
-from bench.timing import report, summary_ms, sweep
+from bench.timing import summary_ms, sweep, updates_main
 from model import RecoilSpectrum
 
 PARTS = {  # name: what the tab asks of the model
@@ -40,11 +39,7 @@ def measure(updates: int) -> dict:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--updates", type=int, default=300)
-    args = parser.parse_args(argv)
-    print(f"model recompute per update over {args.updates} updates")
-    report(measure(args.updates), "recoil_model.json")
+    updates_main(__doc__, measure, "recoil_model.json", argv)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,9 @@ sliders would.  Prints median and p95; writes bench/results/spin_light.json.
 
 from __future__ import annotations
 
-import argparse
 from functools import partial
 
-from bench.timing import report, sweep, time_calls
+from bench.timing import sweep, time_calls, updates_main
 from dashboard.spin_light_view import ENERGY_GRID_TEV, REGION_DENSITIES_CM3, SpinLightView
 from dashboard.theory_view import MASSES_EV, TheoryView
 from model import SpinLight
@@ -56,11 +55,7 @@ def measure(updates: int) -> dict:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--updates", type=int, default=300)
-    args = parser.parse_args(argv)
-    print(f"recompute per slider update over {args.updates} updates")
-    report(measure(args.updates), "spin_light.json")
+    updates_main(__doc__, measure, "spin_light.json", argv)
 
 
 if __name__ == "__main__":

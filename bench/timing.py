@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -73,3 +74,13 @@ def report(summaries: dict, file_name: str) -> Path:
         if isinstance(figures, dict) and "median_ms" in figures:
             print(f"  {name:26s} median {figures['median_ms']:7.2f} ms   p95 {figures['p95_ms']:7.2f} ms")
     return write(summaries, file_name)
+
+
+def updates_main(doc: str, measure, file_name: str, argv=None, default_updates: int = 300) -> None:
+    """The command line of a bench timing ``--updates`` slider updates: print and write
+    ``measure(updates)`` (``doc``: the bench's docstring, its first paragraph the help)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--updates", type=int, default=default_updates)
+    args = parser.parse_args(argv)
+    print(f"recompute per slider update over {args.updates} updates")
+    report(measure(args.updates), file_name)
