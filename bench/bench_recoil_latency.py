@@ -32,7 +32,10 @@ def main(argv=None) -> int:
     if not os.path.exists(CHROMIUM):
         parser.error(f"{CHROMIUM} not found (apt-get install chromium; no `playwright install`)")
 
-    (tab,) = tabs_by_key([args.tab])
+    try:
+        (tab,) = tabs_by_key([args.tab])
+    except ValueError as error:
+        parser.error(str(error))
     result = bench_tab(tab, args.moves, settle_ms=args.settle_ms, timeout_ms=args.timeout_ms)
     print_breakdown(tab.key, result)
     print(f"\nwritten to {write(result, f'{tab.key}_latency.json')}")

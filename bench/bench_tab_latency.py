@@ -37,7 +37,10 @@ def main(argv=None) -> int:
                         help="comma-separated link keys (default: every registered tab)")
     args = parser.parse_args(argv)
 
-    tabs = tabs_by_key(args.tabs.split(","))
+    try:
+        tabs = tabs_by_key(args.tabs.split(","))
+    except ValueError as error:
+        parser.error(str(error))
     results = measure_tabs(tabs, args.moves, settle_ms=args.settle_ms,
                            timeout_ms=args.timeout_ms, on_result=print_line)
     for line in results["page_errors"]:

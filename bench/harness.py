@@ -255,15 +255,12 @@ def measure_moves(page, base: str, tab: type[TabView], moves: int, server: Serve
         if i < WARMUP_MOVES:
             continue
         server_calls = server.since(calls_before)
-
-        def since_key(t):
-            return None if t is None else t - result["t0"]
-
+        after_key = {name: None if result[t] is None else result[t] - result["t0"]
+                     for name, t in (("data_ms", "tData"), ("paint_ms", "tPaint"),
+                                     ("frame_ms", "tFrame"), ("reply_ms", "tReply"))}
         records.append({
             "key": key, "slider_before": value_before, "slider_after": value_after,
-            "detected_via": result["via"], "data_ms": since_key(result["tData"]),
-            "paint_ms": since_key(result["tPaint"]), "frame_ms": since_key(result["tFrame"]),
-            "reply_ms": since_key(result["tReply"]), "apply_patch_ms": result["applyMs"],
+            "detected_via": result["via"], **after_key, "apply_patch_ms": result["applyMs"],
             "repaint_ms": result["repaintMs"], "frames_received": result["frames"],
             "bytes_received": result["bytes"], "server_calls": len(server_calls),
             "server_ms": sum(server_calls) if server_calls else None,
