@@ -1,6 +1,6 @@
 """Cold start: from launching the server to the first plot drawn in Chromium.
 
-    .venv/bin/python bench/bench_cold_start.py [--launches 5] [--server panel module]
+    python -m bench.bench_cold_start [--launches 5] [--server panel module]
 
 For each launch: headless Debian Chromium is started first (a user's browser is already
 running), then the clock starts and a fresh Python process runs ``panel serve dashboard/app.py``
@@ -9,8 +9,9 @@ soon as it answers, a new page opens ``/app``.  Times, from the launch:
 
 * ``port``:     the server accepts connections (imports done, app script not yet run);
 * ``document``: the page holds the Bokeh document (the session was built and sent);
-* ``plot``:     the recoil figure's canvas is drawn (its Bokeh view has finished rendering)
-                with the ``total`` curve's data in it.  This is the headline cold start.
+* ``plot``:     the first tab's figure is drawn (its Bokeh view has finished rendering) with
+                the data of that tab's bench curve (the μν curve of the recoil tab) in it.
+                This is the headline cold start.
 
 Also ``python -X importtime -c "import dashboard.app"``: the import cost by package.
 Median and max over the launches (target: plot under 4 s on 2 cores); written to
@@ -28,22 +29,26 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from playwright.sync_api import sync_playwright
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from bench.load_driver import ROOT, ServerProcess
+from bench.timing import report
+from tests.browser_support import CHROMIUM, JS_CURVE_DATA, TIMEOUT_MS, chromium_page
 
-from bench.load_driver import ServerProcess  # noqa: E402
-from bench.timing import report  # noqa: E402
-from tests.browser_support import (  # noqa: E402
-    CHROMIUM, JS_CURVE_DATA, TIMEOUT_MS, chromium_page)
 
-FIRST_CURVE = ["total", "T_keV", "rate"]  # the recoil tab, shown first
+def first_curve() -> list[str]:
+    """[label, x column, y column] of the bench curve of the tab the app opens with (the
+    registry's first), from a default instance."""
+    from dashboard.tabs import TABS
 
-# The recoil figure is drawn: the view of the figure holding FIRST_CURVE has finished rendering
-# onto a canvas of non-zero size, and the curve has finite values.
+    view = TABS[0]()
+    _, label, y = view.bench_target()
+    return [label, next(f for f in view.figures.values() if label in f.labels).x, y]
+
+
+# The first tab's figure is drawn: the view of the figure holding the curve has finished
+# rendering onto a canvas of non-zero size, and the curve has finite values.
 JS_PLOT_DRAWN = f"""(curve) => {{
   if (!(window.Bokeh && Bokeh.documents.length > 0)) return false;
   const data = ({JS_CURVE_DATA})(curve);
@@ -57,7 +62,7 @@ JS_PLOT_DRAWN = f"""(curve) => {{
 }}"""
 
 
-def launch_once(playwright, kind: str) -> dict:
+def launch_once(playwright, kind: str, curve: list[str]) -> dict:
     """One cold launch: seconds from starting the server to port, document and drawn plot."""
     errors: list[str] = []
     page = chromium_page(playwright, errors)
@@ -70,7 +75,7 @@ def launch_once(playwright, kind: str) -> dict:
         page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
                                timeout=TIMEOUT_MS)
         document_s = time.perf_counter() - start
-        page.wait_for_function(JS_PLOT_DRAWN, arg=FIRST_CURVE, timeout=TIMEOUT_MS)
+        page.wait_for_function(JS_PLOT_DRAWN, arg=curve, timeout=TIMEOUT_MS)
         plot_s = time.perf_counter() - start
     finally:
         browser.close()
@@ -113,10 +118,10 @@ def main(argv=None) -> int:
     print(f"import dashboard.app: {results['import']['dashboard.app_s']:.2f} s "
           f"({results['import']['wall_s']:.2f} s for the whole `python -c`); largest: "
           + ", ".join(f"{k} {v:.2f} s" for k, v in list(results["import"]["largest_cumulative_s"].items())[:6]))
-    failed = False
+    failed, curve = False, first_curve()
     with sync_playwright() as playwright:
         for kind in args.server:
-            launches = [launch_once(playwright, kind) for _ in range(args.launches)]
+            launches = [launch_once(playwright, kind, curve) for _ in range(args.launches)]
             failed |= any(run["page_errors"] or run["server_errors"] or run["server_tracebacks"]
                           for run in launches)
             summary = {"command": launches[0]["command"], "launches": launches}
@@ -134,9 +139,7 @@ def main(argv=None) -> int:
             for run in launches:
                 for problem in run["page_errors"] + run["server_errors"]:
                     print(f"  ! {problem}")
-    results["environment"] = {"cpus": os.cpu_count(), "loadavg_at_end": os.getloadavg(),
-                              "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE"),
-                              "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    results["PYTHONDONTWRITEBYTECODE"] = os.environ.get("PYTHONDONTWRITEBYTECODE")
     report(results, args.output)
     return 1 if failed else 0
 

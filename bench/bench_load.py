@@ -1,10 +1,10 @@
 """Load test: many concurrent sessions moving widgets across the tabs of a served app.
 
-    .venv/bin/python bench/bench_load.py [--sessions 30] [--updates 100] [--server panel|module]
+    python -m bench.bench_load [--sessions 30] [--updates 100] [--server panel|module] [--app FILE]
 
 Starts ``panel serve dashboard/app.py`` (or ``python -m dashboard``) in a subprocess, opens the
 sessions with ``bench/load_driver.py`` (websocket clients speaking Bokeh's protocol, no
-browser), makes the updates, closes the sessions and waits until the server has destroyed
+browser), makes the updates (the controls of each tab come from the tab registry), closes the sessions and waits until the server has destroyed
 them.  Prints errors (client errors, ERROR records and tracebacks in the server log; must be
 0), update latency p50/p95, tab-switch and session-open times, and the server's memory before,
 at peak and after cleanup, per session.  Results: bench/results/load.json; the server's log:
@@ -18,16 +18,11 @@ noise: compare runs made on an idle machine.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.load_driver import run_load  # noqa: E402
-from bench.timing import RESULTS, report  # noqa: E402
+from bench.load_driver import APP, run_load
+from bench.timing import RESULTS, report
 
 
 def print_summary(result: dict) -> None:
@@ -85,6 +80,8 @@ def main(argv=None) -> int:
                              "other sessions' builds are discarded and built again")
     parser.add_argument("--num-procs", type=int, default=1,
                         help="server processes (the server's --num-procs)")
+    parser.add_argument("--app", default=APP,
+                        help="app file for --server panel (its tabs must be the registry's)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-warmup", action="store_true",
                         help="no warm-up user before the baseline")
@@ -94,10 +91,9 @@ def main(argv=None) -> int:
     result = run_load([(args.sessions, args.updates, args.visits)] * args.rounds,
                       kind=args.server, seed=args.seed,
                       timeout_s=args.timeout, ramp_s=args.ramp, warmup=not args.no_warmup,
-                      unused_lifetime_ms=args.unused_session_lifetime, num_procs=args.num_procs)
+                      unused_lifetime_ms=args.unused_session_lifetime, num_procs=args.num_procs,
+                      app=args.app)
     log = result.pop("server_log")
-    result["environment"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
-                             "loadavg_at_end": os.getloadavg(), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     print_summary(result)
     report(result, args.output)  # prints the latencies: update, tab visits, session open
     (RESULTS / f"{Path(args.output).stem}_server.log").write_text("\n".join(log) + "\n")

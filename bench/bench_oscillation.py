@@ -1,18 +1,18 @@
 """Benchmarks of the "Oscillations" tab: model time, a comparison with NuOscProbExact, and the
 B-slider -> redraw latency in a real browser.
 
-    /work/venv/bin/python bench/bench_oscillation.py [--updates 500] [--moves 40] [--skip-browser]
+    python -m bench.bench_oscillation [--updates 500] [--moves 40] [--skip-browser]
 
 1. Model: ``SpinFlavourOscillation`` probabilities at 1000 distances for one parameter set
    (one Hamiltonian, one eigendecomposition, the propagation), with B_perp stepping between
    calls as a slider would, so that every call pays for its eigendecomposition.
 2. NuOscProbExact (PyPI ``nuoscprobexact``, the SU(4) closed form of Bustamante,
    arXiv:1904.12391) on the same 4x4 Hamiltonian and distances: agreement and time ratio.
-   Its numba kernels are compiled before timing.  Our time includes building the
-   Hamiltonian; theirs starts from the finished matrix.
-3. Browser: the B-slider key press -> redraw latency in headless Chromium, measured in the page
-   as bench/bench_recoil_latency.py does (its in-page instrumentation is reused), and the
-   server time per update (``OscillationView._on_change``).
+   Its numba kernels are compiled (on the agreement check) before timing.  Our time includes
+   building the Hamiltonian; theirs starts from the finished matrix.
+   Needs the ``bench`` extra (``pip install -e ".[bench]"``); skipped with a message without it.
+3. Browser: the B-slider key press -> redraw latency in headless Chromium and the server time
+   per update, with the latency harness (bench/harness.py) as bench_recoil_latency does.
 
 Results are printed and written to ``bench/results/oscillation.json``.
 """
@@ -20,28 +20,17 @@ Results are printed and written to ``bench/results/oscillation.json``.
 from __future__ import annotations
 
 import argparse
-import functools
-import json
-import os
-import platform
-import statistics
 import sys
-import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+import numpy as np
 
-import numpy as np  # noqa: E402
+from bench.timing import summary_ms, write
+from model import SpinFlavourOscillation
 
-from model import SpinFlavourOscillation  # noqa: E402
-
-RESULTS = ROOT / "bench" / "results" / "oscillation.json"
 N_DISTANCES = 1000
-CASES = {  # name: parameters (the issue's two examples and the other regimes)
-    "vacuum, seed 004 figure": dict(mu1=1e-12, mu2=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
+CASES = {  # name: parameters (Popov & Studenikin, arXiv:1803.05755; and the other regimes)
+    "vacuum, Popov–Studenikin figure": dict(mu1=1e-12, mu2=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
                                     dm2_eV2=7e-5, theta=0.5836),
     "matter, spin-flavour": dict(mu1=0.0, mu2=0.0, mu12=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
                                  dm2_eV2=7e-5, theta=0.5836, density_g_cm3=700.0, Y_e=0.5),
@@ -51,12 +40,6 @@ CASES = {  # name: parameters (the issue's two examples and the other regimes)
                                          density_g_cm3=1e5, Y_e=0.45, matter_speed=0.6,
                                          matter_angle_rad=1.0, twist_rad_per_km=0.01),
 }
-
-
-def _summary_ms(seconds) -> dict:
-    ms = np.asarray(seconds) * 1e3
-    return {"n": int(ms.size), "median_ms": float(np.median(ms)),
-            "p95_ms": float(np.percentile(ms, 95)), "min_ms": float(ms.min())}
 
 
 # --- 1. model ---------------------------------------------------------------------------------
@@ -73,17 +56,20 @@ def time_model(updates: int) -> dict:
             start = time.perf_counter()
             method(x)
             timings[name].append(time.perf_counter() - start)
-    return {name: _summary_ms(values) for name, values in timings.items()}
+    return {name: summary_ms(np.asarray(values) * 1e3) for name, values in timings.items()}
 
 
 # --- 2. NuOscProbExact ------------------------------------------------------------------------
 def compare_nuoscprobexact(repeats: int) -> dict:
+    from importlib.metadata import version
+
     try:
         import oscprob4nu
     except ImportError:
-        return {"error": "nuoscprobexact is not installed (pip install nuoscprobexact)"}
+        return {"skipped": "nuoscprobexact is not installed: pip install -e \".[bench]\" "
+                           "(the bench extra) to compare with NuOscProbExact"}
     x = np.linspace(0.0, 3000.0, N_DISTANCES)
-    report = {"version": _version("nuoscprobexact"), "cases": {}}
+    report = {"version": version("nuoscprobexact"), "cases": {}}
     for name, parameters in CASES.items():
         osc = SpinFlavourOscillation(**parameters)
         H = osc.hamiltonian_per_km()
@@ -118,107 +104,22 @@ def compare_nuoscprobexact(repeats: int) -> dict:
             theirs_unchecked.append(time.perf_counter() - start)
     finally:
         oscprob4nu.CHECK_HERMITICITY = True
-    report["ours"] = _summary_ms(ours)
-    report["nuoscprobexact"] = _summary_ms(theirs)
-    report["nuoscprobexact_no_hermiticity_check"] = _summary_ms(theirs_unchecked)
+    for key, seconds in (("ours", ours), ("nuoscprobexact", theirs),
+                         ("nuoscprobexact_no_hermiticity_check", theirs_unchecked)):
+        report[key] = summary_ms(np.asarray(seconds) * 1e3)
     report["ratio_nuoscprobexact_over_ours_median"] = (
         report["nuoscprobexact"]["median_ms"] / report["ours"]["median_ms"])
     return report
 
 
-def _version(package: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "unknown"
-
-
 # --- 3. browser latency -------------------------------------------------------------------------
 def browser_latency(moves: int, settle_ms: int, timeout_ms: int) -> dict:
-    import panel as pn
-    from playwright.sync_api import sync_playwright
+    from bench.harness import bench_tab, print_breakdown
+    from dashboard.oscillation_view import OscillationView
 
-    import bench_recoil_latency as recoil_bench  # its in-page instrumentation, made for one curve
-    from dashboard.app import create_app
-    from dashboard.oscillation_view import CHANNELS, OscillationView
-    from tests.browser_support import chromium_page, free_port, wait_for_port
-
-    label = CHANNELS["P_eL_eR"][0]
-    js_setup = recoil_bench._JS_SETUP.replace('column(source, "rate")', 'column(source, "P")')
-    assert js_setup != recoil_bench._JS_SETUP, "bench_recoil_latency's page hooks changed"
-    server_ms: list[float] = []
-    recording = threading.Event()
-    original = OscillationView._on_change
-
-    @functools.wraps(original)
-    def timed(self, *events):
-        start = time.perf_counter()
-        try:
-            return original(self, *events)
-        finally:
-            if recording.is_set():
-                server_ms.append((time.perf_counter() - start) * 1e3)
-
-    OscillationView._on_change = timed  # bound by each new view's watchers (this process only)
-    port = free_port()
-    pn.serve({"app": create_app}, address="127.0.0.1", port=port, threaded=True, show=False,
-             websocket_origin=[f"127.0.0.1:{port}"])
-    errors: list[str] = []
-    records: list[dict] = []
-    try:
-        wait_for_port(port)
-        with sync_playwright() as playwright:
-            page = chromium_page(playwright, errors)
-            browser = page.context.browser
-            page.goto(f"http://127.0.0.1:{port}/app")
-            page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
-                                   timeout=30_000)
-            page.get_by_text("Oscillations", exact=True).first.click()
-            page.wait_for_function(
-                """(label) => [...Bokeh.documents[0].all_models].some(
-                     (m) => m.type === "GlyphRenderer" && m.name === label)""",
-                arg=label, timeout=60_000)
-            page.wait_for_load_state("networkidle")
-            setup = page.evaluate(js_setup, label)
-            if setup["sources"] < 1:
-                raise RuntimeError(f"no data source for {label!r}")
-            group = page.locator(".bk-input-group:visible").filter(
-                has=page.locator(".bk-slider-title", has_text="B⊥"))
-            handle = group.locator(".noUi-handle").element_handle()
-            for key in ("ArrowRight", "ArrowLeft"):  # warm-up, not recorded
-                page.evaluate("([h, k, t]) => window.__bench.move(h, k, t)", [handle, key, timeout_ms])
-                page.wait_for_timeout(settle_ms)
-            recording.set()
-            for i in range(moves):
-                key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
-                result = page.evaluate("([h, k, t]) => window.__bench.move(h, k, t)",
-                                       [handle, key, timeout_ms])
-                page.wait_for_timeout(settle_ms)
-                records.append({"key": key, "data_ms": result["tData"] - result["t0"],
-                                "frame_ms": result["tFrame"] - result["t0"],
-                                "paint_ms": None if result["tPaint"] is None
-                                else result["tPaint"] - result["t0"]})
-            recording.clear()
-            browser.close()
-    finally:
-        OscillationView._on_change = original
-        pn.state.kill_all_servers()
-        pn.state.reset()
-
-    def summary(values):
-        values = [v for v in values if v is not None]
-        if not values:
-            return None
-        return {"n": len(values), "median_ms": statistics.median(values),
-                "p95_ms": float(np.percentile(values, 95)), "min_ms": min(values),
-                "max_ms": max(values)}
-
-    return {"moves": moves, "settle_ms_between_moves": settle_ms,
-            "key_to_data_in_page": summary([r["data_ms"] for r in records]),
-            "key_to_repaint": summary([r["paint_ms"] for r in records]),
-            "key_to_frame_after_repaint": summary([r["frame_ms"] for r in records]),
-            "server_on_change": summary(server_ms), "page_errors": errors}
+    result = bench_tab(OscillationView, moves, settle_ms=settle_ms, timeout_ms=timeout_ms)
+    print_breakdown(OscillationView.key, result)
+    return result
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -229,7 +130,6 @@ def main(argv=None) -> int:
     parser.add_argument("--settle-ms", type=int, default=150)
     parser.add_argument("--timeout-ms", type=int, default=10_000)
     parser.add_argument("--skip-browser", action="store_true")
-    parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
     results = {"distances": N_DISTANCES, "model": time_model(args.updates)}
@@ -240,8 +140,8 @@ def main(argv=None) -> int:
 
     comparison = compare_nuoscprobexact(min(args.updates, 300))
     results["nuoscprobexact"] = comparison
-    if "error" in comparison:
-        print(f"\nNuOscProbExact: {comparison['error']}")
+    if "skipped" in comparison:
+        print(f"\nNuOscProbExact: skipped, {comparison['skipped']}")
     else:
         print(f"\nNuOscProbExact {comparison['version']} on the same 4x4 Hamiltonian, "
               f"{N_DISTANCES} distances")
@@ -254,23 +154,8 @@ def main(argv=None) -> int:
               f"{comparison['ratio_nuoscprobexact_over_ours_median']:.2f}")
 
     if not args.skip_browser:
-        latency = browser_latency(args.moves, args.settle_ms, args.timeout_ms)
-        results["browser"] = latency
-        print(f"\nB slider key press -> redraw in headless Chromium ({args.moves} moves)")
-        for key in ("key_to_data_in_page", "key_to_repaint", "key_to_frame_after_repaint",
-                    "server_on_change"):
-            s = latency[key]
-            print(f"  {key:28s} " + ("—" if s is None else
-                                     f"median {s['median_ms']:.1f} ms  p95 {s['p95_ms']:.1f} ms"))
-        if latency["page_errors"]:
-            print("WARNING: errors in the page:\n  " + "\n  ".join(latency["page_errors"]))
-
-    results["environment"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
-                              "platform": platform.platform(),
-                              "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nwritten to {args.output}")
+        results["browser"] = browser_latency(args.moves, args.settle_ms, args.timeout_ms)
+    print(f"\nwritten to {write(results, 'oscillation.json')}")
     return 1 if results.get("browser", {}).get("page_errors") else 0
 
 

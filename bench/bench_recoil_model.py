@@ -1,59 +1,45 @@
 """Model recompute time per slider update of the "Recoil spectra" tab.
 
-One update = what RecoilView.refresh asks of the model: the plotted rates on the recoil
-grid, the crossover energy and the events above threshold.  Reports median and p95 over
-many updates with the magnetic moment stepping as a slider would.
+One update = what the recoil tab's refresh asks of the model: the plotted rates on the recoil
+grid, the crossover energy and the events above threshold.  Reports median and p95 over many
+updates with the magnetic moment stepping as a slider would; writes
+bench/results/recoil_model.json.
 
-    python bench/bench_recoil_model.py [--updates 300]
+    python -m bench.bench_recoil_model [--updates 300]
 """
 
 from __future__ import annotations
 
-import argparse
 import time
 
-import numpy as np
-
+from bench.timing import summary_ms, sweep, updates_main
 from model import RecoilSpectrum
-from timing import report, summary_ms  # bench/ is on sys.path when run as a script
 
-
-def one_update(spectrum: RecoilSpectrum) -> None:
-    spectrum.rates(spectrum.recoil_grid_keV())
-    spectrum.crossover_keV()
-    spectrum.events_above_threshold()
+PARTS = {  # name: what the tab asks of the model
+    "rates": lambda s: s.rates(s.recoil_grid_keV()),
+    "crossover": lambda s: s.crossover_keV(),
+    "events": lambda s: s.events_above_threshold(),
+}
 
 
 def measure(updates: int) -> dict:
     spectrum = RecoilSpectrum(mu_nu=1e-11, q_nu=1e-13)
-    one_update(spectrum)  # warm the source caches, as the first page load does
-    exponents = np.concatenate([np.linspace(-13, -9, updates // 2), np.linspace(-9, -13, updates - updates // 2)])
-    parts = {"total": [], "rates": [], "crossover": [], "events": []}
-    for exponent in exponents:
+    for part in PARTS.values():  # warm the source caches, as the first page load does
+        part(spectrum)
+    times = {name: [] for name in ("total", *PARTS)}
+    for exponent in sweep(updates, -13.0, -9.0):
         spectrum.mu_nu = 10.0**exponent
-        t0 = time.perf_counter()
-        spectrum.rates(spectrum.recoil_grid_keV())
-        t1 = time.perf_counter()
-        spectrum.crossover_keV()
-        t2 = time.perf_counter()
-        spectrum.events_above_threshold()
-        t3 = time.perf_counter()
-        parts["rates"].append(t1 - t0)
-        parts["crossover"].append(t2 - t1)
-        parts["events"].append(t3 - t2)
-        parts["total"].append(t3 - t0)
-    summary = {name: summary_ms(np.array(times) * 1e3) for name, times in parts.items()}
-    summary["updates"] = updates
-    return summary
+        start = time.perf_counter()
+        for name, part in PARTS.items():
+            t0 = time.perf_counter()
+            part(spectrum)
+            times[name].append((time.perf_counter() - t0) * 1e3)
+        times["total"].append((time.perf_counter() - start) * 1e3)
+    return {**{name: summary_ms(values) for name, values in times.items()}, "updates": updates}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--updates", type=int, default=300)
-    args = parser.parse_args()
-    summary = measure(args.updates)
-    print(f"model recompute per update over {args.updates} updates")
-    report(summary, "recoil_model.json")
+def main(argv=None) -> None:
+    updates_main(__doc__, measure, "recoil_model.json", argv)
 
 
 if __name__ == "__main__":

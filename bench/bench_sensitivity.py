@@ -1,6 +1,6 @@
 """Speed of the reactor-sensitivity model and of the "Reactor sensitivity" tab's updates.
 
-    .venv/bin/python bench/bench_sensitivity.py [--repeats N]
+    python -m bench.bench_sensitivity [--repeats 50]
 
 * ``scan_50_thresholds``: ``ReactorSensitivity.preset("GEMMA-2012").scan("threshold_keV",
   50 values)`` (issue target: under 50 ms);
@@ -14,53 +14,36 @@ Medians and 95th percentiles over the repeats; written to bench/results/sensitiv
 from __future__ import annotations
 
 import argparse
-import sys
-import time
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from model import ReactorSensitivity  # noqa: E402
-from timing import report, summary_ms  # noqa: E402
+from bench.timing import report, sweep, time_calls
+from model import ReactorSensitivity
 
 
-def timed(func, repeats: int) -> dict:
-    func()  # warm caches (signal shapes are computed once per target and fuel)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append((time.perf_counter() - start) * 1e3)
-    return summary_ms(times)
-
-
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=50)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     model = ReactorSensitivity.preset("GEMMA-2012")
     thresholds = np.geomspace(0.2, 10.0, 50)
+    calls = range(args.repeats)
     results = {
-        "scan_50_thresholds": timed(lambda: model.scan("threshold_keV", thresholds), args.repeats),
-        "summary": timed(model.summary, args.repeats),
+        "scan_50_thresholds": time_calls(lambda _: model.scan("threshold_keV", thresholds), calls),
+        "summary": time_calls(lambda _: model.summary(), calls),
     }
 
     from dashboard.sensitivity_view import SensitivityView
 
     view = SensitivityView(ReactorSensitivity.preset("GEMMA-2012"))
-    for name, widget in (("view_update_mass", view.mass_exponent),
-                         ("view_update_threshold", view.threshold_exponent)):
-        state = {"sign": 1.0}
-
-        def move(widget=widget, state=state):
-            state["sign"] = -state["sign"]
-            widget.value = widget.value + 0.02 * state["sign"]
-
-        results[name] = timed(move, args.repeats)
+    for name, binding in (("view_update_mass", "mass_kg"),
+                          ("view_update_threshold", "threshold_keV")):
+        widget = view.widgets[binding]  # a log slider: small steps around its position
+        positions = widget.value + sweep(args.repeats, -0.02, 0.02)
+        results[name] = time_calls(partial(setattr, widget, "value"), positions)
+    assert not view.alert.visible, view.alert.object
 
     report(results, "sensitivity.json")
 

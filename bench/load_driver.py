@@ -12,9 +12,11 @@ demand bring their widgets with them.  All sessions share one asyncio loop:
 which costs the client as much CPU as a small server and distorts the measurement on 2 cores.
 
 Widgets are found by Bokeh model type and title, never by the views' Python attribute names,
-and only those in ``UPDATES`` are moved, so widgets added later (export, URL sync) are left
-alone.  ``UPDATES`` lists, per tab, the sliders and selects whose every move changes a plotted
-curve, a marker or a readout: an update is *answered* when such a patch comes back.
+and only the tab's movable controls are moved, so widgets added later (export, URL sync) are
+left alone.  :func:`tab_updates` derives them from the tab registry
+(``dashboard.tabs.TABS``): per tab title, ``view.movable_controls()`` of a default instance,
+the sliders and selects whose every move changes a plotted curve, a marker or a readout (their
+Bokeh titles are the bindings' labels).  An update is *answered* when such a patch comes back.
 
 Latency of one update: from sending the change to the last plot/readout patch of its reply
 (the reply ends when no further such patch arrives within ``max(0.2 s, half the latency so
@@ -40,31 +42,30 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.timing import summary_ms
+from tests.browser_support import free_port, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # run as a script: dashboard/, tests/ and bench/ importable
+APP = "dashboard/app.py"  # what ``panel serve`` runs, relative to ``root``
 
-from bench.timing import summary_ms  # noqa: E402
-from tests.browser_support import free_port, wait_for_port  # noqa: E402
 
-TAB_TITLES = ("Recoil spectra", "Reactor sensitivity", "Spin light", "Theory", "Oscillations")
+def tab_updates(tabs=None) -> dict[str, list[tuple[str, str]]]:
+    """``{tab title: [(Bokeh model type, title), ...]}``: the controls a simulated user moves on
+    each tab of ``tabs`` (view classes; default: the registry ``dashboard.tabs.TABS``), in tab
+    order, from ``movable_controls()`` of a default instance of each."""
+    if tabs is None:
+        from dashboard.tabs import TABS as tabs
+    return {tab.title: tab().movable_controls() for tab in tabs}
 
-# Per tab: (Bokeh model type, title prefix) of the widgets a simulated user moves.
-UPDATES = {
-    "Recoil spectra": [("Slider", "μν"), ("Slider", "⟨r²⟩"), ("Slider", "flux"),
-                       ("Slider", "threshold"), ("Select", "target")],
-    "Reactor sensitivity": [("Slider", "threshold"), ("Slider", "flux"), ("Slider", "mass"),
-                            ("Slider", "background"), ("Select", "target")],
-    "Spin light": [("Slider", "nucleon density"), ("Slider", "electron fraction"),
-                   ("Slider", "neutrino energy"), ("Slider", "magnetic moment"),
-                   ("Slider", "neutrino mass")],
-    "Theory": [("Slider", "neutrino mass"), ("Slider", "a magnetic moment"),
-               ("Slider", "new-physics scale"), ("Slider", "lightest mass"), ("Slider", "δ_CP"),
-               ("Slider", "Majorana phase"), ("Slider", "μν limit"), ("Slider", "its threshold")],
-    "Oscillations": [("Slider", "B⊥"), ("Slider", "E [MeV]"), ("Slider", "Δm²"), ("Slider", "θ"),
-                     ("Slider", "μ₁ "), ("Slider", "μ₂"), ("Slider", "μ₁₂"), ("Slider", "Y_e"),
-                     ("Slider", "field twist"), ("Slider", "distance shown")],
-}
+
+def __getattr__(name: str):
+    # TAB_TITLES and UPDATES, the names of the lists this module once kept by hand: derived
+    # from the registry on first use (building the default views takes a second).
+    if name in ("TAB_TITLES", "UPDATES"):
+        updates = globals().setdefault("_REGISTRY_UPDATES", tab_updates())
+        return tuple(updates) if name == "TAB_TITLES" else updates
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -109,6 +110,9 @@ def read_rss_mb(pid: int, field_name: str = "VmRSS") -> float:
 class ServerProcess:
     """``panel serve dashboard/app.py`` (or ``python -m dashboard``) in a subprocess, log captured.
 
+    ``app``: another app file for ``panel serve`` (e.g. one serving another tab registry),
+    relative to ``root``.
+
     ``unused_lifetime_ms``/``check_unused_ms`` make Bokeh discard closed sessions sooner than
     its defaults (15 s, checked every 17 s) so that their cleanup can be observed (``panel
     serve`` only; ``python -m dashboard`` keeps the defaults).  Not much shorter than 5 s: a
@@ -122,13 +126,13 @@ class ServerProcess:
 
     def __init__(self, port: int | None = None, *, kind: str = "panel",
                  unused_lifetime_ms: int = 5000, check_unused_ms: int = 1000, root: Path = ROOT,
-                 census: bool = False, num_procs: int = 1):
+                 census: bool = False, num_procs: int = 1, app: str = APP):
         self.port = port or free_port()
         self.num_procs = num_procs
         self.root = Path(root)
         self._setup = None
         if kind == "panel":
-            self.command = [sys.executable, "-m", "panel", "serve", "dashboard/app.py",
+            self.command = [sys.executable, "-m", "panel", "serve", app,
                             "--address", "127.0.0.1", "--port", str(self.port),
                             "--allow-websocket-origin", f"127.0.0.1:{self.port}",
                             "--unused-session-lifetime", str(unused_lifetime_ms),
@@ -398,10 +402,14 @@ class SessionResult:
 
 
 class UserSession:
-    """One browser-like session: open the app, switch tabs, move widgets, time the replies."""
+    """One browser-like session: open the app, switch tabs, move widgets, time the replies.
 
-    def __init__(self, url: str, index: int, seed: int, timeout_s: float):
+    ``controls``: :func:`tab_updates` of the served app's tabs."""
+
+    def __init__(self, url: str, index: int, seed: int, timeout_s: float,
+                 controls: dict[str, list[tuple[str, str]]]):
         self.url, self.index, self.timeout_s = url, index, timeout_s
+        self.controls, self.titles = controls, list(controls)
         self.failures_in_a_row = 0
         self.rng = random.Random(seed * 1000 + index)
         self.result = SessionResult(index)
@@ -460,9 +468,9 @@ class UserSession:
     def _main_tabs(self) -> str:
         tabs = self.doc.find("Tabs")
         for model_id in tabs:
-            if self._tab_titles(model_id) == list(TAB_TITLES):
+            if self._tab_titles(model_id) == self.titles:
                 return model_id
-        raise RuntimeError(f"no Tabs titled {TAB_TITLES}; found {[self._tab_titles(t) for t in tabs]}")
+        raise RuntimeError(f"no Tabs titled {self.titles}; found {[self._tab_titles(t) for t in tabs]}")
 
     async def _read(self):
         while True:
@@ -541,15 +549,15 @@ class UserSession:
         return sent, self.reply_times[-1] - sent
 
     def _widgets(self, title: str) -> list[str]:
-        """Ids of the widgets of tab ``title`` listed in ``UPDATES`` that a user can move."""
+        """Ids of the widgets of tab ``title`` listed in ``controls`` that a user can move."""
         panel = next(p["id"] for p in self.doc.get(self.tabs, "tabs")
                      if self.doc.get(p["id"], "title") == title)
         child = self.doc.get(panel, "child")
         models = self.doc.descendants(child["id"]) if child else []
         found = []
-        for kind, prefix in UPDATES[title]:
+        for kind, label in self.controls[title]:
             found += [m for m in models if self.doc.type(m) in (kind, "Custom" + kind)
-                      and self.doc.get(m, "title", "").startswith(prefix)
+                      and self.doc.get(m, "title", "") == label
                       and self.doc.get(m, "visible", True) and not self.doc.get(m, "disabled", False)]
         return found
 
@@ -560,13 +568,13 @@ class UserSession:
             raise GiveUp(f"gave up after {MAX_FAILURES_IN_A_ROW} failures in a row")
 
     async def show_tab(self, index: int, first_visit: bool) -> bool:
-        title = TAB_TITLES[index]
+        title = self.titles[index]
         try:
             sent, latency = await self._change(self.tabs, "active", index)
             deadline = time.perf_counter() + self.timeout_s
             while not self._widgets(title):  # a lazy tab may arrive in several patches
                 if time.perf_counter() > deadline or self.reader.done():
-                    raise RuntimeError(f"tab {title!r} shows none of its widgets {UPDATES[title]}")
+                    raise RuntimeError(f"tab {title!r} shows none of its widgets {self.controls[title]}")
                 async with self.changed:
                     seen = len(self.reply_times)
                     await asyncio.wait_for(self.changed.wait_for(
@@ -597,7 +605,7 @@ class UserSession:
     async def update(self, title: str):
         widgets = self._widgets(title)
         if not widgets:
-            raise GiveUp(f"tab {title!r}: none of the widgets {UPDATES[title]}")
+            raise GiveUp(f"tab {title!r}: none of the widgets {self.controls[title]}")
         model_id = self.rng.choice(widgets)
         value = self._next_value(model_id)
         self.result.updates_sent += 1
@@ -620,8 +628,8 @@ class UserSession:
                 pass
 
 
-def tab_plan(n_updates: int, start_tab: int, visits_per_tab: int = 2,
-             n_tabs: int = len(TAB_TITLES)) -> list[tuple[int, int]]:
+def tab_plan(n_updates: int, start_tab: int, visits_per_tab: int,
+             n_tabs: int) -> list[tuple[int, int]]:
     """(tab index, updates) visits: every tab ``visits_per_tab`` times (fewer if there are not
     updates enough), in turn from ``start_tab``, the updates shared out as evenly as possible."""
     visits = min(n_updates, visits_per_tab * n_tabs) or 1
@@ -629,21 +637,23 @@ def tab_plan(n_updates: int, start_tab: int, visits_per_tab: int = 2,
     return [((start_tab + i) % n_tabs, size) for i, size in enumerate(sizes)]
 
 
-async def run_user(url: str, index: int, n_updates: int, *, visits_per_tab: int = 2, seed: int = 0,
-                   timeout_s: float = 30.0, delay_s: float = 0.0) -> SessionResult:
-    """One user: open the app, visit the tabs of ``tab_plan`` moving widgets, close."""
+async def run_user(url: str, index: int, n_updates: int, controls: dict, *, visits_per_tab: int = 2,
+                   seed: int = 0, timeout_s: float = 30.0, delay_s: float = 0.0) -> SessionResult:
+    """One user: open the app, visit the tabs of ``tab_plan`` moving the widgets of ``controls``
+    (:func:`tab_updates`), close."""
     await asyncio.sleep(delay_s)
-    session = UserSession(url, index, seed, timeout_s)
+    session = UserSession(url, index, seed, timeout_s, controls)
     try:
         await session.open()
         visited = {session.doc.get(session.tabs, "active", 0)}  # built with the page
-        for tab, count in tab_plan(n_updates, index % len(TAB_TITLES), visits_per_tab):
+        n_tabs = len(controls)
+        for tab, count in tab_plan(n_updates, index % n_tabs, visits_per_tab, n_tabs):
             if session.doc.get(session.tabs, "active", 0) != tab:
                 if not await session.show_tab(tab, first_visit=tab not in visited):
                     continue
                 visited.add(tab)
             for _ in range(count):
-                await session.update(TAB_TITLES[tab])
+                await session.update(session.titles[tab])
     except GiveUp as reason:
         session.result.errors.append(f"session: {reason}")
     except Exception as error:  # noqa: BLE001
@@ -697,8 +707,8 @@ async def _settle(server: ServerProcess) -> dict | None:
     return None
 
 
-async def _round(server: ServerProcess, sessions: int, updates: int, visits_per_tab: int, seed: int,
-                 timeout_s: float, ramp_s: float,
+async def _round(server: ServerProcess, controls: dict, sessions: int, updates: int,
+                 visits_per_tab: int, seed: int, timeout_s: float, ramp_s: float,
                  cleanup_timeout_s: float) -> tuple[list[SessionResult], dict]:
     """``sessions`` concurrent users, then the wait until the server has destroyed their sessions."""
     launched_before = server.sessions_launched()
@@ -707,7 +717,7 @@ async def _round(server: ServerProcess, sessions: int, updates: int, visits_per_
     sampler = asyncio.create_task(_sample_rss(server, samples, stop))
     cpu0, server_cpu0, wall0 = time.process_time(), server.cpu_s(), time.perf_counter()
     results = await asyncio.gather(*[
-        run_user(server.url, i, updates, visits_per_tab=visits_per_tab, seed=seed,
+        run_user(server.url, i, updates, controls, visits_per_tab=visits_per_tab, seed=seed,
                  timeout_s=timeout_s, delay_s=i * ramp_s)
         for i in range(sessions)])
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
@@ -731,19 +741,20 @@ async def _round(server: ServerProcess, sessions: int, updates: int, visits_per_
     }
 
 
-async def _drive(server: ServerProcess, rounds: list[tuple[int, int, int]], seed: int,
-                 timeout_s: float, ramp_s: float, warmup: bool, cleanup_timeout_s: float) -> dict:
+async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, int, int]],
+                 seed: int, timeout_s: float, ramp_s: float, warmup: bool, cleanup_timeout_s: float) -> dict:
     memory = {"before_mb": server.rss_mb()}
     live = {"before": await asyncio.to_thread(server.census)}
     warm = None
     if warmup:  # one user visits every tab: lazy imports and caches are loaded before the baseline
-        warm = await run_user(server.url, 0, 2 * len(TAB_TITLES), seed=seed + 99, timeout_s=timeout_s)
+        warm = await run_user(server.url, 0, 2 * len(controls), controls, seed=seed + 99,
+                              timeout_s=timeout_s)
         await _wait_destroyed(server, server.sessions_launched(), cleanup_timeout_s)
         live["after_warmup"] = await _settle(server)
         memory["warm_baseline_mb"] = server.rss_mb()
     results, stats = [], []
     for k, (sessions, updates, visits_per_tab) in enumerate(rounds):
-        round_results, round_stats = await _round(server, sessions, updates, visits_per_tab,
+        round_results, round_stats = await _round(server, controls, sessions, updates, visits_per_tab,
                                                   seed + k, timeout_s, ramp_s, cleanup_timeout_s)
         results += round_results
         stats.append(round_stats)
@@ -800,7 +811,7 @@ async def _drive(server: ServerProcess, rounds: list[tuple[int, int, int]], seed
 def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
              seed: int = 0, timeout_s: float = 30.0, ramp_s: float = 0.2, warmup: bool = True,
              unused_lifetime_ms: int = 5000, check_unused_ms: int = 1000, root: Path = ROOT,
-             census: bool = True, num_procs: int = 1) -> dict:
+             census: bool = True, num_procs: int = 1, app: str = APP, tabs=None) -> dict:
     """Serve the app and, for each ``(sessions, updates, visits_per_tab)`` of ``rounds`` in
     turn, run that many concurrent users (the i-th starting ``i * ramp_s`` after the first)
     making ``updates`` changes each over ``visits_per_tab`` visits of every tab, close them and
@@ -814,15 +825,18 @@ def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
     round to the last (a leak).  ``census`` (``panel serve`` only): live Bokeh documents,
     models and HoloViews plots in the server before, after the warm-up and after each round.
     ``num_procs``: serve with that many forked processes (figures summed over them).
+    ``app`` (``panel serve`` only) and ``tabs``: another app file and the tab classes it serves
+    (default: dashboard/app.py and the registry); the users move ``tab_updates(tabs)``.
     """
+    controls = tab_updates(tabs)  # before the server starts: it costs the client a second
     server = ServerProcess(kind=kind, unused_lifetime_ms=unused_lifetime_ms,
                            check_unused_ms=check_unused_ms, root=root,
-                           census=census and kind == "panel", num_procs=num_procs)
+                           census=census and kind == "panel", num_procs=num_procs, app=app)
     cleanup_timeout_s = 60.0 if kind == "module" else 10.0 + 3 * unused_lifetime_ms / 1e3
     startup_s = server.start()
     try:
-        report = asyncio.run(_drive(server, list(rounds), seed, timeout_s, ramp_s, warmup,
-                                    cleanup_timeout_s))
+        report = asyncio.run(_drive(server, controls, list(rounds), seed, timeout_s, ramp_s,
+                                    warmup, cleanup_timeout_s))
     finally:
         server.stop()
     report["server"] = {"command": " ".join(server.command), "cwd": str(server.root),
