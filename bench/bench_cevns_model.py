@@ -37,7 +37,7 @@ def measure(channel: str, updates: int) -> dict:
 
     view = RecoilView(spectrum())
     result = {"model": time_calls(partial(model_update, spectrum()), exponents),
-              "view_update": time_calls(partial(setattr, view.widgets["mu_nu"], "value"),
+              "view_update": time_calls(partial(setattr, view.sliders["mu_nu"], "value"),
                                         exponents)}
     assert not view.alert.visible, view.alert.object
     return result

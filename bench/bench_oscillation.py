@@ -31,12 +31,12 @@ from model import SpinFlavourOscillation
 N_DISTANCES = 1000
 CASES = {  # name: parameters (Popov & Studenikin, arXiv:1803.05755; and the other regimes)
     "vacuum, Popov–Studenikin figure": dict(mu1=1e-12, mu2=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
-                                    dm2_eV2=7e-5, theta=0.5836),
+                                    dm2_eV2=7e-5, theta_rad=0.5836),
     "matter, spin-flavour": dict(mu1=0.0, mu2=0.0, mu12=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
-                                 dm2_eV2=7e-5, theta=0.5836, density_g_cm3=700.0, Y_e=0.5),
-    "Majorana, Y_e = 0.8": dict(mu1=0.0, mu2=0.0, mu12=2e-12, theta=0.3, density_g_cm3=800.0,
+                                 dm2_eV2=7e-5, theta_rad=0.5836, density_g_cm3=700.0, Y_e=0.5),
+    "Majorana, Y_e = 0.8": dict(mu1=0.0, mu2=0.0, mu12=2e-12, theta_rad=0.3, density_g_cm3=800.0,
                                 Y_e=0.8, majorana=True),
-    "moving matter, twisted field": dict(mu1=3e-12, mu2=-1e-12, mu12=1e-12, theta=0.4,
+    "moving matter, twisted field": dict(mu1=3e-12, mu2=-1e-12, mu12=1e-12, theta_rad=0.4,
                                          density_g_cm3=1e5, Y_e=0.45, matter_speed=0.6,
                                          matter_angle_rad=1.0, twist_rad_per_km=0.01),
 }

@@ -40,7 +40,7 @@ def main(argv=None) -> None:
     view = SensitivityView(ReactorSensitivity.preset("GEMMA-2012"))
     for name, binding in (("view_update_mass", "mass_kg"),
                           ("view_update_threshold", "threshold_keV")):
-        widget = view.widgets[binding]  # a log slider: small steps around its position
+        widget = view.sliders[binding]  # a log slider: small steps around its position
         positions = widget.value + sweep(args.repeats, -0.02, 0.02)
         results[name] = time_calls(partial(setattr, widget, "value"), positions)
     assert not view.alert.visible, view.alert.object

@@ -47,9 +47,9 @@ def measure(updates: int) -> dict:
         "spin_light_model": time_calls(partial(spin_light_update, SpinLight()), densities),
         "theory_model": time_calls(partial(theory_update, TheoryCalculator()), scales),
         "spin_light_view_server": time_calls(
-            partial(setattr, spin_view.widgets["density_cm3"], "value"), densities),
+            partial(setattr, spin_view.sliders["density_cm3"], "value"), densities),
         "theory_view_server": time_calls(
-            partial(setattr, theory_view.widgets["Lambda_TeV"], "value"), scales),
+            partial(setattr, theory_view.sliders["Lambda_TeV"], "value"), scales),
         "updates": updates,
     }
 

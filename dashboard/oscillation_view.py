@@ -63,6 +63,11 @@ def _format(value, unit):
     return "—" if not math.isfinite(value) else f"{value:.4g} {unit}"
 
 
+def _matter_moves(oscillation: SpinFlavourOscillation) -> bool:
+    """The angle and γ act only in moving matter (the transversal current term)."""
+    return oscillation.matter_speed > 0.0
+
+
 def _moment(name: str, label: str, **options) -> Binding:
     return Binding(name, f"{label} [10⁻¹² μ_B]", start=-20.0, end=20.0, step=0.05,
                    scale=MU_UNIT, **options)
@@ -90,7 +95,7 @@ class OscillationView(TabView):
         _moment("mu12", "μ₁₂"),
         Binding("E_MeV", "E [MeV]", "log", start=-2.0, end=3.0, step=0.01),
         Binding("dm2_eV2", "Δm² [eV²]", "log", start=-6.0, end=-2.0, step=0.01, fallback=7e-5),
-        Binding("theta", "θ [rad]", start=0.0, end=math.pi / 2, step=0.001),
+        Binding("theta", "θ [rad]", param="theta_rad", start=0.0, end=math.pi / 2, step=0.001),
         Binding("B_perp_gauss", "B⊥ [G]", "log", start=0.0, end=16.0, fallback=1e8,
                 section="Field"),
         Binding("twist_rad_per_km", "field twist φ′ [rad/km]", start=-0.2, end=0.2, step=0.001),
@@ -101,8 +106,10 @@ class OscillationView(TabView):
         Binding("matter_speed", "matter speed v [c]", start=0.0, end=0.99, step=0.01,
                 gate="majorana", disable_when_off=True, section="Matter current"),
         Binding("matter_angle_deg", "angle of v to the momentum [°]", param="matter_angle_rad",
-                start=0.0, end=180.0, step=1.0, scale=math.pi / 180.0, url_scale=1.0),
-        Binding("m_nu_eV", "m_ν [eV] (γ = E/m_ν)", "log", start=-3.0, end=1.0),
+                start=0.0, end=180.0, step=1.0, scale=math.pi / 180.0, url_scale=1.0,
+                shown=_matter_moves),
+        Binding("m_nu_eV", "m_ν [eV] (γ = E/m_ν)", "log", start=-3.0, end=1.0,
+                shown=_matter_moves),
         Binding("x_max_km", "distance shown [km]", "log", param="", start=0.0, end=6.0,
                 step=0.01, fallback=3000.0, section="Plots"),
         Binding("resonance_plot", "resonance plot", "radio", param="", options=SCAN_CHOICES),
@@ -194,8 +201,8 @@ class OscillationView(TabView):
         values = scan[variable].to_numpy()
         curves = {label: (values, scan[column].to_numpy())
                   for label, (column, _, _) in SCAN_CURVES.items()}
-        two_level_resonance = (m.resonance_density_g_cm3() if variable == "density_g_cm3"
-                               else m.resonance_energy_MeV())
+        two_level_resonance = (m.resonance_density_two_level_g_cm3()
+                               if variable == "density_g_cm3" else m.resonance_energy_two_level_MeV())
         markers = {"level crossing (exact)": m.level_crossing(variable)[variable],
                    "two-level resonance": two_level_resonance,
                    "current value": m.effective_density_g_cm3() if variable == "density_g_cm3"
@@ -227,8 +234,8 @@ class OscillationView(TabView):
             f"**Spin-flavour resonance** (ν_eL → ν_μR): exact level crossing (solid violet "
             f"line) at ρ = {_format(crossing_rho, 'g/cm³')} (E = {_format(crossing_E, 'MeV')}); "
             f"two-level condition (dashed violet) at ρ = "
-            f"{_format(m.resonance_density_g_cm3(), 'g/cm³')} (E = "
-            f"{_format(m.resonance_energy_MeV(), 'MeV')}); here sin²β = {two_level.amplitude:.3g}, "
+            f"{_format(m.resonance_density_two_level_g_cm3(), 'g/cm³')} (E = "
+            f"{_format(m.resonance_energy_two_level_MeV(), 'MeV')}); here sin²β = {two_level.amplitude:.3g}, "
             f"L = {_format_km(two_level.length_km)}; dotted grey: the current value  \n"
             f"**Spin oscillation** ν_eL → ν_eR (Studenikin, transversal matter current): sin²2θ_eff = {spin.amplitude:.3g}, "
             f"L_eff = {_format_km(spin.length_km)}  \n"

@@ -59,7 +59,8 @@ def _marker(value: float):
 ON_OFF = {True: 1.0, False: 0.0}
 CONVENTIONS = (
     "Nucleon density n with electron fraction Yₑ: electrons Yₑn (a degenerate relativistic "
-    "gas), neutrons (1 − Yₑ)n. For ν̄ₑ the window closes at the W threshold ε_W; ν̄_μ, ν̄_τ have "
+    "gas, or a hot e⁺e⁻ plasma at temperature T: Braaten & Segel, PRD 48, 1478 (1993)), "
+    "neutrons (1 − Yₑ)n. For ν̄ₑ the window closes at the W threshold ε_W; ν̄_μ, ν̄_τ have "
     "no s-channel W. Formulas: Grigoriev, Lokhov, Studenikin & Ternov, PLB 718, 512 (2012); "
     "JCAP 11 (2017) 024.")
 
@@ -74,11 +75,14 @@ class SpinLightView(TabView):
     summary = "SLν thresholds (plasmon mass, W boson), rate, lifetime and energy-loss time."
     model = param.ClassSelector(class_=SpinLight, doc="The spin-light process shown.")
     BENCH = BenchMove("mu_nu", RATE)
-    READOUT_HEIGHT = 170
+    READOUT_HEIGHT = 290
     BINDINGS = (
         Binding("density_cm3", "nucleon density n [cm⁻³]", "log", start=DENSITY_EXPONENTS[0],
                 end=DENSITY_EXPONENTS[1], section="Matter"),
         Binding("Y_e", "electron fraction Yₑ", start=0.0, end=0.95, step=0.005),
+        Binding("hot", "hot e⁺e⁻ plasma (T > 0)", "checkbox", param="", factors=ON_OFF),
+        Binding("T_MeV", "temperature T [MeV]", "log", start=-3.0, end=1.0, gate="hot",
+                fallback=0.1),
         Binding("flavour", "flavour", "radio", options=FLAVOUR_LABELS, section="Neutrino"),
         Binding("E_TeV", "neutrino energy E [TeV]", "log", start=ENERGY_EXPONENTS[0],
                 end=ENERGY_EXPONENTS[1]),
@@ -137,7 +141,11 @@ class SpinLightView(TabView):
             f"**Rate** Γ = {s.rate_per_s():.3g} s⁻¹, **power** I = {s.power_MeV_per_s():.3g} MeV/s, "
             f"mean photon energy ⟨ω⟩ = I/Γ = {self._energy_text(s.mean_photon_energy_TeV())}  \n"
             f"**Lifetime** 1/Γ = {self._time_text(lifetime)}; **energy-loss time** E/I = "
-            f"{self._time_text(loss)} (Studenikin's τ_SLν)")
+            f"{self._time_text(loss)} (Studenikin's τ_SLν)  \n"
+            f"**Densities**: {s.density_convention()}  \n"
+            f"**Threshold read other ways**: " + "; ".join(
+                f"{reading}: {value:.3g} TeV"
+                for reading, value in s.threshold_conventions_TeV().items()))
 
     @staticmethod
     def _energy_text(E_TeV: float) -> str:

@@ -58,7 +58,7 @@ def test_every_movable_control_redraws(tab):
     doc.on_change(events.append)
     widgets = [*view.widgets.values(), *view.sliders.values()]
     for kind, label in view.movable_controls():
-        (widget,) = [w for w in widgets if w.name == label
+        (widget,) = [w for w in widgets if getattr(w, "label", None) == label
                      and isinstance(w, pn.widgets.Select) == (kind == "Select")]
         for step in (0.05, -0.05):  # a small move each way, as the simulated users make
             events.clear()
@@ -77,7 +77,7 @@ def test_server_time_wraps_the_change_handler_only_while_it_runs():
     original = TabView.__dict__["_changed"]
     with server_time() as times:
         view = TABS[0]()
-        slider = view.widgets[view.BENCH.binding]
+        slider = view.sliders[view.BENCH.binding]
         slider.value = slider.value + slider.step
         assert len(times.ms) == 1 and times.ms[0] > 0  # one update, however many controls it set
     assert TabView.__dict__["_changed"] is original

@@ -112,7 +112,9 @@ def test_readout_shows_thresholds_and_both_times():
 
 
 def test_regime_warning_is_shown_where_the_formulas_fail():
-    view = SpinLightView()  # E = 10 TeV is just above the 7 TeV threshold
+    view = SpinLightView()
+    assert not view.regime_alert.visible  # the tab opens inside the formulas' regime
+    control(view, "E_TeV").value = 1.0  # 10 TeV: a = m_γ²/4ñp ≈ 0.14, not ≪ 1
     assert view.regime_alert.visible and "Near threshold" in view.regime_alert.object
     control(view, "flavour").value = "anti_nu_mu_tau"
     control(view, "E_TeV").value = 3.0
