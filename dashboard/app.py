@@ -5,12 +5,16 @@ Served by ``panel serve dashboard/app.py`` or ``python -m dashboard``.
 
 from __future__ import annotations
 
+from functools import partial
+
 import holoviews as hv
 import panel as pn
 from bokeh.io.doc import patch_curdoc
 
 from dashboard.formula_notes import formula_note
+from dashboard.scenarios import tour
 from dashboard.tabs import TABS
+from dashboard.tour import Tour
 from dashboard.url_state import UrlState
 
 ABOUT = """
@@ -62,9 +66,22 @@ def create_app(tabs=TABS) -> pn.template.BootstrapTemplate:
     tab_panel = pn.Tabs(*[(tab.title, _lazy(url, tab)) for tab in tabs],
                         dynamic=True, sizing_mode="stretch_both", active=keys.index(url.tab))
     tab_panel.param.watch(lambda event: url.show_tab(keys[event.new]), "active")
+    main = [url.notice, tab_panel]
+    if url.app_values.get("tour") == "1":
+        main.insert(1, Tour(show_tab=lambda key: setattr(tab_panel, "active", keys.index(key)),
+                            when_built=partial(_when_built, url),
+                            steps=tuple(step for step in tour() if step.tab in keys)))
     return pn.template.BootstrapTemplate(
         title="νEM Explorer: electromagnetic neutrinos", sidebar=[pn.pane.Markdown(ABOUT)],
-        main=[url.notice, tab_panel], sidebar_width=260)
+        main=main, sidebar_width=260)
+
+
+def _when_built(url: UrlState, key: str, callback) -> None:
+    """Run ``callback(view)`` with tab ``key``'s view: now if built, else when it is."""
+    if key in url.views:
+        callback(url.views[key])
+    else:
+        url.after_attach.setdefault(key, []).append(callback)
 
 
 if pn.state.served:

@@ -88,6 +88,7 @@ class PlotExport:
         """The plotted curves: one x column and a column per curve when they share x,
         else long form (curve, x, y).  Curves with nothing drawn are left out."""
         curves = {label: self.plot.data(label) for label in self.plot.labels}
+        curves.update(self.plot.pinned)
         curves = {label: (x, y) for label, (x, y) in curves.items()
                   if len(y) and np.isfinite(np.asarray(y, dtype=float)).any()}
         xs = [x for x, _ in curves.values()]

@@ -97,6 +97,50 @@ class LiveOverlay:
             dict.__setitem__(source.data, name, np.array(values, dtype=float))
         source.patch({name: [(slice(0, len(values)), values)] for name, values in columns.items()})
 
+    # --- pinned copies of a curve (drawn beneath the live curves) ----------------------------
+    PIN_STYLE = {"color": "#7f7f7f", "line_width": 2.5}
+    PIN_DASHES = ("dashed", "dotted", "dashdot", "dotdash")
+
+    def add_pin_slots(self, count: int) -> None:
+        """``count`` spare curves, beneath the others and hidden until :meth:`set_pin`."""
+        from bokeh.models import ColumnDataSource
+
+        self.pins: list[tuple] = []  # (source, renderer, legend item, label or None)
+        for i in range(count):
+            source = ColumnDataSource({self.x: [], self.y: []})
+            renderer = self.figure.line(self.x, self.y, source=source, visible=False,
+                                        legend_label=f"pin {i + 1}",
+                                        line_dash=self.PIN_DASHES[i % len(self.PIN_DASHES)],
+                                        **self.PIN_STYLE)
+            item = next(item for legend in self.figure.legend for item in legend.items
+                        if renderer in item.renderers)
+            item.visible = False
+            self.pins.append([source, renderer, item, None])
+        # beneath the live curves: drawn first
+        pinned = [pin[1] for pin in self.pins]
+        self.figure.renderers = pinned + [r for r in self.figure.renderers if r not in pinned]
+
+    def set_pin(self, slot: int, label: str | None, xs=None, ys=None) -> None:
+        """Show ``(xs, ys)`` as pin ``slot`` with legend ``label``; None hides the slot."""
+        from bokeh.core.property.vectorization import value
+
+        pin = self.pins[slot]
+        source, renderer, item = pin[:3]
+        pin[3] = label
+        if label is None:
+            renderer.visible = item.visible = False
+            source.data = {self.x: [], self.y: []}
+            return
+        source.data = {self.x: np.asarray(xs, dtype=float), self.y: np.asarray(ys, dtype=float)}
+        item.label = value(label)
+        renderer.visible = item.visible = True
+
+    @property
+    def pinned(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The shown pins: {legend label: (x, y)} (downloads carry them as extra columns)."""
+        return {pin[3]: (np.asarray(pin[0].data[self.x]), np.asarray(pin[0].data[self.y]))
+                for pin in getattr(self, "pins", []) if pin[3] is not None}
+
     def set_visible(self, labels, visible: bool) -> None:
         """Show or hide the curves ``labels`` together with their legend entries."""
         sources = {id(self.sources[label]) for label in labels}

@@ -85,6 +85,7 @@ class OscillationView(TabView):
                "exact 4×4 evolution with the analytic formulas overlaid; resonance in matter.")
     model = param.ClassSelector(class_=SpinFlavourOscillation, doc="The oscillation shown.")
     BENCH = BenchMove("B_perp_gauss", CHANNELS["P_eL_eR"][0])
+    PINS = {"distance": CHANNELS["P_eL_eL"][0]}
     READOUT_HEIGHT = 170
     FIXED = {"electron_density_cm3": None}  # the density slider sets the matter
     BINDINGS = (

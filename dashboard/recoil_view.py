@@ -69,8 +69,14 @@ assert set(CHANNEL_LABELS.values()) == set(CHANNELS) and set(AXIS_LABELS.values(
 
 
 def _source_defaults(source: str, view) -> dict:
-    """A source brings its own flavour and flux (None: the source's default flux)."""
-    return {"flavour": EMITTED_FLAVOUR[source], "flux_cm2_s": None}
+    """A source brings its own flavour and flux (the reactor's from its power and distance,
+    the standard solar model's, ...)."""
+    spectrum = view.model
+    flux = RecoilSpectrum(source=source, thermal_power_GW=spectrum.thermal_power_GW,
+                          distance_m=spectrum.distance_m,
+                          fuel=spectrum.fuel,
+                          line_energy_MeV=spectrum.line_energy_MeV).default_flux_cm2_s()
+    return {"flavour": EMITTED_FLAVOUR[source], "flux_cm2_s": flux}
 
 
 def _quenching_k(spectrum: RecoilSpectrum) -> float:
@@ -92,6 +98,7 @@ class RecoilView(TabView):
     model = param.ClassSelector(class_=RecoilSpectrum, doc="The spectrum shown.")
     spectrum = deprecated_alias("spectrum", "model")
     BENCH = BenchMove("mu_nu", MAGNETIC)
+    PINS = {"spectrum": "total"}
     BINDINGS = (
         Binding("flavour", "flavour", "select", options=FLAVOUR_LABELS, follows="source",
                 section="Neutrino"),

@@ -90,6 +90,7 @@ class SensitivityView(TabView):
                "detector (presets of real experiments), beside the published limits.")
     model = param.ClassSelector(class_=ReactorSensitivity, doc="The detector shown.")
     BENCH = BenchMove("mass_kg", MU_CURVE)
+    PINS = {"mu": MU_CURVE}
     READOUT_HEIGHT = 130
     # A preset sets all the others, so a link with a preset carries them all ("follows");
     # "custom" follows from the values themselves.

@@ -75,6 +75,7 @@ class SpinLightView(TabView):
     summary = "SLν thresholds (plasmon mass, W boson), rate, lifetime and energy-loss time."
     model = param.ClassSelector(class_=SpinLight, doc="The spin-light process shown.")
     BENCH = BenchMove("mu_nu", RATE)
+    PINS = {"thresholds": THRESHOLD, "rates": RATE}
     READOUT_HEIGHT = 290
     BINDINGS = (
         Binding("density_cm3", "nucleon density n [cm⁻³]", "log", start=DENSITY_EXPONENTS[0],

@@ -76,6 +76,7 @@ class TheoryView(TabView):
     model = param.ClassSelector(class_=TheoryCalculator, doc="The calculator shown.")
     calculator = deprecated_alias("calculator", "model")
     BENCH = BenchMove("Lambda_TeV", NATURALNESS)
+    PINS = {"theory": NATURALNESS}
     READOUT_HEIGHT = 115
     BINDINGS = (
         Binding("m_nu_eV", "neutrino mass m_ν [eV]", "log", start=MASS_EXPONENTS[0],

@@ -21,6 +21,8 @@ import panel as pn
 MAX_VALUE_CHARS = 100  # longer values are refused unread: no field needs more
 MAX_QUERY_CHARS = 8000  # a longer query string is ignored whole
 TAB_KEY = "tab"
+APP_KEYS = {"tour": ("0", "1"), "present": ("0", "1")}
+"""App-level switches in links (``?tour=1``: the guided tour; ``?present=1``: projector mode)."""
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,13 @@ class UrlField:
 
     def decode(self, widget, text: str):
         """The widget value for ``text``; ValueError with a reason if it cannot be one."""
+        if getattr(widget, "free_text", False):  # the widget checks the text itself
+            return text
         options = getattr(widget, "options", None)
         if options is not None:
             values = list(options.values()) if isinstance(options, Mapping) else list(options)
             for value in values:
-                if str(value) == text:
+                if str(value) == text or (isinstance(value, bool) and str(value).lower() == text.lower()):
                     return value
             raise ValueError("one of " + ", ".join(str(v) for v in values))
         if isinstance(widget, pn.widgets.Checkbox):
@@ -144,6 +148,8 @@ class UrlState:
         self.defaults: dict[str, dict[str, str]] = {}
         self.tab = next(iter(tabs))
         self.messages: list[str] = []
+        self.app_values: dict[str, str] = {}
+        self.after_attach: dict[str, list] = {}  # tab key -> callbacks(view), run once
         self._pending: dict[str, dict[str, str]] = {key: {} for key in tabs}
         query = parse_query(search)
         if len(search) > MAX_QUERY_CHARS:
@@ -155,6 +161,12 @@ class UrlState:
                     self.tab = text
                 else:
                     self._reject(key, text, "one of " + ", ".join(self.fields))
+                continue
+            if key in APP_KEYS:
+                if text in APP_KEYS[key]:
+                    self.app_values[key] = text
+                else:
+                    self._reject(key, text, "one of " + ", ".join(APP_KEYS[key]))
                 continue
             tab, _, name = key.partition(".")
             if tab not in self.fields or name not in self.fields[tab]:
@@ -187,6 +199,8 @@ class UrlState:
         self.views[key] = view
         for f in fields.values():
             widget_of(view, f.widget).param.watch(self._write_soon, "value")
+        for callback in self.after_attach.pop(key, []):
+            callback(view)
         self.write()
         notice = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
         _fill_notice(notice, self.messages[first_new:])
@@ -227,6 +241,7 @@ class UrlState:
         """The query for the current state: the shown tab and every non-default value
         (a tab not opened yet keeps the link's accepted values for it)."""
         query = {TAB_KEY: self.tab} if self.tab != next(iter(self.fields)) else {}
+        query.update({key: text for key, text in self.app_values.items() if text != "0"})
         for key, pending in self._pending.items():
             query.update({f"{key}.{name}": text for name, text in pending.items()})
         for key, view in self.views.items():
@@ -247,6 +262,11 @@ class UrlState:
 
     def show_tab(self, key: str) -> None:
         self.tab = key
+        self.write()
+
+    def set_app_value(self, key: str, text: str) -> None:
+        """An app-level switch (``present``, ``tour``) into the link ("0": left out)."""
+        self.app_values[key] = text
         self.write()
 
     def _write_soon(self, *events) -> None:

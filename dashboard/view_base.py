@@ -31,15 +31,20 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
 
+import numpy as np
 import panel as pn
 import param
 
 from .export import PlotExport, file_stem
 from .live_plot import LiveOverlay, Readout, apply_to_model
-from .url_state import UrlField
+from .scenarios import tab_guide
+from .url_state import UrlField, widget_of
 from .widgets import NumberEntry, ResponsiveFloatSlider, error_alert, log_slider, round_significant
 
 KINDS = ("slider", "log", "number", "select", "radio", "checkbox")
+MAX_PINS = 4
+NO_SCENARIO = "Choose a scenario…"
+PINS_FIELD = "pins"
 _OPTION_KINDS = ("select", "radio")
 SLIDER_DIGITS = 4  # significant digits a log slider's move writes into its entry
 ENTRY_WIDTH = 100
@@ -128,11 +133,18 @@ class Binding:
 
     def slider_position(self, entry_value):
         """The slider's position for an entry value (None: not on a log slider)."""
-        if entry_value is None:
+        if entry_value is None or not math.isfinite(entry_value):
             return None
         if self.kind == "log":
-            return math.log10(entry_value) if entry_value > 0 and math.isfinite(entry_value) else None
-        return entry_value
+            if not entry_value > 0:
+                return None
+            position = math.log10(entry_value)
+        else:
+            position = entry_value
+        # A value the slider wrote (a link, a reload) puts it back on its step exactly.
+        step = self.step or (0.05 if self.kind == "log" else 0.01)
+        on_step = round(round(position / step) * step, 12)
+        return on_step if self.entry_value(on_step) == entry_value else position
 
     def entry_value(self, position: float) -> float:
         """The entry value a slider position writes: rounded to what the slider resolves."""
@@ -146,6 +158,14 @@ class Binding:
         return UrlField(self.name, f"widgets.{self.name}",
                         scale=self.url_scale if self.url_scale is not None else self.scale,
                         follows=self.follows, implied=self.implied)
+
+
+class PinState(param.Parameterized):
+    """The pins of a tab as link text: ``name:value,name:value|…``, one group per pin, each
+    the controls that differ from the tab's defaults (recomputed when a link is opened)."""
+
+    value = param.String(default="")
+    free_text = True  # a link value taken as it is (dashboard.url_state.UrlField.decode)
 
 
 @dataclass(frozen=True)
@@ -176,6 +196,8 @@ class TabView(pn.viewable.Viewer):
     FIXED: ClassVar[Mapping[str, Any]] = {}
     """Model values the tab always sets (parameters it has no control for)."""
     BENCH: ClassVar[BenchMove | None] = None
+    PINS: ClassVar[Mapping[str, str]] = {}
+    """Pinned copies: {figure name: label of the curve a pin freezes}."""
     READOUT_HEIGHT: ClassVar[int] = 150
     CONTROLS_WIDTH: ClassVar[int] = 320
     URL_FIELDS: ClassVar[tuple[UrlField, ...]] = ()
@@ -193,9 +215,11 @@ class TabView(pn.viewable.Viewer):
                 raise TypeError(f"{cls.__name__}.{b.name}: gate {b.gate!r} is not a binding "
                                 "with factors")
         leaders = {b.follows for b in cls.BINDINGS if b.follows}
-        # A leader (a source, a preset) is applied before the values it sets.
+        # A leader (a source, a preset) is applied before the values it sets; pins last.
         cls.URL_FIELDS = tuple(sorted((b.url_field() for b in cls.BINDINGS),
                                       key=lambda field: field.name not in leaders))
+        if cls.PINS:
+            cls.URL_FIELDS += (UrlField(PINS_FIELD, "pin_state"),)
 
     @classmethod
     def default_model(cls):
@@ -221,6 +245,7 @@ class TabView(pn.viewable.Viewer):
         self.exports = {name: PlotExport(figure, self.model, self.export_stem,
                                          name if len(self.figures) > 1 else "")
                         for name, figure in self.figures.items()}
+        self._build_teaching_tools()
 
     # --- widgets ----------------------------------------------------------------------------
     def _make_widget(self, b: Binding) -> None:
@@ -229,7 +254,8 @@ class TabView(pn.viewable.Viewer):
             limits = {"start": b.start, "end": b.end} if b.kind == "number" else {}
             entry = NumberEntry(label="" if b.has_slider else b.label, value=value,
                                 on_invalid=self.show_rejected, **limits,
-                                width=ENTRY_WIDTH if b.has_slider else None)
+                                width=ENTRY_WIDTH if b.has_slider else None,
+                                css_name=f"entry-{b.name}")
             self.widgets[b.name] = entry
             if b.has_slider:
                 self.sliders[b.name] = self._slider(b, b.slider_position(value))
@@ -259,14 +285,8 @@ class TabView(pn.viewable.Viewer):
         if self._syncing or event.new is None or not math.isfinite(event.new):
             return
         # The entry holds the value the model gets: what the slider resolves, without the
-        # float noise of 10**x.  The slider keeps its own position.
-        self._moving_slider = b.name
-        try:
-            self.widgets[b.name].value = b.entry_value(event.new)
-        finally:
-            self._moving_slider = None
-
-    _moving_slider = None
+        # float noise of 10**x.  The slider keeps its own position (see _move_slider).
+        self.widgets[b.name].value = b.entry_value(event.new)
 
     def _gate_factor(self, b: Binding):
         """The factor the gate of ``b`` applies (1 without a gate)."""
@@ -328,7 +348,9 @@ class TabView(pn.viewable.Viewer):
     def _move_slider(self, b: Binding, entry_value) -> None:
         """Put the slider beside an entry on its value, if the slider's range holds it."""
         slider = self.sliders.get(b.name)
-        position = b.slider_position(entry_value) if slider is not None else None
+        if slider is None or entry_value is None or b.entry_value(slider.value) == entry_value:
+            return  # no slider, or it already stands where this value was written from
+        position = b.slider_position(entry_value)
         if position is not None and slider.start <= position <= slider.end:
             syncing, self._syncing = self._syncing, True
             try:
@@ -366,7 +388,7 @@ class TabView(pn.viewable.Viewer):
     def _changed(self, b: Binding, event) -> None:
         if self._syncing:
             return
-        if b.has_slider and self._moving_slider != b.name:
+        if b.has_slider:
             self._move_slider(b, event.new)  # typed into the entry: the slider follows
         try:
             values = self.model_values()
@@ -408,34 +430,32 @@ class TabView(pn.viewable.Viewer):
         """Called after every accepted change, before the redraw (e.g. to mark a preset as
         left)."""
 
-    def set_values(self, values: Mapping[str, Any]) -> bool:
+    def set_values(self, values: Mapping[str, Any], explicit=None) -> bool:
         """Set several controls at once (control values: entry units, options) and update the
-        model once; on rejection everything stays as it was.  Returns success."""
+        model once; on rejection everything stays as it was.  Returns success.
+
+        A control in ``explicit`` (default: all of ``values``) that implies other values (a
+        preset, a source) brings them, except where ``explicit`` sets them itself."""
         unknown = set(values) - set(self.bindings)
         if unknown:
             raise ValueError(f"{type(self).__name__} has no controls {sorted(unknown)}")
+        explicit = set(values if explicit is None else explicit)
         previous = {name: self.widgets[name].value for name in self.bindings}
-        self._syncing = True
-        try:
-            for name, value in values.items():
-                self.widgets[name].value = value
-                self._move_slider(self.bindings[name], value)
-        finally:
-            self._syncing = False
+        self.set_controls(values)
+        failure = None
         try:
             model_values = self.model_values()
         except ValueError as error:
             model_values, failure = None, str(error)
         if model_values is not None:
-            for name in values:  # a preset or a source brings what it implies first
+            given = {self.bindings[name].model_param for name in explicit}
+            for name in explicit:  # a preset or a source brings what it implies first
                 b = self.bindings[name]
                 if b.implies is not None:
                     implied = b.implies(self.value(name), self)
-                    model_values.update({k: v for k, v in implied.items()
-                                         if not any(self.bindings[n].model_param == k for n in values)})
+                    model_values.update({k: v for k, v in implied.items() if k not in given})
             if self.apply(model_values, partial(self._follow_model, self.refresh)):
                 return True
-            failure = None
         self.set_controls(previous)
         if failure is not None:
             self.show_rejected(failure)
@@ -451,13 +471,191 @@ class TabView(pn.viewable.Viewer):
         finally:
             self._syncing = False
 
+    # --- scenarios, reset, pins --------------------------------------------------------------
+    def _build_teaching_tools(self) -> None:
+        self.guide = tab_guide(self.key)
+        self._fields = {f.name: f for f in self.URL_FIELDS}
+        self._default_controls = {name: widget.value for name, widget in self.widgets.items()}
+        self._default_texts = self.control_texts()
+        self.pin_state = PinState()
+        self.pin_states: list[dict[str, str]] = []
+        self._writing_pins = False
+        for name in self.PINS:
+            self.figures[name].add_pin_slots(MAX_PINS)
+        self.pin_state.param.watch(self._pins_from_link, "value")
+        names = [scenario.name for scenario in self.guide.scenarios]
+        self.scenario_select = pn.widgets.Select(options=[NO_SCENARIO, *names], value=NO_SCENARIO,
+                                                 sizing_mode="stretch_width",
+                                                 disabled=not names)
+        self.scenario_note = pn.pane.Markdown("", sizing_mode="stretch_width",
+                                              styles={"font-size": "90%"}, visible=False)
+        self.scenario_select.param.watch(self._scenario_chosen, "value")
+        self.reset_button = pn.widgets.Button(label="Reset", color="light",
+                                              description="Back to this tab's defaults")
+        self.reset_button.on_click(lambda event: self.reset())
+        self.pin_button = pn.widgets.Button(label="Pin", color="light",
+                                            description="Keep the main curve to compare",
+                                            disabled=not self.PINS)
+        self.pin_button.on_click(lambda event: self.pin())
+        self.clear_pins_button = pn.widgets.Button(label="Clear pins", color="light",
+                                                   disabled=True)
+        self.clear_pins_button.on_click(lambda event: self.clear_pins())
+
+    def control_texts(self) -> dict[str, str]:
+        """Every control's value as a link writes it."""
+        return {f.name: f.text_of(widget_of(self, f.widget))
+                for f in self.URL_FIELDS if f.name != PINS_FIELD}
+
+    def differing_texts(self) -> dict[str, str]:
+        """The controls that differ from the tab's defaults, as link text."""
+        return {name: text for name, text in self.control_texts().items()
+                if text != self._default_texts[name]}
+
+    def decode(self, texts: Mapping[str, str]) -> dict[str, Any]:
+        """Control values for link texts ({name: text}); ValueError naming a bad one."""
+        values = {}
+        for name, text in texts.items():
+            if name not in self.bindings:
+                raise ValueError(f"{name!r} is not a control of this tab")
+            try:
+                values[name] = self._fields[name].decode(self.widgets[name], str(text))
+            except ValueError as reason:
+                raise ValueError(f"{name} = {text!r}: expected {reason}") from None
+        return values
+
+    def apply_link_values(self, texts: Mapping[str, str]) -> bool:
+        """The tab's defaults with ``texts`` (link values) on top, in one update."""
+        try:
+            decoded = self.decode(texts)
+        except ValueError as error:
+            self.show_rejected(str(error))
+            return False
+        return self.set_values({**self._default_controls, **decoded}, explicit=decoded)
+
+    def apply_scenario(self, name: str) -> bool:
+        """Apply the scenario ``name`` of this tab (its link values on the defaults)."""
+        scenario = self.guide.scenario(name)
+        done = self.apply_link_values(scenario.values)
+        if done:
+            self.scenario_note.object = (f"**{scenario.name}**: {scenario.text}"
+                                         + (f" *({scenario.cite})*" if scenario.cite else ""))
+            self.scenario_note.visible = True
+        return done
+
+    def _scenario_chosen(self, event) -> None:
+        if event.new == NO_SCENARIO:
+            return
+        self.apply_scenario(event.new)
+        self.scenario_select.value = NO_SCENARIO  # ready for the next choice
+
     def reset(self) -> None:
-        """Back to the tab's defaults: the default model's values, the controls with them."""
-        default = self.default_model()
-        self.set_controls({b.name: self._initial_value(b) for b in self.BINDINGS
-                           if not b.model_param and b.factors is None and b.read is None})
-        values = {k: v for k, v in default.param.values().items() if k != "name"}
-        self.apply({**values, **self.FIXED}, partial(self._follow_model, self.refresh))
+        """Back to the tab's defaults (the controls as the tab opened), in one update."""
+        if self.set_values(self._default_controls, explicit=()):
+            self.alert.visible = False
+            self.scenario_note.visible = False
+
+    def pin(self) -> bool:
+        """Freeze the main curve(s) as they are, labelled with what differs from the defaults."""
+        if not self.PINS:
+            return False
+        if len(self.pin_states) >= MAX_PINS:
+            self.show_rejected(f"at most {MAX_PINS} pins: clear them first")
+            return False
+        state = self.differing_texts()
+        self.pin_states.append(state)
+        self._draw_pin(len(self.pin_states) - 1, state,
+                       {name: self.figures[name].data(curve) for name, curve in self.PINS.items()})
+        self._write_pins()
+        return True
+
+    def clear_pins(self) -> None:
+        with pn.io.hold():
+            for slot in range(MAX_PINS):
+                for name in self.PINS:
+                    self.figures[name].set_pin(slot, None)
+        self.pin_states = []
+        self._write_pins()
+
+    def _pin_label(self, slot: int, state: Mapping[str, str]) -> str:
+        def short(name: str) -> str:
+            label = self.bindings[name].label if name in self.bindings else name
+            return label.split(" [")[0].split(" (")[0]
+
+        text = ", ".join(f"{short(name)}={value}" for name, value in state.items()) or "defaults"
+        return f"pin {slot + 1}: " + (text if len(text) <= 48 else text[:47] + "…")
+
+    def _draw_pin(self, slot: int, state: Mapping[str, str], curves: Mapping) -> None:
+        label = self._pin_label(slot, state)
+        with pn.io.hold():
+            for name, (xs, ys) in curves.items():
+                self.figures[name].set_pin(slot, label, xs, ys)
+        self.clear_pins_button.disabled = False
+
+    def _write_pins(self) -> None:
+        self._writing_pins = True
+        try:
+            self.pin_state.value = "|".join(",".join(f"{k}:{v}" for k, v in state.items())
+                                            for state in self.pin_states)
+        finally:
+            self._writing_pins = False
+        self.clear_pins_button.disabled = not self.pin_states
+
+    @staticmethod
+    def parse_pins(text: str) -> list[dict[str, str]]:
+        """``name:value,name:value|…`` as one dict per pin (ValueError if malformed)."""
+        states = []
+        for group in text.split("|") if text else []:
+            state = {}
+            for item in group.split(",") if group else []:
+                name, sep, value = item.partition(":")
+                if not sep or not name:
+                    raise ValueError(f"a pin is written name:value,…, not {item!r}")
+                state[name] = value
+            states.append(state)
+        if len(states) > MAX_PINS:
+            raise ValueError(f"at most {MAX_PINS} pins")
+        return states
+
+    def _pins_from_link(self, event) -> None:
+        """Pins from a link: each recomputed from its values, then the live state restored."""
+        if self._writing_pins:
+            return
+        try:
+            states = self.parse_pins(event.new)
+            decoded = [self.decode(state) for state in states]
+        except ValueError as error:
+            self.show_rejected(f"pins: {error}")
+            self._write_pins()
+            return
+        live = {name: widget.value for name, widget in self.widgets.items()}
+        curves = []
+        for values in decoded:
+            if not self.set_values({**self._default_controls, **values}, explicit=values):
+                break
+            curves.append({name: tuple(np.array(a) for a in self.figures[name].data(curve))
+                           for name, curve in self.PINS.items()})
+        self.set_values(live, explicit=())
+        for slot in range(MAX_PINS):
+            for name in self.PINS:
+                self.figures[name].set_pin(slot, None)
+        self.pin_states = states[:len(curves)]
+        for slot, (state, curve) in enumerate(zip(self.pin_states, curves)):
+            self._draw_pin(slot, state, curve)
+        self._write_pins()
+
+    def teaching_controls(self) -> pn.Column:
+        """Scenario menu, its note, and the Reset / Pin / Clear pins buttons."""
+        return pn.Column(self.scenario_select, self.scenario_note,
+                         pn.Row(self.reset_button, self.pin_button, self.clear_pins_button),
+                         sizing_mode="stretch_width")
+
+    def intro(self) -> pn.layout.Card | None:
+        """The tab's "What you see / Try this" lines, in a card that folds away."""
+        if not (self.guide.what or self.guide.try_this):
+            return None
+        text = f"**What you see:** {self.guide.what}  \n**Try this:** {self.guide.try_this}"
+        return pn.layout.Card(pn.pane.Markdown(text, sizing_mode="stretch_width"),
+                              title="About this tab", collapsed=False, sizing_mode="stretch_width")
 
     # --- model -> figures and readouts ------------------------------------------------------
     def compute(self) -> None:
@@ -496,7 +694,7 @@ class TabView(pn.viewable.Viewer):
 
     # --- layout -----------------------------------------------------------------------------
     def controls(self) -> pn.Column:
-        items, section = [], None
+        items, section = [self.teaching_controls()], None
         for b in self.BINDINGS:
             if b.section and b.section != section:
                 items.append(f"### {b.section}")
@@ -529,8 +727,9 @@ class TabView(pn.viewable.Viewer):
 
     def __panel__(self) -> pn.Row:
         if self._layout is None:
-            self._layout = pn.Row(self.controls(),
-                                  pn.Column(*self.main_items(), sizing_mode="stretch_both"),
+            intro = self.intro()
+            main = ([intro] if intro is not None else []) + self.main_items()
+            self._layout = pn.Row(self.controls(), pn.Column(*main, sizing_mode="stretch_both"),
                                   sizing_mode="stretch_both")
         return self._layout
 

@@ -135,12 +135,16 @@ class NumberEntry(pn.viewable.Viewer):
     start = param.Number(default=None, allow_None=True, doc="Lowest value a link may set.")
     end = param.Number(default=None, allow_None=True, doc="Highest value a link may set.")
 
-    def __init__(self, label: str = "", on_invalid=None, width: int | None = None, **params):
+    def __init__(self, label: str = "", on_invalid=None, width: int | None = None,
+                 css_name: str = "", **params):
         super().__init__(**params)
         self.label = label
         self._on_invalid = on_invalid
         options = {"width": width} if width else {"sizing_mode": "stretch_width"}
-        self.text = pn.widgets.TextInput(value=format_number(self.value), label=label, **options)
+        # css_name: a class to find the box by (tests, the tour), e.g. "entry-mu_nu"
+        self.text = pn.widgets.TextInput(value=format_number(self.value), label=label,
+                                         css_classes=["nuem-entry"] + ([css_name] if css_name else []),
+                                         **options)
         self._showing = False
         self.text.param.watch(self._typed, "value")
         self.param.watch(self._show, "value")

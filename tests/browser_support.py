@@ -27,6 +27,14 @@ JS_MU_SLIDER_VALUE = """() => {
 }"""
 
 
+def log_slider_value(position: float) -> float:
+    """The value a log slider at ``position`` gives the model: 10**position to the significant
+    digits the slider resolves (dashboard.view_base.SLIDER_DIGITS), as its entry shows it."""
+    from dashboard.view_base import SLIDER_DIGITS
+
+    return float(f"{10.0**position:.{SLIDER_DIGITS}g}")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -19,7 +19,7 @@ from dashboard.oscillation_view import CHANNELS, N_DISTANCES  # noqa: E402
 from model import constants as c  # noqa: E402
 from model.spin_flavour import magnetic_energy_eV  # noqa: E402
 from tests.browser_support import (  # noqa: E402
-    JS_CURVE_DATA, TIMEOUT_MS, latest, open_tab, slider_handle, wait_for_change)
+    JS_CURVE_DATA, TIMEOUT_MS, latest, log_slider_value, open_tab, slider_handle, wait_for_change)
 
 pytestmark = pytest.mark.browser
 
@@ -35,23 +35,23 @@ _JS_B_SLIDER = """() => {
 }"""
 
 
-def entry(page: Page, title: str):
-    """The text input of the number entry titled ``title``."""
-    group = page.locator(".bk-input-group:visible").filter(
-        has=page.locator("label", has_text=title))
-    expect(group).to_have_count(1, timeout=TIMEOUT_MS)
-    return group.locator("input")
+def entry(page: Page, name: str):
+    """The text input of the exact entry of control ``name``."""
+    field = page.locator(f".entry-{name} input:visible")
+    expect(field).to_have_count(1, timeout=TIMEOUT_MS)
+    return field
 
 
-def type_into(page: Page, title: str, text: str) -> None:
-    field = entry(page, title)
+def type_into(page: Page, name: str, text: str) -> None:
+    field = entry(page, name)
     field.fill(text)
     field.press("Enter")
 
 
 def test_B_slider_changes_the_curves_as_sin2_mu_B_x(page: Page, app_url):
     problems = open_tab(page, app_url, "Oscillations", SPIN)
-    expect(page.get_by_text("Popov–Studenikin").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text("Popov–Studenikin").filter(visible=True).first).to_be_visible(
+        timeout=TIMEOUT_MS)
     before = latest(page, SPIN)
     spin_flavour_before = latest(page, SPIN_FLAVOUR)
     B_before = page.evaluate(_JS_B_SLIDER)
@@ -68,7 +68,7 @@ def test_B_slider_changes_the_curves_as_sin2_mu_B_x(page: Page, app_url):
     # P(eL -> eR) + P(eL -> muR) = sin^2(mu B x) (seed 004).  Each key press is one update:
     # wait until the page holds the curves of the final field.
     x = np.array(before["x"])
-    mu_B_per_km = magnetic_energy_eV(1e-12, 10.0**B_after) / c.HBAR_C_EV_KM
+    mu_B_per_km = magnetic_energy_eV(1e-12, log_slider_value(B_after)) / c.HBAR_C_EV_KM
     expected = np.sin(mu_B_per_km * x) ** 2
     page.wait_for_function(
         f"""([spin, spinFlavour, expected]) => {{
@@ -94,9 +94,9 @@ def test_bad_input_gives_a_clear_message_and_keeps_the_plot(page: Page, app_url)
     alert = page.locator(".alert-warning")
 
     for title, bad, good, parameter, rule in [
-        ("B⊥ [G], exact", "-5", "100000000", "B_perp_gauss", "must be at least 0"),
-        ("θ [rad], exact", "2", "0.5836", "theta", "must be at most 1.57"),
-        ("Y_e, exact", "1.5", "0.5", "Y_e", "must be at most 1"),
+        ("B_perp_gauss", "-5", "1e+08", "B_perp_gauss", "must be at least 0"),
+        ("theta", "2", "0.5836", "theta", "must be at most 1.57"),
+        ("Y_e", "1.5", "0.5", "Y_e", "must be at most 1"),
     ]:
         type_into(page, title, bad)
         expect(alert.filter(has_text=parameter)).to_be_visible(timeout=TIMEOUT_MS)
@@ -106,7 +106,7 @@ def test_bad_input_gives_a_clear_message_and_keeps_the_plot(page: Page, app_url)
         # and the entry shows the value in use again
         expect(entry(page, title)).to_have_value(good, timeout=TIMEOUT_MS)
 
-    type_into(page, "Y_e, exact", "0.45")  # a good value is taken and clears the message
+    type_into(page, "Y_e", "0.45")  # a good value is taken and clears the message
     expect(alert.filter(has_text="Y_e")).to_be_hidden(timeout=TIMEOUT_MS)
     before = latest(page, FLAVOUR)
 

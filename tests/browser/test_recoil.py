@@ -17,7 +17,8 @@ pytest.importorskip("pytest_playwright")
 pn = pytest.importorskip("panel")
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser_support import JS_MU_SLIDER_VALUE, TIMEOUT_MS, PageProblems  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    JS_MU_SLIDER_VALUE, TIMEOUT_MS, PageProblems, log_slider_value)
 
 MAGNETIC = "magnetic (μν)"
 CURVES = ("SM", MAGNETIC, "total")
@@ -148,7 +149,7 @@ def test_mu_slider_scales_magnetic_rate(page: Page, open_app):
 
     # dN/dT|magnetic ∝ μν²: wait until the server's update reaches the browser, i.e. until some
     # ColumnDataSource (old ones may linger, so search them all) holds before × 10^(2 Δlog μν).
-    ratio = 10.0 ** (2.0 * (mu_after - mu_before))
+    ratio = (log_slider_value(mu_after) / log_slider_value(mu_before)) ** 2
     page.wait_for_function(_JS_SCALED_SOURCE_EXISTS, arg=[before["T"], before["y"], ratio],
                            timeout=TIMEOUT_MS)
 

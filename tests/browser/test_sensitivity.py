@@ -21,7 +21,7 @@ def test_preset_and_threshold_update_plot_and_readouts(page: Page, app_url):
     before = latest(page, MU_CURVE)
     expect(page.get_by_text("GEMMA-2012 published").first).to_be_visible(timeout=TIMEOUT_MS)
 
-    select = page.locator("select").filter(has=page.locator("option", has_text="TEXONO"))
+    select = page.locator("select").filter(has=page.locator("option", has_text="custom"))
     expect(select).to_have_count(1, timeout=TIMEOUT_MS)
     select.select_option(label="TEXONO")
     expect(page.get_by_text("TEXONO published").first).to_be_visible(timeout=TIMEOUT_MS)

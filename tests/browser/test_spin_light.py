@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect  # noqa: E402
 from dashboard.spin_light_view import RATE  # noqa: E402
 from dashboard.theory_view import NATURALNESS, SM  # noqa: E402
 from tests.browser_support import (  # noqa: E402
-    JS_CURVE_DATA, TIMEOUT_MS, latest, open_tab, slider_handle, wait_for_change)
+    JS_CURVE_DATA, TIMEOUT_MS, latest, log_slider_value, open_tab, slider_handle, wait_for_change)
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +50,9 @@ def test_spin_light_density_slider_scales_the_rate(page: Page, app_url):
     ratios = [y / old[round(x, 12)] for x, y in zip(after["x"], after["y"])
               if y and round(x, 12) in old]
     assert len(ratios) > 100
-    assert all(math.isclose(r, 10**0.1, rel_tol=1e-6) for r in ratios)
-    expect(page.get_by_text("nₑ = 1.12e+37 cm⁻³").first).to_be_visible(timeout=TIMEOUT_MS)
+    expected = (log_slider_value(38.05) / 1e38) ** 2  # n: 1e38 -> 1.122e38 (4 digits)
+    assert all(math.isclose(r, expected, rel_tol=1e-6) for r in ratios)
+    expect(page.get_by_text("nₑ = 1.12e+36 cm⁻³").first).to_be_visible(timeout=TIMEOUT_MS)
     problems.assert_clean()
 
 
@@ -67,13 +68,14 @@ def test_theory_scale_slider_moves_the_naturalness_line(page: Page, app_url):
     handle.focus()
     handle.press("ArrowRight")
     handle.press("ArrowRight")  # log10 Λ += 0.1
-    after = wait_for_scaled(page, curve, before, 10**-0.2)  # not the first key's update
+    scale = log_slider_value(0.1) ** -2  # Λ: 1 -> 1.259 TeV
+    after = wait_for_scaled(page, curve, before, scale)  # not the first key's update
 
     # eq. (19): mu = 2 m_e m_nu / Lambda^2, so x 10^-0.2 at every mass
     assert after["x"] == pytest.approx(before["x"], rel=1e-12)
     pairs = [(b, a) for b, a in zip(before["y"], after["y"]) if b and a]
     assert len(pairs) > 100
-    assert all(math.isclose(a / b, 10**-0.2, rel_tol=1e-6) for b, a in pairs)
+    assert all(math.isclose(a / b, scale, rel_tol=1e-6) for b, a in pairs)
     assert latest(page, [SM, "m_nu_eV", "mu_B"])["y"] == sm_before["y"]  # the SM does not move
     expect(page.get_by_text("Λ = 1.26 TeV").first).to_be_visible(timeout=TIMEOUT_MS)
     problems.assert_clean()
