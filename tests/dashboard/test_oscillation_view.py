@@ -76,11 +76,11 @@ def test_matter_current_angle_and_neutrino_mass_reach_the_model():
     view = in_matter(speed=0.5)
     before = plotted_matrix(view)
     view.angle.value = 30.0
-    assert view.model.matter_angle_rad == pytest.approx(math.radians(30.0))
+    assert view.model.matter_angle_rad == pytest.approx(math.radians(30.0), rel=1e-6, abs=0)
     assert not np.allclose(before, plotted_matrix(view))
     before = plotted_matrix(view)
     view.m_nu_exponent.value = 0.5  # gamma = E/m: a (tiny) change of the transverse term
-    assert view.model.m_nu_eV == pytest.approx(10**0.5)
+    assert view.model.m_nu_eV == pytest.approx(10**0.5, rel=1e-6, abs=0)
     assert not np.array_equal(before, plotted_matrix(view))
 
 
@@ -88,8 +88,8 @@ def test_distance_range_widget_sets_the_x_axis():
     view = OscillationView()
     view.x_max_exponent.value = 2.0
     x, _ = plotted(view, LABELS["P_eL_eL"])
-    assert x[-1] == pytest.approx(100.0)
-    assert view.distance_plot.figure.x_range.end == pytest.approx(100.0)
+    assert x[-1] == pytest.approx(100.0, rel=1e-6, abs=0)
+    assert view.distance_plot.figure.x_range.end == pytest.approx(100.0, rel=1e-6, abs=0)
 
 
 def test_plotted_curves_are_the_model_output():
@@ -137,15 +137,15 @@ def test_resonance_plot_shows_the_scan_and_its_markers():
     np.testing.assert_allclose(exact, scan["P_eL_muR"])
     markers = view.scan_plot.vline_glyphs
     assert markers["level crossing (exact)"].location == pytest.approx(
-        view.model.level_crossing()["density_g_cm3"])
-    assert markers["current value"].location == pytest.approx(700.0)
+        view.model.level_crossing()["density_g_cm3"], rel=1e-6, abs=0)
+    assert markers["current value"].location == pytest.approx(700.0, rel=1e-6, abs=0)
     assert values[np.argmax(exact)] == pytest.approx(markers["level crossing (exact)"].location,
-                                                     rel=0.05)
+                                                     rel=0.05, abs=0)
     view.scan_variable.value = "E_MeV"
     values, _ = view.scan_plot.data("two-level sin²β / 2")
     np.testing.assert_allclose(values, view.model.resonance_scan("E_MeV")["E_MeV"])
     assert "energy" in view.scan_plot.figure.xaxis[0].axis_label
-    assert markers["current value"].location == pytest.approx(view.model.E_MeV)
+    assert markers["current value"].location == pytest.approx(view.model.E_MeV, rel=1e-6, abs=0)
     assert set(SCAN_CURVES) <= set(view.scan_plot.sources)
 
 
@@ -156,18 +156,18 @@ def test_majorana_disables_the_diagonal_moments_and_the_matter_speed():
     assert view.mu1.disabled and view.mu2.disabled and view.speed.disabled
     assert view.model.majorana and view.model.mu1 == 0.0 and view.model.matter_speed == 0.0
     view.nature.value = False
-    assert view.model.mu1 == pytest.approx(3e-12) and not view.mu1.disabled
+    assert view.model.mu1 == pytest.approx(3e-12, rel=1e-6, abs=0) and not view.mu1.disabled
 
 
 def test_slider_and_entry_stay_in_step():
     view = OscillationView()
     view.B_slider.value = 9.5
-    assert view.B_entry.value == pytest.approx(10**9.5)
+    assert view.B_entry.value == pytest.approx(10**9.5, rel=1e-6, abs=0)
     view.B_entry.value = 2e6
-    assert view.B_slider.value == pytest.approx(math.log10(2e6))
-    assert view.model.B_perp_gauss == pytest.approx(2e6)
+    assert view.B_slider.value == pytest.approx(math.log10(2e6), rel=1e-6, abs=0)
+    assert view.model.B_perp_gauss == pytest.approx(2e6, rel=1e-6, abs=0)
     view.theta_entry.value = 0.25
-    assert view.theta_slider.value == pytest.approx(0.25)
+    assert view.theta_slider.value == pytest.approx(0.25, rel=1e-6, abs=0)
 
 
 BAD_ENTRIES = [
@@ -214,13 +214,13 @@ def test_notebook_use_from_a_model_object():
                                  density_g_cm3=50.0, Y_e=0.45)
     view = OscillationView(osc)
     assert view.model is osc
-    assert view.B_entry.value == pytest.approx(3e9) and view.matter_on.value
-    assert view.mu1.value == pytest.approx(2.0) and view.theta_entry.value == pytest.approx(0.3)
-    assert 10**view.density_exponent.value == pytest.approx(50.0)
-    assert osc.B_perp_gauss == pytest.approx(3e9) and osc.density_g_cm3 == pytest.approx(50.0)
+    assert view.B_entry.value == pytest.approx(3e9, rel=1e-6, abs=0) and view.matter_on.value
+    assert view.mu1.value == pytest.approx(2.0, rel=1e-6, abs=0) and view.theta_entry.value == pytest.approx(0.3, rel=1e-6, abs=0)
+    assert 10**view.density_exponent.value == pytest.approx(50.0, rel=1e-6, abs=0)
+    assert osc.B_perp_gauss == pytest.approx(3e9, rel=1e-6, abs=0) and osc.density_g_cm3 == pytest.approx(50.0, rel=1e-6, abs=0)
     assert isinstance(view.__panel__(), pn.Row)
     # values beyond the usual slider ranges are kept, the ranges widened
     wide = SpinFlavourOscillation(mu1=5e-11, E_MeV=1e5, m_nu_eV=1e-5)
     OscillationView(wide)
-    assert wide.mu1 == pytest.approx(5e-11) and wide.E_MeV == pytest.approx(1e5)
-    assert wide.m_nu_eV == pytest.approx(1e-5)
+    assert wide.mu1 == pytest.approx(5e-11, rel=1e-6, abs=0) and wide.E_MeV == pytest.approx(1e5, rel=1e-6, abs=0)
+    assert wide.m_nu_eV == pytest.approx(1e-5, rel=1e-6, abs=0)

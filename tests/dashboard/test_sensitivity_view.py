@@ -26,7 +26,7 @@ def test_plot_shows_the_model_scan(view):
     expected = view.model.scan("threshold_keV", thresholds)
     np.testing.assert_allclose(plotted, expected["mu_limit"], rtol=1e-12)
     np.testing.assert_allclose(view.q_plot.data(Q_CURVE)[1], expected["q_limit"], rtol=1e-12)
-    assert view.mu_plot.vline_glyphs["threshold"].location == pytest.approx(2.8)
+    assert view.mu_plot.vline_glyphs["threshold"].location == pytest.approx(2.8, rel=1e-6, abs=0)
     assert view.preset.value == "GEMMA-2012"
     assert "model / published" in view.readout.object
 
@@ -49,7 +49,7 @@ def test_threshold_moves_marker_and_readout_only(view):
     before = mu_curve(view)[1].copy()
     text = view.readout.object
     view.threshold_exponent.value = math.log10(0.5)
-    assert view.mu_plot.vline_glyphs["threshold"].location == pytest.approx(0.5)
+    assert view.mu_plot.vline_glyphs["threshold"].location == pytest.approx(0.5, rel=1e-6, abs=0)
     np.testing.assert_array_equal(mu_curve(view)[1], before)
     assert view.readout.object != text
     assert f"{view.model.mu_limit():.3g}" in view.readout.object
@@ -58,8 +58,8 @@ def test_threshold_moves_marker_and_readout_only(view):
 def test_preset_fills_widgets_and_shows_published_ratio(view):
     view.preset.value = "TEXONO"
     m = view.model
-    assert m.mass_kg == pytest.approx(1.06) and m.threshold_keV == pytest.approx(12.0)
-    assert 10 ** view.threshold_exponent.value == pytest.approx(12.0)
+    assert m.mass_kg == pytest.approx(1.06, rel=1e-6, abs=0) and m.threshold_keV == pytest.approx(12.0, rel=1e-6, abs=0)
+    assert 10 ** view.threshold_exponent.value == pytest.approx(12.0, rel=1e-6, abs=0)
     published = limits.published_limit("mu_nu", "TEXONO", 2007)
     assert f"{m.mu_limit() / published:.2f}" in view.readout.object
     assert view.preset.value == "TEXONO"  # loading a preset does not make it "custom"
