@@ -393,7 +393,7 @@ def check_sensitivity(sensitivity: ReactorSensitivity, values) -> None:
     assert summary["bins"] >= 1
     q_low, q_high = sensitivity.q_interval()
     assert q_low < 0.0 < q_high
-    assert max(-q_low, q_high) == pytest.approx(q, rel=1e-12)
+    assert max(-q_low, q_high) == pytest.approx(q, rel=1e-12, abs=0)
     # Each limit is where the Asimov test statistic crosses its critical value, to 0.1% (a
     # limit pinned to a point of the search grid would not be).
     rates, X_on, X_off = sensitivity._inputs()
@@ -419,9 +419,12 @@ def sensitivity_parameters(draw):
                       flux_cm2_s=draw(st.one_of(st.none(), _log_uniform(1e10, 1e16))))
         T_end = ReactorSensitivity(fuel=values["fuel"]).max_recoil_keV()
         threshold = draw(_log_uniform(MIN_T_KEV, T_end * (1.0 - 1e-6)), label="threshold_keV")
-        top = min(ReactorSensitivity.param["window_max_keV"].bounds[1],
-                  threshold + MAX_BINS * values["bin_width_keV"])
-        window = draw(_log_uniform(threshold * (1.0 + 1e-6), top), label="window_max_keV")
+        window_low, window_high = ReactorSensitivity.param["window_max_keV"].bounds
+        top = min(window_high, threshold + MAX_BINS * values["bin_width_keV"])
+        # above the threshold AND inside the parameter's own bounds: a threshold below
+        # 0.002 keV drew windows under window_max_keV's lower bound (a flaky ValueError)
+        bottom = max(threshold * (1.0 + 1e-6), window_low)
+        window = draw(_log_uniform(bottom, top), label="window_max_keV")
         values.update(threshold_keV=threshold, window_max_keV=window)
     return values
 
@@ -484,8 +487,8 @@ def test_reactor_sensitivity_methods_and_scans(values, data):
     # Each row is the limit of the experiment with that one value (vectorised = one by one).
     for value, row_mu, row_q in zip(scanned, frame["mu_limit"], frame["q_limit"]):
         single = sensitivity.clone(**{parameter: value}).summary()
-        assert row_mu == pytest.approx(single["mu_limit"], rel=1e-6)
-        assert row_q == pytest.approx(single["q_limit"], rel=1e-6)
+        assert row_mu == pytest.approx(single["mu_limit"], rel=1e-6, abs=0)
+        assert row_q == pytest.approx(single["q_limit"], rel=1e-6, abs=0)
 
 
 @settings(max_examples=30, deadline=None)
