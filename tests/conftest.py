@@ -6,8 +6,9 @@
   charges (1e-12 e0), so a comparison with such an expected value cannot fail.  For the whole
   session ``pytest.approx`` is replaced by :func:`guarded_approx`, which refuses (raises
   :class:`HollowApproxError`) a call without ``abs=`` whose expected value, or any element of
-  it, has a magnitude below ``HOLLOW_BELOW`` (zero included).  Pass ``abs=0`` (a relative
-  comparison) or the absolute tolerance you mean.  Tested in tests/test_approx_guard.py.
+  it, has a magnitude below ``HOLLOW_BELOW`` (zero included).  Pass ``abs=0`` with ``rel=``
+  (a relative comparison; ``abs`` alone makes approx exact: pytest then ignores its default
+  rel=1e-6) or the absolute tolerance you mean.  Tested in tests/test_approx_guard.py.
 """
 
 from __future__ import annotations
