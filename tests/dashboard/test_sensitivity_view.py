@@ -82,3 +82,16 @@ def test_view_in_the_app():
     from dashboard.app import TABS
 
     assert ("Reactor sensitivity", SensitivityView) in TABS
+
+
+def test_mass_and_background_move_the_curve_as_mu4_proportional_to_B_over_M():
+    """Background dominated, many counts per bin: mu_90^4 ~ B (1/X_on + 1/X_off) / Phi^2
+    (Gaussian ON-OFF, e.g. Beda et al. (GEMMA), AHEP 2012, 350150): 16 x the mass halves the
+    limit curve at every threshold; 16 x the background as well brings it back."""
+    view = SensitivityView(ReactorSensitivity.preset("GEMMA-2012"))
+    thresholds, before = (np.asarray(v).copy() for v in mu_curve(view))
+    view.mass_exponent.value = view.mass_exponent.value + math.log10(16.0)
+    np.testing.assert_array_equal(mu_curve(view)[0], thresholds)
+    np.testing.assert_allclose(mu_curve(view)[1], 0.5 * before, rtol=0.01, atol=0)
+    view.background_exponent.value = view.background_exponent.value + math.log10(16.0)
+    np.testing.assert_allclose(mu_curve(view)[1], before, rtol=0.01, atol=0)

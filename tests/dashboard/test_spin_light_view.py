@@ -150,3 +150,20 @@ def test_notebook_use_from_a_model_object():
     assert math.isclose(10**view.density_exponent.value, 3e39, rel_tol=1e-12)
     assert view.mass_on.value and math.isclose(10**view.mass_exponent.value, 0.3, rel_tol=1e-12)
     assert isinstance(view.__panel__(), pn.Row)
+
+
+def test_moment_times_ten_scales_rate_and_times_as_mu_squared():
+    """Gamma = 4 mu^2 n~^2 p and I = (4/3) mu^2 n~^2 p^2 (Grigoriev, Lokhov, Studenikin &
+    Ternov, PLB 718, 512 (2012)): mu x10 multiplies the rate curve by 100 and divides the
+    lifetime and energy-loss time by 100; the thresholds do not move."""
+    view = SpinLightView()
+    before = plotted(view)
+    view.mu_exponent.value = view.mu_exponent.value + 1.0
+    after = plotted(view)
+    for label, factor in ((RATE, 100.0), (LIFETIME, 0.01), (LOSS_TIME, 0.01)):
+        np.testing.assert_array_equal(after[label][0], before[label][0])
+        y_before, y_after = (np.asarray(d[label][1], dtype=float) for d in (before, after))
+        finite = np.isfinite(y_before) & (y_before > 0)
+        assert finite.sum() > 10
+        np.testing.assert_allclose(y_after[finite], factor * y_before[finite], rtol=1e-12, atol=0)
+    assert same(after[THRESHOLD], before[THRESHOLD]) and same(after[W_EDGE], before[W_EDGE])

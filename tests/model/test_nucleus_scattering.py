@@ -182,7 +182,7 @@ def test_crossover_is_orders_of_magnitude_below_nu_e():
     nucleus = nucleus_magnetic_sm_crossover_keV(1e-11)
     electron = magnetic_sm_crossover_keV(1e-11)
     assert nucleus < 1e-4 * electron
-    assert nucleus == pytest.approx(5.79e-5, rel=0.01, abs=0)  # 0.058 eV
+    assert nucleus == pytest.approx(textbook_ge_crossover_keV(1e-11), rel=1e-6, abs=0)  # 5.79e-5 keV
     xs = nucleus_cross_section(nucleus, 1e3, mu_nu=1e-11)  # E >> T, F = 1
     assert xs.magnetic == pytest.approx(xs.sm, rel=1e-4, abs=0)
     assert nucleus_magnetic_sm_crossover_keV(2e-11) == pytest.approx(4 * nucleus, rel=1e-12, abs=0)
@@ -241,3 +241,15 @@ def test_cross_section_is_finite_and_non_negative(T_keV, E_MeV, mu_nu, q_nu, rad
     lightest = min(NUCLEAR_TARGETS[target].nuclides.mass_MeV)
     if T_keV > max_nuclear_recoil_keV(E_MeV, lightest):
         assert xs.total == 0.0 and xs.sm == 0.0
+
+
+def textbook_ge_crossover_keV(mu_nu: float) -> float:
+    """Where pi alpha^2 mu^2 <Z^2> / (m_e^2 T) (Vogel & Engel, PRD 39, 3378 (1989)) equals
+    <G_F^2 M Q_W^2> / (4 pi) (Freedman 1974) for natural Ge, E -> infinity, F = 1; inputs
+    typed above (PDG G_F, CODATA, AME2016/IUPAC isotopes), alpha CODATA 2022: 5.79e-5 keV."""
+    alpha = 7.2973525643e-3
+    weak = sum(abundance * (G_F_GEV2 * 1e-6) ** 2 * (mass_u * U_MEV - 32 * M_E_MEV)
+               * ((A - 32) - (1 - 4 * SIN2) * 32) ** 2 / (4 * math.pi)
+               for A, mass_u, abundance in GE_ISOTOPES)
+    magnetic_times_T = math.pi * alpha**2 / M_E_MEV**2 * mu_nu**2 * 32**2
+    return magnetic_times_T / weak * 1e3
