@@ -152,3 +152,16 @@ def test_effective_moment_takes_U_li_as_given_and_conj_U_for_the_other_conventio
         effective_magnetic_moment("mu", [0.0, 30.0, 300.0], E, moments, mixing_matrix=real_U),
         effective_magnetic_moment("mu", [0.0, 30.0, 300.0], E, moments, mixing_matrix=np.conj(real_U)),
         rtol=1e-12, atol=0)
+
+
+def test_solar_pp_spectrum_is_the_allowed_positron_shape():
+    """p + p -> d + e+ + nu_e: an allowed beta+ shape with end point 0.42341 MeV and the
+    deuteron (Z = 1) as daughter (Bahcall, "Neutrino Astrophysics", CUP 1989, section 6.1),
+    normalised to one neutrino."""
+    from model.solar import pp_source
+
+    norm_, _ = quad(lambda x: textbook_allowed_shape(x, 0.42341, 1, positron=True), 0.0, 0.42341,
+                    limit=200, epsabs=0, epsrel=1e-10)
+    E = np.array([0.02, 0.1, 0.2, 0.3, 0.4])  # (the last 5% steepen: the grid interpolation)
+    expected = [textbook_allowed_shape(x, 0.42341, 1, positron=True) / norm_ for x in E]
+    np.testing.assert_allclose(pp_source().density(E), expected, rtol=1e-4, atol=0)
