@@ -15,11 +15,14 @@ import math
 import numpy as np
 import pytest
 
-from model import constants as c
 from model import electron_cross_section, magnetic_sm_crossover_keV, max_recoil_keV
 from model.electron_scattering import (
-    MAGNETIC_PREFACTOR_CM2, WEAK_PREFACTOR_CM2_PER_KEV, couplings, em_vector_coupling_shift,
+    MAGNETIC_PREFACTOR_CM2, couplings, em_vector_coupling_shift,
     millicharge_only_cross_section, min_neutrino_energy_MeV)
+from tests.model.codata import c  # CODATA via scipy.constants: expected values never use model.constants
+
+WEAK_PREFACTOR_CM2_PER_KEV = (c.FERMI_CONSTANT_MEV2**2 * c.ELECTRON_MASS_MEV / (2 * math.pi)
+                              * c.HBAR_C_SQUARED_MEV2_CM2 * 1e-3)  # G_F^2 m_e/(2 pi), cm^2/keV
 
 M_E = c.ELECTRON_MASS_MEV
 T_SMALL_KEV = 1e-3   # T << E

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 
 from model import ATOMS, RecoilSpectrum, active_electrons, electron_cross_section
-from model import constants as c
+from tests.model.codata import c  # CODATA via scipy.constants, not model.constants
 from model import magnetic_sm_crossover_keV, reactor_spectrum
 from model.electron_scattering import FLAVOURS, min_neutrino_energy_MeV
 from model.reactor import antineutrinos_per_fission

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
 from model import SpinFlavourOscillation
-from model import constants as c
+from model import constants as model_constants
+from tests.model.codata import c  # CODATA via scipy.constants: expected values never use model.constants
 from model.spin_flavour import (
     PROBABILITY_COLUMNS, magnetic_energy_eV, magnetic_oscillation_length_km,
     popov_studenikin_probabilities, vacuum_oscillation_length_km)
@@ -29,13 +30,13 @@ DISTANCES_KM = np.linspace(0.0, 6000.0, 6001)  # ~170 vacuum and ~5.6 magnetic l
 # --- units ------------------------------------------------------------------------------------
 def test_magnetic_energy_in_eV():
     # mu_B = 5.788e-5 eV/T (CODATA), 1 T = 1e4 G: 1e-12 mu_B in 1e8 G is 5.788e-13 eV [C].
-    assert c.BOHR_MAGNETON_EV_PER_T == pytest.approx(5.7883818e-5, rel=1e-7, abs=0)
+    assert model_constants.BOHR_MAGNETON_EV_PER_T == pytest.approx(5.7883818e-5, rel=1e-7, abs=0)
     assert magnetic_energy_eV(1e-12, 1e8) == pytest.approx(5.7883818e-13, rel=1e-7, abs=0)
 
 
 def test_hbar_c_converts_eV_to_inverse_km():
     # hbar c = 197.3269804 MeV fm = 1.973269804e-10 eV km (CODATA; REFERENCE.md header).
-    assert c.HBAR_C_EV_KM == pytest.approx(1.973269804e-10, rel=1e-9, abs=0)
+    assert model_constants.HBAR_C_EV_KM == pytest.approx(1.973269804e-10, rel=1e-9, abs=0)
 
 
 def test_oscillation_lengths_of_the_seed_figure():
