@@ -19,6 +19,7 @@ def test_the_guard_is_installed_for_the_session():
     -2.7e-12,                    # a signed millicharge
     0.0,                         # zero: abs=1e-12 would accept 1e-20 as equal to it
     [3.0, 2e-11],                # one small element is enough
+    [0.0, 0.0],                  # zero throughout
     np.array([[1.0], [5e-7]]),
     {"dirac": 1e-15, "majorana": 4e-9},
 ])
@@ -50,7 +51,18 @@ def test_explicit_abs_is_accepted_and_honoured(expected):
 
 def test_large_values_and_non_numbers_keep_pytest_behaviour():
     assert 2.0000001 == pytest.approx(2.0)
+    assert [0.0, 50.0, 100.0] == pytest.approx([0.0, 50.0, 100.0])  # zeros beside a scale
     assert [1.0, 2.0] == pytest.approx([1.0, 2.0 + 1e-9])
     assert HOLLOW_BELOW == pytest.approx(1e-6)  # the bound itself is not below the bound
     assert math.inf == pytest.approx(math.inf)
     assert (3.0, 4.0) == pytest.approx((3.0, 4.0))
+
+
+def test_browser_tests_get_a_warning_for_now(tmp_path):
+    """A call from a file under tests/browser warns (HollowApproxWarning) instead of failing."""
+    from tests import conftest
+
+    code = compile("import pytest\ncomparison = pytest.approx(3e-11)\n",
+                   str(conftest.WARN_ONLY_UNDER / "test_example.py"), "exec")
+    with pytest.warns(conftest.HollowApproxWarning, match="without abs="):
+        exec(code, {})
