@@ -256,7 +256,7 @@ MUTANTS: tuple[Mutant, ...] = (
       "SM Dirac moment halved", (REFERENCES, THEORY)),
     M("model/theory.py", "DIRAC_TRANSITION_MU_B_PER_EV = SM_DIRAC_MU_B_PER_EV / 4.0",
       "DIRAC_TRANSITION_MU_B_PER_EV = SM_DIRAC_MU_B_PER_EV / 2.0",
-      "Dirac transition-moment prefactor of eq. (11) x2", (REFERENCES, THEORY)),
+      "Dirac transition-moment prefactor (Shrock 1982) x2", (REFERENCES, THEORY)),
     M("model/theory.py", "BELL_DIRAC_MU_B = 1e-15", "BELL_DIRAC_MU_B = 3e-15",
       "Bell naturalness bound x3", (REFERENCES, THEORY)),
     M("model/theory.py", "prefactor = -2.0 * DIRAC_TRANSITION_MU_B_PER_EV",
