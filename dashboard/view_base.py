@@ -143,6 +143,8 @@ class Binding:
             position = entry_value
         # A value the slider wrote (a link, a reload) puts it back on its step exactly.
         step = self.step or (0.05 if self.kind == "log" else 0.01)
+        if not math.isfinite(position / step):  # far off any slider: no step to put it on
+            return position
         on_step = round(round(position / step) * step, 12)
         return on_step if self.entry_value(on_step) == entry_value else position
 

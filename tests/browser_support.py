@@ -6,9 +6,16 @@ without the background-networking flags Chromium floods the closed network).
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import tempfile
 import time
+import uuid
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,6 +34,9 @@ JS_MU_SLIDER_VALUE = """() => {
 }"""
 
 
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
 def log_slider_value(position: float) -> float:
     """The value a log slider at ``position`` gives the model: 10**position to the significant
     digits the slider resolves (dashboard.view_base.SLIDER_DIGITS), as its entry shows it."""
@@ -36,9 +46,91 @@ def log_slider_value(position: float) -> float:
 
 
 def free_port() -> int:
+    """A port that was free a moment ago.  Racy: the socket is closed before the caller's
+    server binds the port, and another process (another test run on the machine) may take it
+    in between.  Servers of the test suite therefore bind port 0 themselves (:func:`served`)
+    or retry on a fresh port and check they own it (:func:`start_dashboard`)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _listening_inodes(port: int) -> set[str] | None:
+    """Socket inodes listening on TCP ``port`` (Linux /proc/net/tcp*); None without /proc."""
+    inodes, found_table = set(), False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        found_table = True
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(inode)
+    return inodes if found_table else None
+
+
+def process_listens_on(pid: int, port: int) -> bool | None:
+    """Whether process ``pid`` holds a socket listening on ``port`` (None: cannot tell here)."""
+    inodes = _listening_inodes(port)
+    if inodes is None:
+        return None
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return False
+    return any(link == f"socket:[{inode}]" for link in links for inode in inodes)
+
+
+def start_dashboard(*arguments: str, timeout: float = 60.0, attempts: int = 5):
+    """Start ``python -m dashboard --port P *arguments`` on a free port P and wait until that
+    process (not some other one) listens on it; on a port taken in the meantime the server
+    exits, and a fresh port is tried.  Returns (process, port); stop it with
+    :func:`stop_process`.  The process leads its own session (for forked workers)."""
+    errors = []
+    for _ in range(attempts):
+        port = free_port()
+        log = tempfile.TemporaryFile()
+        process = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port), *arguments],
+                                   cwd=REPOSITORY, stdout=subprocess.DEVNULL, stderr=log,
+                                   start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:  # e.g. EADDRINUSE: the port went to someone else
+                log.seek(0)
+                errors.append(f"port {port}: exit {process.returncode}: {log.read()[-500:]!r}")
+                break
+            owned = process_listens_on(process.pid, port)
+            if owned is None:  # no /proc: fall back to "something accepts connections"
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        owned = process.poll() is None
+                except OSError:
+                    owned = False
+            if owned:
+                log.close()
+                return process, port
+            time.sleep(0.05)
+        else:
+            stop_process(process)
+            raise RuntimeError(f"python -m dashboard did not listen on port {port} within {timeout} s")
+        log.close()
+    raise RuntimeError("python -m dashboard could not bind a port: " + "; ".join(errors))
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 20.0) -> None:
+    """SIGTERM to the process group started by :func:`start_dashboard` (the server and its
+    forked workers), SIGKILL if it does not end."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
 
 
 def wait_for_port(port: int, timeout: float = 30.0) -> None:
@@ -53,15 +145,30 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
 
 
 @contextmanager
-def served(apps, port: int | None = None, **options):
+def served(apps, port: int | None = None, timeout: float = 30.0, **options):
     """Serve ``{"path": create_fn}`` in-process on 127.0.0.1; yield the base URL.
-    ``options`` go to ``pn.serve`` (e.g. ``unused_session_lifetime``)."""
+    ``options`` go to ``pn.serve`` (e.g. ``unused_session_lifetime``).
+
+    Without ``port`` the server binds port 0 itself and the port the kernel gave it is read
+    back (no window in which another process could take it); the websocket then admits that
+    origin only."""
     import panel as pn
 
-    port = port or free_port()
-    pn.serve(apps, address="127.0.0.1", port=port, threaded=True, show=False,
-             websocket_origin=[f"127.0.0.1:{port}"], **options)
+    server_id = uuid.uuid4().hex
+    thread = pn.serve(apps, address="127.0.0.1", port=port or 0, threaded=True, show=False,
+                      websocket_origin=[f"127.0.0.1:{port or 0}"], server_id=server_id,
+                      **options)
     try:
+        deadline = time.monotonic() + timeout
+        while server_id not in pn.state._servers:  # filled by the thread once it has bound
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the Panel server thread did not start")
+            time.sleep(0.01)
+        server = pn.state._servers[server_id][0]
+        port = server.port
+        origins = server._tornado.websocket_origins  # the live set the websocket handler checks
+        origins.clear()
+        origins.add(f"127.0.0.1:{port}")
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
     finally:

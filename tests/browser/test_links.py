@@ -85,7 +85,7 @@ def test_a_garbage_link_shows_the_notice_and_the_defaults(page: Page, app_url):
     assert all(name in notice for name in ("mu_nu", "target", "threshold_keV", "exposure_kg_day",
                                            "nowhere"))
     expect(page.get_by_text("were not used").first).to_be_visible()
-    assert page.evaluate(JS_MU_SLIDER_VALUE) == pytest.approx(-11.0)
+    assert page.evaluate(JS_MU_SLIDER_VALUE) == pytest.approx(-11.0, rel=1e-6, abs=0)
     assert page.evaluate(JS_SELECT_VALUE, "target") == "Ge"
     page.wait_for_function("() => window.location.search === ''", timeout=TIMEOUT_MS)
     problems.assert_clean()  # no console error, no injected request

@@ -55,7 +55,7 @@ def test_B_slider_changes_the_curves_as_sin2_mu_B_x(page: Page, app_url):
     before = latest(page, SPIN)
     spin_flavour_before = latest(page, SPIN_FLAVOUR)
     B_before = page.evaluate(_JS_B_SLIDER)
-    assert B_before == pytest.approx(8.0)
+    assert B_before == pytest.approx(8.0, rel=1e-6, abs=0)
 
     handle = slider_handle(page, "B⊥")
     handle.focus()
@@ -78,7 +78,7 @@ def test_B_slider_changes_the_curves_as_sin2_mu_B_x(page: Page, app_url):
           return expected.every((e, i) => Math.abs(y1[i] + y2[i] - e) < 1e-9);
         }}""", arg=[SPIN, SPIN_FLAVOUR, expected.tolist()], timeout=TIMEOUT_MS)
     after, spin_flavour = latest(page, SPIN), latest(page, SPIN_FLAVOUR)
-    assert len(after["x"]) == N_DISTANCES and after["x"] == pytest.approx(before["x"])
+    assert len(after["x"]) == N_DISTANCES and after["x"] == pytest.approx(before["x"], rel=1e-6, abs=0)
     right_handed = np.array(after["y"], dtype=float) + np.array(spin_flavour["y"], dtype=float)
     np.testing.assert_allclose(right_handed, expected, atol=1e-9)
     assert spin_flavour["y"] != spin_flavour_before["y"]

@@ -17,17 +17,14 @@ pn = pytest.importorskip("panel")
 
 from dashboard.tabs import TABS  # noqa: E402
 from dashboard.url_state import widget_of  # noqa: E402
+from dashboard.widgets import NumberEntry  # noqa: E402
 from tests.view_support import control
 
 VIEWS = {tab.key: tab for tab in TABS}
-_built: dict = {}
-
-
-def view_for(key):
-    # One view per tab for the whole module: state carries over between examples, as in a session.
-    if key not in _built:
-        _built[key] = VIEWS[key]()
-    return _built[key]
+MAX_MOVES = 8
+"""Widget moves per example: a short session on a fresh view.  (A view shared by all examples
+carried state from one example to the next, so a failure depended on the examples before it
+and could neither be replayed nor shrunk by hypothesis.)"""
 
 
 def value_strategy(widget):
@@ -36,10 +33,17 @@ def value_strategy(widget):
         return st.sampled_from(list(options.values()) if isinstance(options, dict) else list(options))
     if isinstance(widget, pn.widgets.Checkbox):
         return st.booleans()
-    if isinstance(widget, pn.widgets.FloatInput):  # the browser lets a user type anything numeric
+    if getattr(widget, "free_text", False):  # the pins of a link: any text
+        return st.text(max_size=60)
+    if isinstance(widget, NumberEntry):  # a user can type any number into an entry
         return st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False),
                          st.sampled_from([0.0, -1.0, 1e-300, 1e300]))
     return st.floats(widget.start, widget.end)  # a slider stays on its range
+
+
+def typed_text():
+    """What a person may type into an entry's text box."""
+    return st.one_of(st.text(max_size=12), st.sampled_from(["2.9e-11", "abc", "1e999", "-0", "", "nan"]))
 
 
 def plotted_is_finite_or_gap(view):
@@ -52,16 +56,21 @@ def plotted_is_finite_or_gap(view):
 
 
 @pytest.mark.parametrize("key", list(VIEWS))
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_random_widget_values_never_break_a_tab(key, data):
-    view = view_for(key)
-    fields = VIEWS[key].URL_FIELDS
-    for _ in range(data.draw(st.integers(1, 4), label="moves")):
-        field = data.draw(st.sampled_from(fields), label="widget")
-        widget = widget_of(view, field.widget)
-        value = data.draw(value_strategy(widget), label=field.name)
+    view = VIEWS[key]()  # a fresh view: nothing is shared between examples
+    controls = {f.name: widget_of(view, f.widget) for f in VIEWS[key].URL_FIELDS}
+    controls.update({f"{name} slider": slider for name, slider in view.sliders.items()})
+    controls.update({f"{name} text": entry.text for name, entry in view.widgets.items()
+                     if isinstance(entry, NumberEntry)})
+    for _ in range(data.draw(st.integers(1, MAX_MOVES), label="moves")):
+        name = data.draw(st.sampled_from(sorted(controls)), label="widget")
+        widget = controls[name]
+        strategy = typed_text() if name.endswith(" text") else value_strategy(widget)
+        value = data.draw(strategy, label=name)
         widget.value = value  # an exception here fails the test
+        field = type("Field", (), {"name": name})
         assert "Internal error" not in view.alert.object, (field.name, value, view.alert.object)
         if view.alert.visible:
             assert view.alert.object.startswith("**Input not accepted:**")

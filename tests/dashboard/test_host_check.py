@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import http.client
-import os
-import signal
-import subprocess
-import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from dashboard.host_check import host_name, websocket_origins
-from tests.browser_support import free_port, wait_for_port
+from tests.browser_support import start_dashboard, stop_process
 
 
 @pytest.mark.parametrize("header, name", [
@@ -25,16 +22,11 @@ def test_host_name(header, name):
 
 @pytest.fixture(scope="module")
 def served_port():
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port)],
-                               cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process, port = start_dashboard()  # retries if the port is taken before the server binds
     try:
-        wait_for_port(port, timeout=60.0)
         yield port
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop_process(process)
 
 
 def _get(port, path, host, extra=None):
@@ -90,22 +82,22 @@ def test_websocket_origins_admit_proxied_names_without_a_port():
                             "nuem.example.org:80"}
 
 
+def _children(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+
 def test_every_forked_process_refuses_foreign_hosts():
     """``--num-procs 2``: the filter is installed in each process after Tornado forks."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port),
-                                "--num-procs", "2"],
-                               cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process, port = start_dashboard("--num-procs", "2")
     try:
-        wait_for_port(port, timeout=60.0)
-        workers = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        # The parent binds the port before it forks: poll until both workers exist.
+        deadline = time.monotonic() + 60.0
+        while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert len(workers) == 2, workers
         # Connections go to whichever process accepts first: enough requests reach both.
         for _ in range(10):
             assert _get(port, "/app", f"127.0.0.1:{port}")[0] == 200
             assert _get(port, "/app", f"evil.example:{port}")[0] == 403
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        stop_process(process)

@@ -78,7 +78,7 @@ def test_matter_current_angle_and_neutrino_mass_reach_the_model():
     view = in_matter(matter_speed=0.5)
     before = plotted_matrix(view)
     control(view, "matter_angle_deg").value = 30.0
-    assert view.model.matter_angle_rad == pytest.approx(math.radians(30.0))
+    assert view.model.matter_angle_rad == pytest.approx(math.radians(30.0), rel=1e-6, abs=0)
     assert not np.allclose(before, plotted_matrix(view))
     before = plotted_matrix(view)
     control(view, "m_nu_eV").value = 0.5  # gamma = E/m: a (tiny) change of the transverse term
@@ -90,8 +90,8 @@ def test_distance_range_widget_sets_the_x_axis():
     view = OscillationView()
     control(view, "x_max_km").value = 2.0
     x, _ = plotted(view, LABELS["P_eL_eL"])
-    assert x[-1] == pytest.approx(100.0)
-    assert view.figures["distance"].figure.x_range.end == pytest.approx(100.0)
+    assert x[-1] == pytest.approx(100.0, rel=1e-6, abs=0)
+    assert view.figures["distance"].figure.x_range.end == pytest.approx(100.0, rel=1e-6, abs=0)
 
 
 def test_plotted_curves_are_the_model_output():
@@ -140,15 +140,15 @@ def test_resonance_plot_shows_the_scan_and_its_markers():
     np.testing.assert_allclose(exact, scan["P_eL_muR"])
     markers = view.figures["resonance"].vline_glyphs
     assert markers["level crossing (exact)"].location == pytest.approx(
-        view.model.level_crossing()["density_g_cm3"])
-    assert markers["current value"].location == pytest.approx(700.0)
+        view.model.level_crossing()["density_g_cm3"], rel=1e-6, abs=0)
+    assert markers["current value"].location == pytest.approx(700.0, rel=1e-6, abs=0)
     assert values[np.argmax(exact)] == pytest.approx(markers["level crossing (exact)"].location,
-                                                     rel=0.05)
+                                                     rel=0.05, abs=0)
     control(view, "resonance_plot").value = "E_MeV"
     values, _ = view.figures["resonance"].data("two-level sin²β / 2")
     np.testing.assert_allclose(values, view.model.resonance_scan("E_MeV")["E_MeV"])
     assert "energy" in view.figures["resonance"].figure.xaxis[0].axis_label
-    assert markers["current value"].location == pytest.approx(view.model.E_MeV)
+    assert markers["current value"].location == pytest.approx(view.model.E_MeV, rel=1e-6, abs=0)
     assert set(SCAN_CURVES) <= set(view.figures["resonance"].sources)
 
 
@@ -159,7 +159,7 @@ def test_majorana_disables_the_diagonal_moments_and_the_matter_speed():
     assert view.widgets["mu1"].disabled and view.widgets["mu2"].disabled and view.widgets["matter_speed"].disabled
     assert view.model.majorana and view.model.mu1 == 0.0 and view.model.matter_speed == 0.0
     control(view, "majorana").value = False
-    assert view.model.mu1 == pytest.approx(3e-12) and not view.widgets["mu1"].disabled
+    assert view.model.mu1 == pytest.approx(3e-12, rel=1e-6, abs=0) and not view.widgets["mu1"].disabled
 
 
 def test_slider_and_entry_stay_in_step():
@@ -167,10 +167,10 @@ def test_slider_and_entry_stay_in_step():
     view.sliders["B_perp_gauss"].value = 9.5
     assert view.widgets["B_perp_gauss"].value == 3.162e9  # 10**9.5 to the 4 digits a slider resolves
     view.widgets["B_perp_gauss"].value = 2e6  # typed in the entry
-    assert view.sliders["B_perp_gauss"].value == pytest.approx(math.log10(2e6))
-    assert view.model.B_perp_gauss == pytest.approx(2e6)
+    assert view.sliders["B_perp_gauss"].value == pytest.approx(math.log10(2e6), rel=1e-6, abs=0)
+    assert view.model.B_perp_gauss == pytest.approx(2e6, rel=1e-6, abs=0)
     view.widgets["theta"].value = 0.25
-    assert view.sliders["theta"].value == pytest.approx(0.25)
+    assert view.sliders["theta"].value == pytest.approx(0.25, rel=1e-6, abs=0)
 
 
 BAD_ENTRIES = [
@@ -216,13 +216,13 @@ def test_notebook_use_from_a_model_object():
                                  density_g_cm3=50.0, Y_e=0.45)
     view = OscillationView(osc)
     assert view.model is osc
-    assert view.widgets["B_perp_gauss"].value == pytest.approx(3e9) and view.widgets["matter"].value
-    assert view.widgets["mu1"].value == pytest.approx(2.0) and view.widgets["theta"].value == pytest.approx(0.3)
-    assert view.widgets["density_g_cm3"].value == pytest.approx(50.0)
-    assert osc.B_perp_gauss == pytest.approx(3e9) and osc.density_g_cm3 == pytest.approx(50.0)
+    assert view.widgets["B_perp_gauss"].value == pytest.approx(3e9, rel=1e-6, abs=0) and view.widgets["matter"].value
+    assert view.widgets["mu1"].value == pytest.approx(2.0, rel=1e-6, abs=0) and view.widgets["theta"].value == pytest.approx(0.3, rel=1e-6, abs=0)
+    assert view.widgets["density_g_cm3"].value == pytest.approx(50.0, rel=1e-6, abs=0)
+    assert osc.B_perp_gauss == pytest.approx(3e9, rel=1e-6, abs=0) and osc.density_g_cm3 == pytest.approx(50.0, rel=1e-6, abs=0)
     assert isinstance(view.__panel__(), pn.Row)
     # values beyond the usual slider ranges are kept, the ranges widened
     wide = SpinFlavourOscillation(mu1=5e-11, E_MeV=1e5, m_nu_eV=1e-5)
     OscillationView(wide)
-    assert wide.mu1 == pytest.approx(5e-11) and wide.E_MeV == pytest.approx(1e5)
-    assert wide.m_nu_eV == pytest.approx(1e-5)
+    assert wide.mu1 == pytest.approx(5e-11, rel=1e-6, abs=0) and wide.E_MeV == pytest.approx(1e5, rel=1e-6, abs=0)
+    assert wide.m_nu_eV == pytest.approx(1e-5, rel=1e-6, abs=0)

@@ -62,7 +62,7 @@ def test_mass_slider_acts_only_when_the_mass_is_on():
     control(view, "m_nu_eV").value = 3.0
     assert same(before, plotted(view)[THRESHOLD]) and view.model.m_nu_eV == 0.0
     control(view, "massive").value = True
-    assert view.model.m_nu_eV == pytest.approx(1e3)
+    assert view.model.m_nu_eV == pytest.approx(1e3, rel=1e-6, abs=0)
 
 
 def test_plotted_data_is_the_model_output():
@@ -79,12 +79,12 @@ def test_plotted_data_is_the_model_output():
     np.testing.assert_allclose(rate[open_], expected["rate_per_s"][open_], rtol=1e-14)
     assert np.all(np.isnan(rate[~open_]))  # closed below threshold: a gap on the log axis
     np.testing.assert_allclose(data[LOSS_TIME][1][open_], expected["energy_loss_time_s"][open_], rtol=1e-14)
-    assert E[open_][0] == pytest.approx(model.threshold_TeV(), rel=1e-8)  # the onset is on the grid
+    assert E[open_][0] == pytest.approx(model.threshold_TeV(), rel=1e-8, abs=0)  # the onset is on the grid
     markers = dict(zip(view.figures["rates"].vline_glyphs, data["markers"][0]))
-    assert markers["E_th"] == pytest.approx(model.threshold_TeV())
-    assert markers["ε_W"] == pytest.approx(model.w_threshold_TeV())
-    assert markers["E"] == pytest.approx(model.E_TeV)
-    assert data["point"][0][0] == pytest.approx(1e39) and data["point"][1][0] == pytest.approx(50.0)
+    assert markers["E_th"] == pytest.approx(model.threshold_TeV(), rel=1e-6, abs=0)
+    assert markers["ε_W"] == pytest.approx(model.w_threshold_TeV(), rel=1e-6, abs=0)
+    assert markers["E"] == pytest.approx(model.E_TeV, rel=1e-6, abs=0)
+    assert data["point"][0][0] == pytest.approx(1e39, rel=1e-6, abs=0) and data["point"][1][0] == pytest.approx(50.0, rel=1e-6, abs=0)
 
 
 def test_allowed_band_spans_the_window():
@@ -153,3 +153,20 @@ def test_notebook_use_from_a_model_object():
     assert math.isclose(view.widgets["density_cm3"].value, 3e39, rel_tol=1e-12)
     assert view.widgets["massive"].value and math.isclose(view.widgets["m_nu_eV"].value, 0.3, rel_tol=1e-12)
     assert isinstance(view.__panel__(), pn.Row)
+
+
+def test_moment_times_ten_scales_rate_and_times_as_mu_squared():
+    """Gamma = 4 mu^2 n~^2 p and I = (4/3) mu^2 n~^2 p^2 (Grigoriev, Lokhov, Studenikin &
+    Ternov, PLB 718, 512 (2012)): mu x10 multiplies the rate curve by 100 and divides the
+    lifetime and energy-loss time by 100; the thresholds do not move."""
+    view = SpinLightView()
+    before = plotted(view)
+    control(view, "mu_nu").value = control(view, "mu_nu").value + 1.0
+    after = plotted(view)
+    for label, factor in ((RATE, 100.0), (LIFETIME, 0.01), (LOSS_TIME, 0.01)):
+        np.testing.assert_array_equal(after[label][0], before[label][0])
+        y_before, y_after = (np.asarray(d[label][1], dtype=float) for d in (before, after))
+        finite = np.isfinite(y_before) & (y_before > 0)
+        assert finite.sum() > 10
+        np.testing.assert_allclose(y_after[finite], factor * y_before[finite], rtol=1e-12, atol=0)
+    assert same(after[THRESHOLD], before[THRESHOLD]) and same(after[W_EDGE], before[W_EDGE])

@@ -20,6 +20,7 @@ pn = pytest.importorskip("panel")
 
 from dashboard.tabs import TABS  # noqa: E402
 from dashboard.url_state import MAX_VALUE_CHARS, UrlState, parse_query, widget_of  # noqa: E402
+from tests.browser_support import log_slider_value
 from tests.view_support import control
 
 VIEWS = {tab.key: tab for tab in TABS}
@@ -115,6 +116,8 @@ def test_a_link_reproduces_every_widget_setting(key):
     that state is put back), then one link: the new session matches widgets, model and plot."""
     url, view = open_link(key)
     for field in FIELDS[key]:
+        if field.name == "pins":  # pins are tested in test_teaching.py
+            continue
         widget = widget_of(view, field.widget)
         previous = widget.value
         widget.value = other_value(widget)
@@ -142,24 +145,24 @@ def test_a_link_with_many_recoil_settings_reproduces_the_plot():
     control(view, "threshold_keV").value = 0.48
     control(view, "binding").value = "free"
     query = parse_query(url.search())
-    assert query["recoil.target"] == "Xe" and float(query["recoil.mu_nu"]) == pytest.approx(10**-10.45, rel=1e-5)
-    assert float(query["recoil.charge_radius_cm2"]) == pytest.approx(1.55e-32)
+    assert query["recoil.target"] == "Xe" and float(query["recoil.mu_nu"]) == log_slider_value(-10.45)
+    assert float(query["recoil.charge_radius_cm2"]) == pytest.approx(1.55e-32, rel=1e-6, abs=0)
     _, copy = open_link("recoil", url.search())
-    assert copy.model.q_nu == pytest.approx(-10**-12.3, rel=1e-12)
+    assert copy.model.q_nu == -log_slider_value(-12.3)
     assert_same_view("recoil", view, copy)
 
 
 def test_link_values_are_physical_units():
     _, view = open_link("recoil", "?recoil.mu_nu=2e-11&recoil.threshold_keV=1.5&recoil.flux_cm2_s=1e13")
     s = view.model
-    assert s.mu_nu == pytest.approx(2e-11, rel=1e-12)
-    assert s.threshold_keV == pytest.approx(1.5, rel=1e-12)
-    assert s.total_flux_cm2_s() == pytest.approx(1e13, rel=1e-12)
+    assert s.mu_nu == pytest.approx(2e-11, rel=1e-12, abs=0)
+    assert s.threshold_keV == pytest.approx(1.5, rel=1e-12, abs=0)
+    assert s.total_flux_cm2_s() == pytest.approx(1e13, rel=1e-12, abs=0)
 
 
 def test_a_preset_in_a_link_comes_before_the_values_it_sets():
     _, view = open_link("sensitivity", "?sensitivity.mass_kg=10&sensitivity.preset=TEXONO")
-    assert view.model.mass_kg == pytest.approx(10.0, rel=1e-9)
+    assert view.model.mass_kg == pytest.approx(10.0, rel=1e-9, abs=0)
     preset = VIEWS["sensitivity"]().model.preset("TEXONO")
     assert view.model.target == preset.target
 
@@ -204,7 +207,7 @@ def test_a_value_the_model_refuses_is_reported_and_the_default_kept():
     assert "days_on" in url.message_text() and "model" in url.message_text()
     assert not view.alert.visible
     assert view.model.days_on == default.model.days_on
-    assert view.model.mass_kg == pytest.approx(3.0)  # the good value in the same link is used
+    assert view.model.mass_kg == pytest.approx(3.0, rel=1e-6, abs=0)  # the good value in the same link is used
 
 
 def test_oscillation_entry_beyond_the_model_bounds_is_refused():
@@ -240,7 +243,7 @@ def test_values_for_a_tab_not_opened_yet_stay_in_the_link():
     assert parse_query(location.search) == {"theory.mu_nu": "1e-12"}
     theory = VIEWS["theory"]()
     url.attach("theory", theory)
-    assert theory.model.mu_nu == pytest.approx(1e-12, rel=1e-12)
+    assert theory.model.mu_nu == pytest.approx(1e-12, rel=1e-12, abs=0)
     assert parse_query(location.search) == {"theory.mu_nu": "1e-12"}
 
 

@@ -29,7 +29,8 @@ from scipy import constants as scipy_constants
 import pandas as pd
 import param
 import pytest
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import HealthCheck, assume, event, find, given, settings
+from hypothesis.errors import NoSuchExample
 from hypothesis import strategies as st
 
 from model import (
@@ -394,7 +395,7 @@ def check_sensitivity(sensitivity: ReactorSensitivity, values) -> None:
     assert summary["bins"] >= 1
     q_low, q_high = sensitivity.q_interval()
     assert q_low < 0.0 < q_high
-    assert max(-q_low, q_high) == pytest.approx(q, rel=1e-12)
+    assert max(-q_low, q_high) == pytest.approx(q, rel=1e-12, abs=0)
     # Each limit is where the Asimov test statistic crosses its critical value, to 0.1% (a
     # limit pinned to a point of the search grid would not be).
     rates, X_on, X_off = sensitivity._inputs()
@@ -420,11 +421,18 @@ def sensitivity_parameters(draw):
                       flux_cm2_s=draw(st.one_of(st.none(), _log_uniform(1e10, 1e16))))
         T_end = ReactorSensitivity(fuel=values["fuel"]).max_recoil_keV()
         threshold = draw(_log_uniform(MIN_T_KEV, T_end * (1.0 - 1e-6)), label="threshold_keV")
-        top = min(ReactorSensitivity.param["window_max_keV"].bounds[1],
-                  threshold + MAX_BINS * values["bin_width_keV"])
-        window = draw(_log_uniform(threshold * (1.0 + 1e-6), top), label="window_max_keV")
+        window = draw(window_values(threshold, values["bin_width_keV"]), label="window_max_keV")
         values.update(threshold_keV=threshold, window_max_keV=window)
     return values
+
+
+def window_values(threshold: float, bin_width: float):
+    """window_max_keV above the threshold, at most MAX_BINS bins, and inside the parameter's
+    own bounds: without the last condition a threshold below 0.002 keV drew windows under
+    window_max_keV's lower bound (a flaky ValueError in the tests using the strategy)."""
+    window_low, window_high = ReactorSensitivity.param["window_max_keV"].bounds
+    top = min(window_high, threshold + MAX_BINS * bin_width)
+    return _log_uniform(max(threshold * (1.0 + 1e-6), window_low), top)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -485,8 +493,8 @@ def test_reactor_sensitivity_methods_and_scans(values, data):
     # Each row is the limit of the experiment with that one value (vectorised = one by one).
     for value, row_mu, row_q in zip(scanned, frame["mu_limit"], frame["q_limit"]):
         single = sensitivity.clone(**{parameter: value}).summary()
-        assert row_mu == pytest.approx(single["mu_limit"], rel=1e-6)
-        assert row_q == pytest.approx(single["q_limit"], rel=1e-6)
+        assert row_mu == pytest.approx(single["mu_limit"], rel=1e-6, abs=0)
+        assert row_q == pytest.approx(single["q_limit"], rel=1e-6, abs=0)
 
 
 @settings(max_examples=30, deadline=None)
@@ -1020,3 +1028,19 @@ def test_cross_sections_at_vanishing_recoil(function, T_keV):
         return
     for name in ("sm", "magnetic", "charge", "total"):
         assert_finite(getattr(xs, name), name)
+
+
+@pytest.mark.parametrize("threshold", [MIN_T_KEV, 0.0015, 0.0019999, 0.01])
+def test_window_strategy_stays_inside_the_declared_bounds(threshold):
+    """No window below window_max_keV's lower bound (nor at or below the threshold) can be
+    drawn, however hard hypothesis searches for one."""
+    window_low = ReactorSensitivity.param["window_max_keV"].bounds[0]
+    with pytest.raises(NoSuchExample):
+        find(window_values(threshold, 1e-3), lambda w: w < window_low or w <= threshold,
+             settings=settings(max_examples=500, database=None))
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=sensitivity_parameters())
+def test_sensitivity_strategy_draws_only_declared_values(values):
+    ReactorSensitivity(**values)  # construction validates every value against its bounds

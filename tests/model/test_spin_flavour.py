@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
 from model import SpinFlavourOscillation
-from model import constants as c
+from model import constants as model_constants
+from tests.model.codata import c  # CODATA via scipy.constants: expected values never use model.constants
 from model.spin_flavour import (
     PROBABILITY_COLUMNS, magnetic_energy_eV, magnetic_oscillation_length_km,
     popov_studenikin_probabilities, vacuum_oscillation_length_km)
@@ -29,21 +30,21 @@ DISTANCES_KM = np.linspace(0.0, 6000.0, 6001)  # ~170 vacuum and ~5.6 magnetic l
 # --- units ------------------------------------------------------------------------------------
 def test_magnetic_energy_in_eV():
     # mu_B = 5.788e-5 eV/T (CODATA), 1 T = 1e4 G: 1e-12 mu_B in 1e8 G is 5.788e-13 eV [C].
-    assert c.BOHR_MAGNETON_EV_PER_T == pytest.approx(5.7883818e-5, rel=1e-7)
-    assert magnetic_energy_eV(1e-12, 1e8) == pytest.approx(5.7883818e-13, rel=1e-7)
+    assert model_constants.BOHR_MAGNETON_EV_PER_T == pytest.approx(5.7883818e-5, rel=1e-7, abs=0)
+    assert magnetic_energy_eV(1e-12, 1e8) == pytest.approx(5.7883818e-13, rel=1e-7, abs=0)
 
 
 def test_hbar_c_converts_eV_to_inverse_km():
     # hbar c = 197.3269804 MeV fm = 1.973269804e-10 eV km (CODATA; REFERENCE.md header).
-    assert c.HBAR_C_EV_KM == pytest.approx(1.973269804e-10, rel=1e-9)
+    assert model_constants.HBAR_C_EV_KM == pytest.approx(1.973269804e-10, rel=1e-9, abs=0)
 
 
 def test_oscillation_lengths_of_the_seed_figure():
     # [C] L_B = pi hbar c / (mu mu_B B) = 1071.0 km; L_vac = 4 pi E hbar c / Delta m^2 = 35.42 km.
     lengths = SpinFlavourOscillation(**SEED_FIGURE).oscillation_lengths_km()
-    assert lengths["magnetic_mu1"] == pytest.approx(math.pi * 1.973269804e-10 / 5.7883818e-13, rel=1e-6)
+    assert lengths["magnetic_mu1"] == pytest.approx(math.pi * 1.973269804e-10 / 5.7883818e-13, rel=1e-6, abs=0)
     assert lengths["magnetic_mu1"] == pytest.approx(1071.0, abs=0.1)
-    assert lengths["vacuum"] == pytest.approx(4 * math.pi * 1e6 * 1.973269804e-10 / 7e-5, rel=1e-9)
+    assert lengths["vacuum"] == pytest.approx(4 * math.pi * 1e6 * 1.973269804e-10 / 7e-5, rel=1e-9, abs=0)
     assert lengths["vacuum"] == pytest.approx(35.42, abs=0.01)
     assert lengths["magnetic_mu12"] == math.inf
     assert magnetic_oscillation_length_km(-1e-12, 1e8) == lengths["magnetic_mu1"]  # sign-blind
@@ -120,9 +121,9 @@ def test_matter_potentials():
     osc = SpinFlavourOscillation(density_g_cm3=100.0, Y_e=0.5)
     V_e, V_mu = osc.matter_potentials_eV()
     unit = math.sqrt(2) * c.FERMI_CONSTANT_EV_CM3 * c.AVOGADRO_PER_MOL
-    assert unit == pytest.approx(7.63e-14, rel=1e-3)
-    assert V_e == pytest.approx(unit * 100 * (0.5 - 0.25), rel=1e-12)
-    assert V_mu == pytest.approx(-unit * 100 * 0.25, rel=1e-12)
+    assert unit == pytest.approx(7.63e-14, rel=1e-3, abs=0)
+    assert V_e == pytest.approx(unit * 100 * (0.5 - 0.25), rel=1e-12, abs=0)
+    assert V_mu == pytest.approx(-unit * 100 * 0.25, rel=1e-12, abs=0)
 
 
 def test_msw_flavour_oscillation_in_matter_without_field():
@@ -147,7 +148,7 @@ def test_electron_density_input_is_equivalent_to_density_and_Y_e():
     x = np.linspace(0, 3000, 301)
     np.testing.assert_allclose(by_density.probability_array(x), by_electrons.probability_array(x),
                                atol=1e-12)
-    assert by_electrons.effective_density_g_cm3() == pytest.approx(300.0, rel=1e-12)
+    assert by_electrons.effective_density_g_cm3() == pytest.approx(300.0, rel=1e-12, abs=0)
 
 
 # --- two-level formulas: exact where the pair is closed ------------------------------------
@@ -161,8 +162,8 @@ def test_seed003_spin_oscillation_in_field_and_matter():
     # E_eff = mu B, Delta_eff = (V_e - phi')/2 (seed 003 eq. (28), twist added)
     level = osc.spin_oscillation()
     V_e, _ = osc.matter_potentials_eV()
-    assert level.coupling_per_km == pytest.approx(magnetic_energy_eV(2e-12, 3e8) / c.HBAR_C_EV_KM)
-    assert level.detuning_per_km == pytest.approx(0.5 * (V_e / c.HBAR_C_EV_KM - 0.002))
+    assert level.coupling_per_km == pytest.approx(magnetic_energy_eV(2e-12, 3e8) / c.HBAR_C_EV_KM, rel=1e-6, abs=0)
+    assert level.detuning_per_km == pytest.approx(0.5 * (V_e / c.HBAR_C_EV_KM - 0.002), rel=1e-6, abs=0)
 
 
 @pytest.mark.parametrize("angle, expect_flip", [(math.pi / 2, True), (2.0, True), (0.0, False)])
@@ -244,7 +245,7 @@ def test_spin_flavour_conversion_peaks_at_the_two_level_resonance_density(majora
     scan = osc.averaged_probabilities(density_g_cm3=densities)
     peak, half_width = _peak_and_half_width(densities, scan["P_eL_muR"].to_numpy())
     assert abs(peak - rho_res) < half_width
-    assert half_width == pytest.approx(width, rel=0.2)
+    assert half_width == pytest.approx(width, rel=0.2, abs=0)
     assert scan["P_eL_muR"].max() > 0.4  # resonance: the time-averaged conversion reaches ~1/2
 
 
@@ -255,11 +256,11 @@ def test_dirac_resonance_density_value():
                                  theta_rad=0.05, Y_e=0.5)
     unit = math.sqrt(2) * c.FERMI_CONSTANT_EV_CM3 * c.AVOGADRO_PER_MOL
     expected = 7e-5 * (1 + math.cos(0.1)) / 4e6 / (unit * 0.25)
-    assert osc.resonance_density_two_level_g_cm3() == pytest.approx(expected, rel=1e-12)
-    assert expected == pytest.approx(1830, rel=1e-3)
+    assert osc.resonance_density_two_level_g_cm3() == pytest.approx(expected, rel=1e-12, abs=0)
+    assert expected == pytest.approx(1830, rel=1e-3, abs=0)
     # Matter streaming along the neutrino at v: potentials times (1 - v), resonance at rho/(1 - v).
     osc.param.update(matter_speed=0.5, matter_angle_rad=0.0)
-    assert osc.resonance_density_two_level_g_cm3() == pytest.approx(2 * expected, rel=1e-12)
+    assert osc.resonance_density_two_level_g_cm3() == pytest.approx(2 * expected, rel=1e-12, abs=0)
     # No resonance for neutrinos where V_e < 0 (Y_e < 1/3).
     osc.param.update(matter_speed=0.0, Y_e=0.3)
     assert math.isnan(osc.resonance_density_two_level_g_cm3())
@@ -271,7 +272,7 @@ def test_spin_flavour_conversion_peaks_at_the_resonance_energy():
     E_res = osc.resonance_energy_two_level_MeV()
     # Two-level condition solved for E: E = Delta m^2 (1 + cos 2theta) / (4 V_e) [C].
     V_e, _ = osc.matter_potentials_eV()
-    assert E_res == pytest.approx(7e-5 * (1 + math.cos(0.1)) / (4 * V_e) / 1e6, rel=1e-12)
+    assert E_res == pytest.approx(7e-5 * (1 + math.cos(0.1)) / (4 * V_e) / 1e6, rel=1e-12, abs=0)
     energies = np.linspace(0.7 * E_res, 1.3 * E_res, 1201)
     scan = osc.averaged_probabilities(E_MeV=energies)
     peak, half_width = _peak_and_half_width(energies, scan["P_eL_muR"].to_numpy())
@@ -293,7 +294,7 @@ def test_level_crossing_locates_the_resonance_at_large_mixing(Y_e):
         # For N = Z matter the crossing is exactly V_e = Delta m^2 cos 2theta / 2E (Lim-Marciano);
         # the issue's 700 g/cm^3 lies one width below it.
         unit = math.sqrt(2) * c.FERMI_CONSTANT_EV_CM3 * c.AVOGADRO_PER_MOL
-        assert crossing == pytest.approx(7e-5 * math.cos(2 * 0.5836) / 2e6 / (unit * 0.25), rel=1e-6)
+        assert crossing == pytest.approx(7e-5 * math.cos(2 * 0.5836) / 2e6 / (unit * 0.25), rel=1e-6, abs=0)
         assert abs(700.0 - crossing) < 2 * half_width
 
 
@@ -303,7 +304,7 @@ def test_resonance_scan_for_the_view():
     assert list(scan.columns) == ["density_g_cm3", *PROBABILITY_COLUMNS, "two_level"]
     assert np.all(np.diff(scan["density_g_cm3"]) > 0)
     i = scan["P_eL_muR"].argmax()
-    assert scan["density_g_cm3"].iloc[i] == pytest.approx(osc.resonance_density_g_cm3(), rel=0.03)
+    assert scan["density_g_cm3"].iloc[i] == pytest.approx(osc.resonance_density_g_cm3(), rel=0.03, abs=0)
     assert scan["two_level"].max() == pytest.approx(0.5, abs=0.01)
 
 
@@ -335,7 +336,7 @@ def test_majorana_right_handed_states_are_antineutrinos():
     vacuum = H[2:, 2:] + np.diag([V_e, V_mu])  # R states feel -V
     np.testing.assert_allclose(vacuum, H[:2, :2] - np.diag([V_e, V_mu]), atol=1e-15)
     assert abs(H[0, 2]) < 1e-15 * abs(H[0, 3])  # no nu_e^L <-> anti-nu_e^R moment
-    assert abs(H[0, 3]) == pytest.approx(magnetic_energy_eV(1e-12, 1e8) / c.HBAR_C_EV_KM)
+    assert abs(H[0, 3]) == pytest.approx(magnetic_energy_eV(1e-12, 1e8) / c.HBAR_C_EV_KM, rel=1e-6, abs=0)
     np.testing.assert_allclose(osc.moment_matrix(), -osc.moment_matrix().T)
 
 
@@ -489,13 +490,13 @@ def test_theta_is_a_deprecated_alias_of_theta_rad():
     with pytest.warns(DeprecationWarning, match="theta_rad"):
         osc = SpinFlavourOscillation(theta=0.3)
     assert osc.theta_rad == 0.3 and osc.theta == 0.3
-    assert osc.mixing_matrix()[0, 0] == pytest.approx(math.cos(0.3), rel=1e-15)
+    assert osc.mixing_matrix()[0, 0] == pytest.approx(math.cos(0.3), rel=1e-15, abs=0)
     with pytest.warns(DeprecationWarning):
         osc.theta = 0.2
     assert osc.theta_rad == 0.2
     with pytest.warns(DeprecationWarning):
         osc.param.update(theta=0.1)  # as the dashboard sets it
-    assert osc.theta_rad == 0.1 and osc.mixing_matrix()[0, 1] == pytest.approx(math.sin(0.1))
+    assert osc.theta_rad == 0.1 and osc.mixing_matrix()[0, 1] == pytest.approx(math.sin(0.1), rel=1e-6, abs=0)
     osc.theta_rad = 0.4  # no warning; the alias follows
     assert osc.theta == 0.4
     osc.param.update(theta=0.4, theta_rad=0.5)  # both at once: theta_rad wins

@@ -37,8 +37,8 @@ def test_sm_dirac_moment_at_1_eV():
     """Seed 002 eq. (8): 3 e G_F m / (8 sqrt2 pi^2) ~ 3.2e-19 (m/1 eV) mu_B.  In units of
     mu_B = e/(2 m_e) the charge cancels: 3 G_F m_e m / (4 sqrt2 pi^2) = 3.203e-19 per eV."""
     exact = 3 * G_F * M_E * 1e-6 / (4 * math.sqrt(2) * math.pi**2)
-    assert float(dirac_moment_sm(1.0)) == pytest.approx(exact, rel=1e-12)
-    assert float(dirac_moment_sm(1.0)) == pytest.approx(3.2e-19, rel=2e-3)
+    assert float(dirac_moment_sm(1.0)) == pytest.approx(exact, rel=1e-12, abs=0)
+    assert float(dirac_moment_sm(1.0)) == pytest.approx(3.2e-19, rel=2e-3, abs=0)
     np.testing.assert_allclose(dirac_moment_sm([0.0, 0.1, 2.0]), [0.0, 0.1 * exact, 2 * exact], rtol=1e-12)
 
 
@@ -47,15 +47,15 @@ def test_heavy_neutrino_regimes():
     eq. (17): e G_F m / (8 pi^2 sqrt2), one third of eq. (8), for m >> m_W."""
     m = 20e9
     b = (20e3 / M_W) ** 2
-    assert float(dirac_moment_heavy(m)) == pytest.approx(float(dirac_moment_sm(m)) * (1 + 5 * b / 18), rel=1e-12)
-    assert float(dirac_moment_superheavy(1e12)) == pytest.approx(float(dirac_moment_sm(1e12)) / 3, rel=1e-12)
+    assert float(dirac_moment_heavy(m)) == pytest.approx(float(dirac_moment_sm(m)) * (1 + 5 * b / 18), rel=1e-12, abs=0)
+    assert float(dirac_moment_superheavy(1e12)) == pytest.approx(float(dirac_moment_sm(1e12)) / 3, rel=1e-12, abs=0)
     assert [dirac_moment_regime(x) for x in (1.0, 1e7, 20e9, 80e9, 1e12)] == [
         "light", "light", "heavy", "none", "superheavy"]
     values = dirac_moment_by_regime([1.0, 20e9, 80e9, 1e12])
-    assert values[0] == pytest.approx(3.2026e-19, rel=1e-4)
-    assert values[1] == pytest.approx(float(dirac_moment_heavy(20e9)), rel=1e-12)
+    assert values[0] == pytest.approx(3.2026e-19, rel=1e-4, abs=0)
+    assert values[1] == pytest.approx(float(dirac_moment_heavy(20e9)), rel=1e-12, abs=0)
     assert math.isnan(values[2])  # no closed form at m ~ m_W
-    assert values[3] == pytest.approx(float(dirac_moment_superheavy(1e12)), rel=1e-12)
+    assert values[3] == pytest.approx(float(dirac_moment_superheavy(1e12)), rel=1e-12, abs=0)
 
 
 # --- transition moments ---------------------------------------------------------------------------
@@ -63,16 +63,16 @@ def test_transition_moment_scale_of_eq_12():
     """Seed 002 eq. (12): transition moments are 4e-23 mu_B (m_i +- m_j)/eV sum (m_l/m_tau)^2 U U*.
     The exact coefficient 3 G_F m_e /(16 sqrt2 pi^2) (m_tau/m_W)^2 per eV is 3.91e-23."""
     exact = 3 * G_F * M_E * 1e-6 / (16 * math.sqrt(2) * math.pi**2) * (M_TAU / M_W) ** 2
-    assert theory.DIRAC_TRANSITION_MU_B_PER_EV * theory.GIM_WEIGHTS[2] == pytest.approx(exact, rel=1e-4)
-    assert exact == pytest.approx(4e-23, rel=0.03)
+    assert theory.DIRAC_TRANSITION_MU_B_PER_EV * theory.GIM_WEIGHTS[2] == pytest.approx(exact, rel=1e-4, abs=0)
+    assert exact == pytest.approx(4e-23, rel=0.03, abs=0)
     # Maximal nu_2-nu_3 mixing in the mu-tau sector, m_2 = 1 eV, m_3 = 2 eV (rows e, mu, tau):
     # S_23 = (a_tau - a_mu) s c, mu_23 = coefficient x 3 eV x S_23, eps_23 one third of it.
     c, s = math.cos(math.pi / 4), math.sin(math.pi / 4)
     U = np.array([[1, 0, 0], [0, c, -s], [0, s, c]], dtype=complex)
     moments = dirac_transition_moments([0.5, 1.0, 2.0], U)
     expected = theory.DIRAC_TRANSITION_MU_B_PER_EV * 3.0 * (theory.GIM_WEIGHTS[2] - theory.GIM_WEIGHTS[1]) * s * c
-    assert abs(moments.magnetic[1, 2]) == pytest.approx(abs(expected), rel=1e-10)
-    assert abs(moments.electric[1, 2]) == pytest.approx(abs(expected) / 3.0, rel=1e-10)
+    assert abs(moments.magnetic[1, 2]) == pytest.approx(abs(expected), rel=1e-10, abs=0)
+    assert abs(moments.electric[1, 2]) == pytest.approx(abs(expected) / 3.0, rel=1e-10, abs=0)
 
 
 def test_gim_suppression():
@@ -126,18 +126,18 @@ def test_majorana_cp_options_of_eq_15():
     np.testing.assert_allclose(np.abs(majorana.electric[off]), 2 * np.abs(dirac.electric[off]), rtol=1e-10)
     phased = majorana_transition_moments(masses, majorana_pmns_matrix(math.pi, delta_cp_rad=0.0))
     for i, j in ((0, 1), (1, 2)):
-        assert abs(phased.magnetic[i, j]) == pytest.approx(2 * abs(dirac.magnetic[i, j]), rel=1e-10)
+        assert abs(phased.magnetic[i, j]) == pytest.approx(2 * abs(dirac.magnetic[i, j]), rel=1e-10, abs=0)
         assert abs(phased.electric[i, j]) < 1e-12 * abs(dirac.electric[i, j])
-    assert abs(phased.electric[0, 2]) == pytest.approx(2 * abs(dirac.electric[0, 2]), rel=1e-10)
+    assert abs(phased.electric[0, 2]) == pytest.approx(2 * abs(dirac.electric[0, 2]), rel=1e-10, abs=0)
 
 
 def test_masses_reproduce_the_splittings():
     for ordering in ("normal", "inverted"):
         m1, m2, m3 = neutrino_masses_eV(0.01, ordering)
-        assert m2**2 - m1**2 == pytest.approx(7.53e-5, rel=1e-9)
-        assert abs(m3**2 - m2**2) == pytest.approx(2.453e-3 if ordering == "normal" else 2.536e-3, rel=1e-9)
-        assert min(m1, m2, m3) == pytest.approx(0.01)
-    assert neutrino_masses_eV(0.01, "inverted")[2] == pytest.approx(0.01)
+        assert m2**2 - m1**2 == pytest.approx(7.53e-5, rel=1e-9, abs=0)
+        assert abs(m3**2 - m2**2) == pytest.approx(2.453e-3 if ordering == "normal" else 2.536e-3, rel=1e-9, abs=0)
+        assert min(m1, m2, m3) == pytest.approx(0.01, rel=1e-6, abs=0)
+    assert neutrino_masses_eV(0.01, "inverted")[2] == pytest.approx(0.01, rel=1e-6, abs=0)
 
 
 @settings(max_examples=100, deadline=None)
@@ -154,35 +154,35 @@ def test_majorana_pmns_is_unitary(s12, s13, s23, delta, a21, a31):
 def test_naturalness_eq_19():
     """Seed 002 eq. (19): delta m ~ Lambda^2/(2 m_e) mu/mu_B = (mu/1e-18 mu_B)(Lambda/1 TeV)^2 eV;
     exactly, 2 m_e/(1 TeV)^2 = 1.022e-18, so mu = 1e-18 at 1 TeV gives 0.978 eV."""
-    assert float(naturalness_mass_shift_eV(1e-18, 1.0)) == pytest.approx(1e24 / (2 * M_E * 1e6) * 1e-18, rel=1e-12)
+    assert float(naturalness_mass_shift_eV(1e-18, 1.0)) == pytest.approx(1e24 / (2 * M_E * 1e6) * 1e-18, rel=1e-12, abs=0)
     assert float(naturalness_mass_shift_eV(1e-18, 1.0)) == pytest.approx(0.978, abs=1e-3)
-    assert float(naturalness_mass_shift_eV(1e-18, 1.0)) == pytest.approx(1.0, rel=0.025)  # the seed's round number
-    assert float(naturalness_mass_shift_eV(2e-18, 10.0)) == pytest.approx(200 * 0.9785, rel=1e-3)
+    assert float(naturalness_mass_shift_eV(1e-18, 1.0)) == pytest.approx(1.0, rel=0.025, abs=0)  # the seed's round number
+    assert float(naturalness_mass_shift_eV(2e-18, 10.0)) == pytest.approx(200 * 0.9785, rel=1e-3, abs=0)
 
 
 @settings(max_examples=100, deadline=None)
 @given(mu=st.floats(-20, -6).map(lambda x: 10.0**x), scale=st.floats(-3, 4).map(lambda x: 10.0**x))
 def test_naturalness_limit_inverts_the_mass_shift(mu, scale):
     delta_m = naturalness_mass_shift_eV(mu, scale)
-    assert float(naturalness_moment_limit(delta_m, scale)) == pytest.approx(mu, rel=1e-12)
+    assert float(naturalness_moment_limit(delta_m, scale)) == pytest.approx(mu, rel=1e-12, abs=0)
 
 
 def test_bell_bounds():
     """Seed 004 (Bell et al. 2005): mu^D <~ 1e-15 mu_B for Lambda ~ 1 TeV, delta m <= 1 eV, several
     orders below the experimental limits.  Majorana (Bell et al. 2006 abstract): weaker than
     present limits at Lambda ~ 1 TeV, stronger only for Lambda > 10-100 TeV."""
-    assert float(bell_dirac_bound()) == pytest.approx(1e-15)
+    assert float(bell_dirac_bound()) == pytest.approx(1e-15, rel=1e-6, abs=0)
     assert float(bell_dirac_bound()) < 1e-3 * GEMMA_MU_LIMIT
-    assert float(bell_dirac_bound(0.5, 2.0)) == pytest.approx(1e-15 * 0.5 / 4)
+    assert float(bell_dirac_bound(0.5, 2.0)) == pytest.approx(1e-15 * 0.5 / 4, rel=1e-6, abs=0)
     for pair in (("e", "tau"), ("mu", "tau")):
         bound = float(bell_majorana_bound(1.0, 1.0, pair))
         # flavour factor m_tau^2/(m_tau^2 - m_a^2): 1 + 3.5e-3 for the mu-tau pair
-        assert bound == pytest.approx(4e-9, rel=4e-3) and bound > GEMMA_MU_LIMIT
+        assert bound == pytest.approx(4e-9, rel=4e-3, abs=0) and bound > GEMMA_MU_LIMIT
         crossing_TeV = math.sqrt(bound / GEMMA_MU_LIMIT)  # bound(Lambda) = GEMMA's limit
         assert 10.0 < crossing_TeV < 100.0
     # Yukawa suppression: the e-mu pair gains m_tau^2 / m_mu^2 ~ 283
     ratio = float(bell_majorana_bound(1.0, 1.0, ("e", "mu"))) / float(bell_majorana_bound(1.0, 1.0, ("e", "tau")))
-    assert ratio == pytest.approx(283, rel=0.01)
+    assert ratio == pytest.approx(283, rel=0.01, abs=0)
     with pytest.raises(ValueError, match="different flavours"):
         bell_majorana_bound(1.0, 1.0, ("e", "e"))
 
@@ -192,13 +192,13 @@ def test_millicharge_from_gemma():
     """Seed 002 eqs. (32)-(33): q^2 <~ (T/2 m_e)(mu/mu_B)^2 e0^2; GEMMA's 2.9e-11 mu_B at
     T = 2.8 keV gives |q| ~ 1.5e-12 e0 (1.52e-12 exactly, REFERENCE.md section 3c)."""
     q = float(millicharge_bound_from_moment(GEMMA_MU_LIMIT, GEMMA_THRESHOLD_KEV))
-    assert q == pytest.approx(GEMMA_MU_LIMIT * math.sqrt(2.8e-3 / (2 * M_E)), rel=1e-12)
+    assert q == pytest.approx(GEMMA_MU_LIMIT * math.sqrt(2.8e-3 / (2 * M_E)), rel=1e-12, abs=0)
     assert q == pytest.approx(1.52e-12, abs=0.005e-12)
-    assert q == pytest.approx(1.5e-12, rel=0.02)
+    assert q == pytest.approx(1.5e-12, rel=0.02, abs=0)
     # vectorised, broadcast over both arguments
     table = millicharge_bound_from_moment(np.array([[1e-11], [2e-11]]), np.array([1.0, 4.0]))
     assert table.shape == (2, 2)
-    assert table[1, 1] == pytest.approx(4 * table[0, 0], rel=1e-12)
+    assert table[1, 1] == pytest.approx(4 * table[0, 0], rel=1e-12, abs=0)
 
 
 def test_millicharge_bound_equates_the_two_cross_sections():
@@ -207,7 +207,7 @@ def test_millicharge_bound_equates_the_two_cross_sections():
     q = float(millicharge_bound_from_moment(GEMMA_MU_LIMIT, GEMMA_THRESHOLD_KEV))
     magnetic = electron_cross_section(GEMMA_THRESHOLD_KEV, 1e4, mu_nu=GEMMA_MU_LIMIT).magnetic
     charge = millicharge_only_cross_section(GEMMA_THRESHOLD_KEV, 1e4, q)
-    assert float(charge) == pytest.approx(float(magnetic), rel=1e-5)
+    assert float(charge) == pytest.approx(float(magnetic), rel=1e-5, abs=0)
 
 
 @pytest.mark.parametrize("args, name", [((-1e-11, 2.8), "mu_nu"), ((1e-11, 0.0), "T_threshold_keV"),
@@ -225,7 +225,7 @@ def test_triangle_examples():
     assert majorana_triangle_inequalities(5e-12, 3e-12, 4e-12).satisfied  # equality: mu_e^2 = 25 = 9 + 16
     broken = majorana_triangle_inequalities(3e-12, 2e-12, 2e-12)
     assert not broken.satisfied and broken.violated == ("e",)
-    assert broken.margins_muB2["e"] == pytest.approx(-1e-24)
+    assert broken.margins_muB2["e"] == pytest.approx(-1e-24, rel=1e-6, abs=0)
     # A Dirac neutrino with only a nu_e moment: mu_e > 0, mu_mu = mu_tau = 0
     assert majorana_triangle_inequalities(1e-11, 0.0, 0.0).violated == ("e",)
     with pytest.raises(ValueError, match="mu_tau"):
@@ -257,10 +257,10 @@ def test_dirac_moments_can_break_the_triangle():
 # --- the calculator behind the tab --------------------------------------------------------------
 def test_calculator_outputs():
     calc = TheoryCalculator(m_nu_eV=1.0, mu_nu=1e-11, Lambda_TeV=1.0)
-    assert calc.sm_moment_muB() == pytest.approx(3.2026e-19, rel=1e-4) and calc.sm_regime() == "light"
-    assert calc.mass_shift_eV() == pytest.approx(9.785e6, rel=1e-3)
+    assert calc.sm_moment_muB() == pytest.approx(3.2026e-19, rel=1e-4, abs=0) and calc.sm_regime() == "light"
+    assert calc.mass_shift_eV() == pytest.approx(9.785e6, rel=1e-3, abs=0)
     assert calc.millicharge_bound() == pytest.approx(1.52e-12, abs=0.005e-12)
-    assert calc.bell_bounds_muB()["dirac"] == pytest.approx(1e-15)
+    assert calc.bell_bounds_muB()["dirac"] == pytest.approx(1e-15, rel=1e-6, abs=0)
     masses = np.geomspace(1e-3, 1e13, 50)
     curves = calc.moment_curves(masses)
     np.testing.assert_allclose(curves["naturalness"], naturalness_moment_limit(masses, 1.0), rtol=1e-12)
