@@ -30,13 +30,15 @@ pn.extension("mathjax", notifications=False, design="bootstrap")
 hv.extension("bokeh", logo=False)
 
 
-def _lazy(url: UrlState, tab):
+def _lazy(url: UrlState, tab, presenting):
     """The tab's content, built when it is first shown (dynamic Tabs render only the active
-    tab); the link's values for it are applied then."""
+    tab); the link's values for it are applied then, and the session's projector mode."""
 
     def build():
         view = tab()
         notice = url.attach(tab.key, view)
+        if presenting():
+            view.set_presentation(True)
         return pn.Column(notice, formula_note(tab.note), view, sizing_mode="stretch_both")
 
     # ParamFunction, not pn.panel: pn.panel(func, lazy=True) calls a dependency-free func at once.
@@ -63,17 +65,28 @@ def create_app(tabs=TABS) -> pn.template.BootstrapTemplate:
     url = UrlState(location.search if location is not None else "",
                    {tab.key: tab.URL_FIELDS for tab in tabs}, location)
     keys = [tab.key for tab in tabs]
-    tab_panel = pn.Tabs(*[(tab.title, _lazy(url, tab)) for tab in tabs],
+    present = pn.widgets.Toggle(label="Projector mode", value=url.app_values.get("present") == "1",
+                                color="light", width=150)
+    tab_panel = pn.Tabs(*[(tab.title, _lazy(url, tab, lambda: present.value)) for tab in tabs],
                         dynamic=True, sizing_mode="stretch_both", active=keys.index(url.tab))
     tab_panel.param.watch(lambda event: url.show_tab(keys[event.new]), "active")
+
+    def presentation(event):
+        url.set_app_value("present", "1" if event.new else "0")
+        for view in url.views.values():
+            view.set_presentation(event.new)
+
+    present.param.watch(presentation, "value")
     main = [url.notice, tab_panel]
     if url.app_values.get("tour") == "1":
         main.insert(1, Tour(show_tab=lambda key: setattr(tab_panel, "active", keys.index(key)),
                             when_built=partial(_when_built, url),
                             steps=tuple(step for step in tour() if step.tab in keys)))
+    # The sidebar (the about text) starts folded: the tabs get the whole width on a laptop,
+    # a projector or a narrow window; the ☰ button opens it.
     return pn.template.BootstrapTemplate(
         title="νEM Explorer: electromagnetic neutrinos", sidebar=[pn.pane.Markdown(ABOUT)],
-        main=main, sidebar_width=260)
+        main=main, header=[present], sidebar_width=260, collapsed_sidebar=True)
 
 
 def _when_built(url: UrlState, key: str, callback) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 
@@ -17,7 +18,10 @@ import numpy as np
 import panel as pn
 import param
 
+from .style import style_figure
+
 log = logging.getLogger(__name__)
+LEGEND_COLUMNS = 3
 
 if hv.Store.current_backend != "bokeh" or "bokeh" not in hv.Store.renderers:
     hv.extension("bokeh", logo=False)  # views also work outside the app (notebooks, tests)
@@ -50,9 +54,11 @@ class LiveOverlay:
         elements += [hv.VLine(position, label=label).opts(**{"line_width": 2, **style})
                      for label, (position, style) in (vlines or {}).items()]
         elements += list(static)
+        # The legend goes below the frame, in columns: it never covers the data.
         overlay = hv.Overlay(elements).opts(
             hv.opts.Curve(backend_opts={"plot.output_backend": "canvas"}),
             hv.opts.Overlay(**{"responsive": True, "min_height": 380, "show_grid": True,
+                               "legend_position": "bottom", "legend_cols": LEGEND_COLUMNS,
                                **overlay_opts}))
         plot = hv.renderer("bokeh").get_plot(overlay)
         subplots = list(plot.subplots.values())
@@ -62,6 +68,36 @@ class LiveOverlay:
         self.vline_glyphs = {label: subplot.handles["glyph"]
                              for label, subplot in zip(self.vline_labels,
                                                        subplots[len(self.labels):])}
+        self.hidden: set[str] = set()  # curves hidden on purpose (set_visible)
+        self.vline_texts = {label: self._marker_label(label, position, style)
+                            for label, (position, style) in (vlines or {}).items()}
+        style_figure(self.figure)
+        self._show_drawn(self.labels)
+
+    def _marker_label(self, label: str, position, style: dict):
+        """The marker's name written along it, upwards from the bottom of the frame."""
+        from bokeh.models import Label
+
+        text = Label(x=position if position is not None else 0.0, y=6, y_units="screen",
+                     text=label, angle=math.pi / 2, x_offset=-4, text_align="left",
+                     text_baseline="bottom", text_color=style.get("color", "#7F7F7F"),
+                     text_font_size="13px", visible=position is not None)
+        self.figure.add_layout(text)
+        return text
+
+    def _show_drawn(self, labels) -> None:
+        """Legend entries only for curves that are drawn (some finite value, not hidden)."""
+        items = {item.label.value if hasattr(item.label, "value") else item.label: item
+                 for legend in self.figure.legend for item in legend.items
+                 if getattr(item, "label", None) is not None}
+        for label in labels:
+            item = items.get(label)
+            if item is None:
+                continue
+            y = self.sources[label].data[self.y]
+            drawn = label not in self.hidden and bool(np.isfinite(np.asarray(y, dtype=float)).any())
+            if item.visible != drawn:
+                item.visible = drawn
 
     def update(self, curves: Curves, *, x_range: tuple[float, float] | None = None,
                y_range: tuple[float, float] | None = None,
@@ -72,8 +108,14 @@ class LiveOverlay:
         """
         for label, (xs, ys) in curves.items():
             self._write(self.sources[label], xs, ys)
+        self._show_drawn(curves)
         for label, position in (vlines or {}).items():
             self.vline_glyphs[label].location = position
+            text = self.vline_texts[label]
+            if position is None:
+                text.visible = False
+            else:
+                text.x, text.visible = position, True
         if x_range is not None:
             self.figure.x_range.start, self.figure.x_range.end = x_range
         if y_range is not None:
@@ -143,29 +185,27 @@ class LiveOverlay:
 
     def set_visible(self, labels, visible: bool) -> None:
         """Show or hide the curves ``labels`` together with their legend entries."""
+        labels = list(labels)
+        self.hidden = (self.hidden - set(labels)) if visible else (self.hidden | set(labels))
         sources = {id(self.sources[label]) for label in labels}
-        renderers = [r for r in self.figure.renderers
-                     if id(getattr(r, "data_source", None)) in sources]
-        for renderer in renderers:
-            if renderer.visible != visible:
+        for renderer in self.figure.renderers:
+            if id(getattr(renderer, "data_source", None)) in sources and renderer.visible != visible:
                 renderer.visible = visible
-        for legend in self.figure.legend:
-            for item in legend.items:
-                if any(r in renderers for r in item.renderers) and item.visible != visible:
-                    item.visible = visible
+        self._show_drawn(labels)
 
     def data(self, label: str) -> tuple[np.ndarray, np.ndarray]:
         """The plotted arrays of one curve, as the figure holds them."""
         source = self.sources[label]
         return np.asarray(source.data[self.x]), np.asarray(source.data[self.y])
 
-    def pane(self, **kwargs) -> pn.pane.Bokeh:
-        """The figure in a pane: stretching both ways (min height 400) unless told otherwise."""
-        options = {"sizing_mode": "stretch_both", **({} if "height" in kwargs else {"min_height": 400}),
-                   **kwargs}
+    def pane(self, height: int = 540) -> pn.pane.Bokeh:
+        """The figure in a pane as wide as its column and ``height`` px tall (title, axes and the
+        legend below included)."""
         # The figure's own sizing mode wins over the pane's in Panel's layout: keep them equal.
-        self.figure.sizing_mode = options["sizing_mode"]
-        return pn.pane.Bokeh(self.figure, **options)
+        self.figure.sizing_mode = "stretch_width"
+        self.figure.height = height
+        self.figure.min_height = None
+        return pn.pane.Bokeh(self.figure, sizing_mode="stretch_width", height=height)
 
 
 def apply_to_model(model: param.Parameterized, values: Mapping, redraw: Callable[[], None],
@@ -215,7 +255,7 @@ class Readout:
 
     def __init__(self, height: int):
         self.pane = pn.pane.HTML("", height=height, sizing_mode="stretch_width",
-                                 styles={"font-size": "0.95em", "line-height": "1.45"})
+                                 styles={"font-size": "15px", "line-height": "1.45"})
         self._object = ""
 
     @property

@@ -22,6 +22,7 @@ from model.spin_flavour import ANALYTIC_FORMULAS, PROBABILITY_COLUMNS
 
 from .export import number
 from .formula_notes import OSCILLATIONS
+from . import style
 from .live_plot import LiveOverlay
 from .view_base import BenchMove, Binding, TabView
 
@@ -31,22 +32,22 @@ MU_UNIT = 1e-12  # the moment sliders are in units of 1e-12 mu_B
 N_DISTANCES = 1000  # ~3 points per pixel of the plot; the browser rasterises every one
 DETAILS_DELAY_MS = 80  # the resonance plot and readouts follow the distance plot by this much
 CHANNELS = {  # model column: (legend label, colour)
-    "P_eL_eL": ("ν_eL → ν_eL", "#000000"),
-    "P_eL_muL": ("ν_eL → ν_μL", "#1f77b4"),
-    "P_eL_eR": ("ν_eL → ν_eR", "#d62728"),
-    "P_eL_muR": ("ν_eL → ν_μR", "#2ca02c"),
+    "P_eL_eL": ("ν_eL → ν_eL", style.BLACK),
+    "P_eL_muL": ("ν_eL → ν_μL", style.BLUE),
+    "P_eL_eR": ("ν_eL → ν_eR", style.VERMILLION),
+    "P_eL_muR": ("ν_eL → ν_μR", style.GREEN),
 }
 ANALYTIC_SUFFIX = " (analytic)"
 TWO_LEVEL_LABEL = "ν_eL → ν_μR two-level (Akhmedov, Lim–Marciano)"
 SCAN_CURVES = {  # label: (scan column, colour, dash)
-    "⟨P(ν_eL → ν_μR)⟩ exact": ("P_eL_muR", "#2ca02c", "solid"),
-    "⟨P(ν_eL → ν_eR)⟩ exact": ("P_eL_eR", "#d62728", "solid"),
-    "two-level sin²β / 2": ("two_level", "#2ca02c", "dashed"),
+    "⟨P(ν_eL → ν_μR)⟩ exact": ("P_eL_muR", style.GREEN, "solid"),
+    "⟨P(ν_eL → ν_eR)⟩ exact": ("P_eL_eR", style.VERMILLION, "solid"),
+    "two-level sin²β / 2": ("two_level", style.GREEN, "dashed"),
 }
 SCAN_MARKERS = {
-    "level crossing (exact)": {"color": "#9467bd", "line_dash": "solid"},
-    "two-level resonance": {"color": "#9467bd", "line_dash": "dashed"},
-    "current value": {"color": "#7f7f7f", "line_dash": "dotted"},
+    "level crossing (exact)": {"color": style.PURPLE, "line_dash": "solid"},
+    "two-level resonance": {"color": style.PURPLE, "line_dash": "dashed"},
+    "current value": style.line("marker"),
 }
 SCAN_LABELS = {"density_g_cm3": "matter density ρ [g/cm³]", "E_MeV": "neutrino energy E [MeV]"}
 NATURES = {"Dirac": False, "Majorana": True}
@@ -60,7 +61,7 @@ def _format_km(length):
 
 
 def _format(value, unit):
-    return "—" if not math.isfinite(value) else f"{value:.4g} {unit}"
+    return "none in range" if not math.isfinite(value) else f"{value:.4g} {unit}"
 
 
 def _matter_moves(oscillation: SpinFlavourOscillation) -> bool:
@@ -91,8 +92,8 @@ class OscillationView(TabView):
     BINDINGS = (
         Binding("majorana", "neutrinos", "radio", options=NATURES, factors=DIRAC_ONLY,
                 section="Neutrino"),
-        _moment("mu1", "μ₁", gate="majorana", disable_when_off=True),
-        _moment("mu2", "μ₂", gate="majorana", disable_when_off=True),
+        _moment("mu1", "μ₁", gate="majorana"),
+        _moment("mu2", "μ₂", gate="majorana"),
         _moment("mu12", "μ₁₂"),
         Binding("E_MeV", "E [MeV]", "log", start=-2.0, end=3.0, step=0.01),
         Binding("dm2_eV2", "Δm² [eV²]", "log", start=-6.0, end=-2.0, step=0.01, fallback=7e-5),
@@ -105,14 +106,16 @@ class OscillationView(TabView):
                 fallback=100.0, gate="matter", read=SpinFlavourOscillation.effective_density_g_cm3),
         Binding("Y_e", "Y_e", start=0.0, end=1.0, step=0.01),
         Binding("matter_speed", "matter speed v [c]", start=0.0, end=0.99, step=0.01,
-                gate="majorana", disable_when_off=True, section="Matter current"),
+                gate="majorana", section="Matter current"),
         Binding("matter_angle_deg", "angle of v to the momentum [°]", param="matter_angle_rad",
                 start=0.0, end=180.0, step=1.0, scale=math.pi / 180.0, url_scale=1.0,
                 shown=_matter_moves),
         Binding("m_nu_eV", "m_ν [eV] (γ = E/m_ν)", "log", start=-3.0, end=1.0,
                 shown=_matter_moves),
+        # 600 km: the fast flavour oscillation (35 km at 1 MeV) resolved, and the spin envelope
+        # of 1e-12 μB in 1e8 G rising to its first maximum (π/2μB ≈ 540 km)
         Binding("x_max_km", "distance shown [km]", "log", param="", start=0.0, end=6.0,
-                step=0.01, fallback=3000.0, section="Plots"),
+                step=0.01, fallback=600.0, section="Plots"),
         Binding("resonance_plot", "resonance plot", "radio", param="", options=SCAN_CHOICES),
     )
 
@@ -252,11 +255,11 @@ class OscillationView(TabView):
             # blending is what costs most when the browser rasterises the canvas)
             styles[label + ANALYTIC_SUFFIX] = {"color": colour, "line_dash": "dashed",
                                                "line_width": 4}
-        styles[TWO_LEVEL_LABEL] = {"color": "#2ca02c", "line_dash": "dotted", "line_width": 3}
+        styles[TWO_LEVEL_LABEL] = {"color": style.GREEN, "line_dash": "dotted", "line_width": 3}
         x = curves[CHANNELS["P_eL_eL"][0]][0]
         distance_plot = LiveOverlay(
             curves, styles, x="x_km", y="P", min_height=420, xlim=(0.0, float(x[-1])),
-            ylim=(0.0, 1.02), legend_position="right", xlabel="distance x [km]",
+            ylim=(0.0, 1.02), xlabel="distance x [km]",
             ylabel="probability", title="ν_eL in B⊥ and matter: exact (solid) and analytic (dashed)")
         scan_styles = {label: {"color": colour, "line_dash": dash}
                        for label, (_, colour, dash) in SCAN_CURVES.items()}
@@ -266,11 +269,11 @@ class OscillationView(TabView):
             vlines={label: (markers[label] if markers[label] is not None else float(values[0]), style)
                     for label, style in SCAN_MARKERS.items()},
             logx=True, min_height=320, xlim=(float(values[0]), float(values[-1])), ylim=(0.0, 0.6),
-            legend_position="right", xlabel=SCAN_LABELS[variable],
+            xlabel=SCAN_LABELS[variable],
             ylabel="distance-averaged probability", title="Resonant spin-flavour conversion")
         scan_plot.update({}, vlines=markers)
         return {"distance": distance_plot, "resonance": scan_plot}
 
     def figure_items(self, name: str) -> list:
-        height = {"distance": 440, "resonance": 340}[name]
-        return [self.figures[name].pane(min_height=height), self.exports[name].buttons()]
+        height = {"distance": 560, "resonance": 440}[name]
+        return [self.figures[name].pane(height), self.exports[name].buttons()]

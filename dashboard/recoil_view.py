@@ -20,6 +20,7 @@ from model.recoil_spectrum import ALL_TARGETS, CHANNELS, EMITTED_FLAVOUR, ENERGY
 from .export import number
 from .formula_notes import RECOIL
 from .live_plot import LiveOverlay
+from .style import line
 from .view_base import BenchMove, Binding, TabView, deprecated_alias
 
 SOURCE_LABELS = {
@@ -36,19 +37,19 @@ ON_OFF = {True: 1.0, False: 0.0}
 SIGNS = {"0": 0.0, "+": 1.0, "−": -1.0}
 RADIUS_UNIT_CM2 = 1e-32
 MAGNETIC = "magnetic (μν)"
-CURVE_STYLE = {  # label: (colour, dash)
-    "SM": ("#1f77b4", "solid"),
-    MAGNETIC: ("#d62728", "solid"),
-    "charge (q, ⟨r²⟩) > 0": ("#2ca02c", "solid"),
-    "charge (q, ⟨r²⟩) < 0, |·|": ("#2ca02c", "dashed"),
-    "total": ("#000000", "solid"),
+CURVE_ROLES = {  # label: style role (dashboard.style)
+    "SM": "sm",
+    MAGNETIC: "magnetic",
+    "charge (q, ⟨r²⟩) > 0": "charge_plus",
+    "charge (q, ⟨r²⟩) < 0, |·|": "charge_minus",
+    "total": "total",
 }
-# Shown with channel "both" only: which channel wins where.  label: (colour, dash, channel, column)
-CHANNEL_CURVE_STYLE = {
-    "ν–e: SM": ("#1f77b4", "dotted", "electron", "sm"),
-    "ν–e: magnetic": ("#d62728", "dotted", "electron", "magnetic"),
-    "ν–N: SM": ("#17becf", "dashdot", "nucleus", "sm"),
-    "ν–N: magnetic": ("#ff7f0e", "dashdot", "nucleus", "magnetic"),
+# Shown with channel "both" only: which channel wins where.  label: (role, channel, column)
+CHANNEL_CURVES = {
+    "ν–e: SM": ("electron_sm", "electron", "sm"),
+    "ν–e: magnetic": ("electron_magnetic", "electron", "magnetic"),
+    "ν–N: SM": ("nucleus_sm", "nucleus", "sm"),
+    "ν–N: magnetic": ("nucleus_magnetic", "nucleus", "magnetic"),
 }
 X_LABELS = {  # (channel, axis): x-axis label
     ("electron", "keVee"): "electron recoil energy T [keV]",
@@ -63,7 +64,6 @@ TITLES = {
     "nucleus": "coherent ν–nucleus scattering: recoil spectrum",
     "both": "ν–e and coherent ν–nucleus scattering on one axis",
 }
-THRESHOLD_STYLE = {"color": "#7f7f7f", "line_dash": "dotted"}
 assert set(SOURCE_LABELS.values()) == set(SOURCES)
 assert set(CHANNEL_LABELS.values()) == set(CHANNELS) and set(AXIS_LABELS.values()) == set(ENERGY_AXES)
 
@@ -186,7 +186,7 @@ class RecoilView(TabView):
         }
         T = rates["T_keV"].to_numpy()
         hidden = np.full_like(T, np.nan)
-        for label, (_, _, channel, component) in CHANNEL_CURVE_STYLE.items():
+        for label, (_, channel, component) in CHANNEL_CURVES.items():
             column = f"{component}_{channel}"
             columns[label] = rates[column].to_numpy() if column in rates else hidden
         return {label: (T, positive(y)) for label, y in columns.items()}
@@ -208,15 +208,14 @@ class RecoilView(TabView):
         return float(T[0]), float(T[-1])
 
     def build_figures(self) -> dict[str, LiveOverlay]:
-        styles = {label: {"color": colour, "line_dash": dash}
-                  for label, (colour, dash) in CURVE_STYLE.items()}
-        styles.update({label: {"color": colour, "line_dash": dash, "line_width": 1.5}
-                       for label, (colour, dash, _, _) in CHANNEL_CURVE_STYLE.items()})
+        styles = {label: line(role) for label, role in CURVE_ROLES.items()}
+        styles.update({label: line(role, line_width=1.5)
+                       for label, (role, _, _) in CHANNEL_CURVES.items()})
         plot = LiveOverlay(
             self._curves(), styles, x="T_keV", y="rate",
-            vlines={"threshold": (self.model.threshold_keV, THRESHOLD_STYLE)},
+            vlines={"threshold": (self.model.threshold_keV, line("threshold"))},
             logx=True, logy=True, min_height=420, ylim=self._y_range(), xlim=self._x_range(),
-            legend_position="bottom_left", xlabel=self._x_label(),
+            xlabel=self._x_label(),
             ylabel="dN/dT [events / (keV · kg · day)]", title=TITLES[self.model.channel])
         self._show_channel_curves(plot)
         return {"spectrum": plot}
@@ -234,10 +233,10 @@ class RecoilView(TabView):
 
     def _show_channel_curves(self, plot: LiveOverlay) -> None:
         """Per-channel curves and their legend entries only when both channels are shown."""
-        plot.set_visible(CHANNEL_CURVE_STYLE, self.model.channel == "both")
+        plot.set_visible(CHANNEL_CURVES, self.model.channel == "both")
 
     def figure_items(self, name: str) -> list:
-        return [self.figures[name].pane(min_height=440), self.exports[name].buttons()]
+        return [self.figures[name].pane(580), self.exports[name].buttons()]
 
     # Kept for notebooks and tests written against the earlier view.
     @property

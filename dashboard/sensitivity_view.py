@@ -223,4 +223,4 @@ class SensitivityView(TabView):
         return "  \n".join(lines)
 
     def figure_items(self, name: str) -> list:
-        return [self.figures[name].pane(min_height=360), self.exports[name].buttons()]
+        return [self.figures[name].pane(480), self.exports[name].buttons()]

@@ -19,6 +19,7 @@ from model.spin_light import FLAVOURS
 
 from .export import number
 from .formula_notes import SPIN_LIGHT
+from . import style
 from .live_plot import LiveOverlay
 from .view_base import BenchMove, Binding, TabView
 
@@ -38,11 +39,11 @@ RATE = "rate Γ"
 LIFETIME = "lifetime 1/Γ"
 LOSS_TIME = "energy-loss time E/I (Studenikin's τ)"
 MARKER_STYLES = {  # vertical markers of the two energy plots
-    "E_th": {"color": "#2ca02c", "line_dash": "dashed"},
-    "ε_W": {"color": "#d62728", "line_dash": "dashed"},
-    "E": {"color": "#7f7f7f", "line_dash": "dotted"},
+    "E_th": style.line("threshold_curve", line_dash="dashed"),
+    "ε_W": style.line("w_threshold"),
+    "E": style.line("marker"),
 }
-ALLOWED_COLOUR = "#2ca02c"
+ALLOWED_COLOUR = style.GREEN
 
 
 def _positive(values):
@@ -216,11 +217,11 @@ class SpinLightView(TabView):
         self._show_regime()
         region = LiveOverlay(
             self._region_curves(thresholds),
-            {THRESHOLD: {"color": "#2ca02c"}, W_EDGE: {"color": "#d62728", "line_dash": "dashed"},
-             ENERGY_LINE: {"color": "#7f7f7f", "line_dash": "dotted"}},
+            {THRESHOLD: style.line("threshold_curve"), W_EDGE: style.line("w_threshold"),
+             ENERGY_LINE: style.line("energy_line")},
             x="density_cm3", y="E_TeV",
-            vlines={"nucleon density n": (s.density_cm3, {"color": "#7f7f7f", "line_dash": "dotted"})},
-            logx=True, logy=True, min_height=360, legend_position="bottom_left",
+            vlines={"nucleon density n": (s.density_cm3, style.line("marker"))},
+            logx=True, logy=True, min_height=360,
             xlim=(REGION_DENSITIES_CM3[0], REGION_DENSITIES_CM3[-1]),
             ylim=self._region_y_range(thresholds), xlabel="nucleon density n [cm⁻³]",
             ylabel="neutrino energy E [TeV]", title="Where SLν is allowed (shaded)")
@@ -231,20 +232,20 @@ class SpinLightView(TabView):
         figure.renderers = [band] + [r for r in figure.renderers if r is not band]
         self.point_source = ColumnDataSource({"x": [s.density_cm3], "y": [s.E_TeV]})
         figure.scatter(x="x", y="y", source=self.point_source, size=14, marker="star",
-                       color="#000000", legend_label="current (n, E)")
+                       color=style.BLACK, legend_label="current (n, E)")
         markers = {label: (_marker(value) or 1.0, MARKER_STYLES[label])
                    for label, value in self._energy_markers().items()}
-        common = dict(logx=True, logy=True, min_height=260, legend_position="bottom_right",
+        common = dict(logx=True, logy=True, min_height=260,
                       xlim=(ENERGY_GRID_TEV[0], ENERGY_GRID_TEV[-1]),
                       xlabel="neutrino energy E [TeV]")
-        rates_plot = LiveOverlay(self._rate_curves(rates), {RATE: {"color": "#1f77b4"}},
+        rates_plot = LiveOverlay(self._rate_curves(rates), {RATE: style.line("rate")},
                                  x="E_TeV", y="rate_per_s", vlines=markers,
                                  ylim=self._log_range(rates["rate_per_s"], 12),
                                  ylabel="Γ [s⁻¹]", title="SLν rate (dashed: E_th, ε_W; dotted: E)",
                                  **common)
         times_plot = LiveOverlay(self._time_curves(rates),
-                                 {LIFETIME: {"color": "#9467bd"},
-                                  LOSS_TIME: {"color": "#ff7f0e", "line_dash": "dashed"}},
+                                 {LIFETIME: style.line("lifetime"),
+                                  LOSS_TIME: style.line("loss_time")},
                                  x="E_TeV", y="time_s", vlines=markers,
                                  ylim=self._log_range(rates[["lifetime_s", "energy_loss_time_s"]], 12),
                                  ylabel="time [s]", title="Lifetime and energy-loss time", **common)
@@ -274,9 +275,7 @@ class SpinLightView(TabView):
         return [pn.pane.Markdown(CONVENTIONS, styles={"font-size": "85%"})]
 
     def main_items(self) -> list:
-        small = [pn.Column(self.figures[name].pane(sizing_mode="stretch_width", height=300),
-                           self.exports[name].buttons(), sizing_mode="stretch_width")
-                 for name in ("rates", "lifetimes")]
-        return [self.alert, self.regime_alert, self.figures["thresholds"].pane(min_height=380),
-                self.exports["thresholds"].buttons(), pn.Row(*small, sizing_mode="stretch_width"),
-                self.readout]
+        items = [self.alert, self.regime_alert]
+        for name, height in (("thresholds", 520), ("rates", 400), ("lifetimes", 420)):
+            items += [self.figures[name].pane(height), self.exports[name].buttons()]
+        return items + [self.readout]

@@ -19,6 +19,7 @@ from model.theory import (
 
 from .export import number
 from .formula_notes import THEORY
+from . import style
 from .live_plot import LiveOverlay, Readout
 from .view_base import BenchMove, Binding, TabView, deprecated_alias
 
@@ -36,12 +37,11 @@ NATURALNESS = "naturalness, eq. 19: δm = m_ν at Λ"
 BELL_DIRAC = "Bell et al. Dirac bound at Λ"
 BELL_MAJORANA = "Bell et al. Majorana |μ_eτ| at Λ"
 THEORY_STYLES = {
-    SM: {"color": "#000000"},
-    NATURALNESS: {"color": "#9467bd", "line_dash": "dashed"},
-    BELL_DIRAC: {"color": "#1f77b4", "line_dash": "dashdot"},
-    BELL_MAJORANA: {"color": "#ff7f0e", "line_dash": "dashdot"},
+    SM: style.line("theory"),
+    NATURALNESS: style.line("naturalness"),
+    BELL_DIRAC: style.line("bell_dirac"),
+    BELL_MAJORANA: style.line("bell_majorana"),
 }
-LIMIT_COLOURS = {"laboratory": "#2ca02c", "astrophysical": "#d62728"}
 
 
 def _limit_label(limit) -> str:
@@ -176,20 +176,18 @@ class TheoryView(TabView):
 
     def _build_figure(self, curves):
         styles = dict(THEORY_STYLES)
-        for limit in MAGNETIC_MOMENT_LIMITS:
-            styles[_limit_label(limit)] = {
-                "color": LIMIT_COLOURS[limit.kind],
-                "line_dash": "dotted" if limit.kind == "laboratory" else "dotdash"}
+        for index, limit in enumerate(MAGNETIC_MOMENT_LIMITS):  # each limit its own style
+            styles[_limit_label(limit)] = style.series(index, line_width=1.5)
         plot = LiveOverlay(
             curves, styles, x="m_nu_eV", y="mu_B",
-            vlines={"m_ν": (self.model.m_nu_eV, {"color": "#7f7f7f", "line_dash": "dotted"})},
-            logx=True, logy=True, min_height=420, legend_position="bottom_right",
+            vlines={"m_ν": (self.model.m_nu_eV, style.line("marker"))},
+            logx=True, logy=True, min_height=420,
             xlim=(MASSES_EV[0], MASSES_EV[-1]), ylim=MOMENT_AXIS_MU_B,
             xlabel="neutrino mass m_ν [eV]", ylabel="magnetic moment μ [μ_B]",
             title="Magnetic moment versus mass: theory and limits (90%/95% CL)")
         self.point_source = ColumnDataSource(self._point())
         plot.figure.scatter(x="x", y="y", source=self.point_source, size=14, marker="star",
-                            color="#000000", legend_label="(m_ν, μ)")
+                            color=style.BLACK, legend_label="(m_ν, μ)")
         return plot
 
     # --- layout -----------------------------------------------------------------------------
@@ -200,7 +198,7 @@ class TheoryView(TabView):
             "(2006). Limits: " + "; ".join(f"{limit.label} ({limit.confidence:.0%} CL): "
                                             f"{limit.reference}" for limit in MAGNETIC_MOMENT_LIMITS)
             + ".", styles={"font-size": "85%"}, sizing_mode="stretch_width")
-        return [self.alert, self.figures["theory"].pane(min_height=440),
+        return [self.alert, self.figures["theory"].pane(600),
                 self.exports["theory"].buttons(), self.readout, self.moments_caption,
                 pn.GridBox(*self.moments_tables.values(), ncols=2), sources]
 

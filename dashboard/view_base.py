@@ -24,6 +24,7 @@ Every number has an exact entry (:class:`dashboard.widgets.NumberEntry`, which t
 
 from __future__ import annotations
 
+import html
 import math
 import warnings
 from collections.abc import Callable, Mapping
@@ -38,6 +39,7 @@ import param
 from .export import PlotExport, file_stem
 from .live_plot import LiveOverlay, Readout, apply_to_model
 from .scenarios import tab_guide
+from .style import SIZES, style_figure
 from .url_state import UrlField, widget_of
 from .widgets import NumberEntry, ResponsiveFloatSlider, error_alert, log_slider, round_significant
 
@@ -48,6 +50,7 @@ PINS_FIELD = "pins"
 _OPTION_KINDS = ("select", "radio")
 SLIDER_DIGITS = 4  # significant digits a log slider's move writes into its entry
 ENTRY_WIDTH = 100
+MAIN_MIN_WIDTH = 560  # below this the figures go under the controls
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Binding:
     the parameter itself may be None (a default flux), or a view-only control's value from the
     model.  ``implies``: ``(value, view) -> {param: value}``, other model values set with this
     one (a source's default flux, a preset's parameters); the controls then follow the model.
+    A gated control is greyed out while its gate switches it off.
     ``redraw``: the view method that redraws after this control moved.  ``shown``: ``model ->
     bool``, whether the control is visible.  ``follows``/``implied``: link options of
     :class:`dashboard.url_state.UrlField`; links carry model units unless ``url_scale`` says
@@ -91,7 +95,6 @@ class Binding:
     implies: Callable | None = None
     section: str = ""
     redraw: str = "refresh"
-    disable_when_off: bool = False
     shown: Callable | None = None
     format: str | None = None
     follows: str = ""
@@ -366,6 +369,8 @@ class TabView(pn.viewable.Viewer):
         values = dict(self.FIXED)
         for b in self.BINDINGS:
             if not b.model_param:
+                if b.numeric and self.widgets[b.name].value is None:  # a view-only number
+                    raise ValueError(f"enter a number for {b.label}")
                 continue
             factor = self._gate_factor(b)
             if factor is None or factor == 0:  # switched off: None, or zero whatever it shows
@@ -419,7 +424,7 @@ class TabView(pn.viewable.Viewer):
         redraw()
         for b in self.BINDINGS:
             controls = [self.widgets[b.name]] + ([self.sliders[b.name]] if b.name in self.sliders else [])
-            if b.disable_when_off:
+            if b.gate:  # switched off: shown, but greyed
                 factor = self._gate_factor(b)
                 for control in controls:
                     control.disabled = factor is None or factor == 0
@@ -699,7 +704,8 @@ class TabView(pn.viewable.Viewer):
         items, section = [self.teaching_controls()], None
         for b in self.BINDINGS:
             if b.section and b.section != section:
-                items.append(f"### {b.section}")
+                items.append(pn.pane.HTML(f"<b>{html.escape(b.section)}</b>", margin=(12, 10, 0, 10),
+                                          styles={"font-size": "1.1em"}))
                 section = b.section
             if b.kind == "radio":  # a button group shows no label of its own
                 items.append(pn.pane.HTML(f"<small>{b.label}</small>", margin=(0, 10)))
@@ -727,15 +733,32 @@ class TabView(pn.viewable.Viewer):
         items.append(self.readout)
         return items
 
-    def __panel__(self) -> pn.Row:
+    def __panel__(self) -> pn.FlexBox:
+        """Controls beside the figures; on a narrow window (main column under ~600 px) the
+        controls wrap above the figures, which then take the full width."""
         if self._layout is None:
             intro = self.intro()
             main = ([intro] if intro is not None else []) + self.main_items()
-            self._layout = pn.Row(self.controls(), pn.Column(*main, sizing_mode="stretch_both"),
-                                  sizing_mode="stretch_both")
+            column = pn.Column(*main, sizing_mode="stretch_width",
+                               styles={"flex": f"1 1 {MAIN_MIN_WIDTH}px", "min-width": "0"})
+            self._layout = pn.FlexBox(self.controls(), column, flex_wrap="wrap",
+                                      align_items="flex-start", sizing_mode="stretch_width")
         return self._layout
 
-    def panel(self) -> pn.Row:
+    def set_presentation(self, present: bool) -> None:
+        """Projector mode (``present``): larger type and thicker lines; or back to normal."""
+        sizes = SIZES[present]
+        with pn.io.hold():
+            for figure in self.figures.values():
+                style_figure(figure.figure, present)
+            for readout in self.readouts():
+                readout.pane.styles = {**readout.pane.styles, "font-size": f"{sizes['readout']}px"}
+
+    def readouts(self) -> list[Readout]:
+        """The text panes that the projector mode enlarges."""
+        return [self.readout]
+
+    def panel(self) -> pn.FlexBox:
         """The tab's layout (as ``pn.panel(view)``)."""
         return self.__panel__()
 

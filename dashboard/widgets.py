@@ -109,14 +109,15 @@ def parse_number(text: str) -> float:
     return number
 
 
-def format_number(value, digits: int = 6) -> str:
-    """A number as people read it: up to ``digits`` significant digits, no float noise
-    (``755.5833333333333`` -> ``755.583``, ``1.1220184543019634e-11`` -> ``1.12202e-11``)."""
+def format_number(value, digits: int = 5) -> str:
+    """A number as people read it: up to ``digits`` significant digits, no float noise, short
+    exponents (``755.5833333333333`` -> ``755.58``, ``2.5165681e13`` -> ``2.5166e13``,
+    ``1e-05`` -> ``1e-5``)."""
     if value is None:
         return ""
     if value == 0:
         return "0"
-    return f"{value:.{digits}g}"
+    return f"{value:.{digits}g}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
 
 
 def round_significant(value: float, digits: int) -> float:

@@ -220,7 +220,7 @@ def test_notebook_use_from_a_model_object():
     assert view.widgets["mu1"].value == pytest.approx(2.0, rel=1e-6, abs=0) and view.widgets["theta"].value == pytest.approx(0.3, rel=1e-6, abs=0)
     assert view.widgets["density_g_cm3"].value == pytest.approx(50.0, rel=1e-6, abs=0)
     assert osc.B_perp_gauss == pytest.approx(3e9, rel=1e-6, abs=0) and osc.density_g_cm3 == pytest.approx(50.0, rel=1e-6, abs=0)
-    assert isinstance(view.__panel__(), pn.Row)
+    assert isinstance(view.__panel__(), pn.FlexBox)
     # values beyond the usual slider ranges are kept, the ranges widened
     wide = SpinFlavourOscillation(mu1=5e-11, E_MeV=1e5, m_nu_eV=1e-5)
     OscillationView(wide)

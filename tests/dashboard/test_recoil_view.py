@@ -167,11 +167,11 @@ def test_notebook_use_from_a_model_object():
     view = RecoilView(RecoilSpectrum(mu_nu=5e-11, target="Si"))
     assert view.widgets["target"].value == "Si"
     assert math.isclose(view.widgets["mu_nu"].value, 5e-11, rel_tol=1e-12)
-    assert isinstance(view.__panel__(), pn.Row)
+    assert isinstance(view.__panel__(), pn.FlexBox)
 
 
 # --- channel switch and energy axis (issue 6) ---------------------------------------------------
-from dashboard.recoil_view import CHANNEL_CURVE_STYLE  # noqa: E402
+from dashboard.recoil_view import CHANNEL_CURVES  # noqa: E402
 from tests.view_support import control
 
 
@@ -179,7 +179,7 @@ def channel_curves_shown(view: RecoilView) -> dict[str, bool]:
     """Per-channel curve label -> whether its renderer and legend entry are visible."""
     figure = view.plot.figure
     shown = {}
-    for label in CHANNEL_CURVE_STYLE:
+    for label in CHANNEL_CURVES:
         source = view.plot.sources[label]
         renderers = [r for r in figure.renderers if getattr(r, "data_source", None) is source]
         items = [i for i in figure.legend[0].items if any(r in renderers for r in i.renderers)]

@@ -152,7 +152,7 @@ def test_notebook_use_from_a_model_object():
     view = SpinLightView(SpinLight(density_cm3=3e39, Y_e=0.05, E_TeV=200.0, m_nu_eV=0.3))
     assert math.isclose(view.widgets["density_cm3"].value, 3e39, rel_tol=1e-12)
     assert view.widgets["massive"].value and math.isclose(view.widgets["m_nu_eV"].value, 0.3, rel_tol=1e-12)
-    assert isinstance(view.__panel__(), pn.Row)
+    assert isinstance(view.__panel__(), pn.FlexBox)
 
 
 def test_moment_times_ten_scales_rate_and_times_as_mu_squared():

@@ -120,4 +120,4 @@ def test_notebook_use_from_a_calculator():
     view = TheoryView(TheoryCalculator(m_nu_eV=0.05, Lambda_TeV=30.0, ordering="inverted"))
     assert math.isclose(view.widgets["Lambda_TeV"].value, 30.0, rel_tol=1e-12)
     assert view.widgets["ordering"].value == "inverted"
-    assert isinstance(view.__panel__(), pn.Row)
+    assert isinstance(view.__panel__(), pn.FlexBox)
