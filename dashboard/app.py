@@ -16,6 +16,7 @@ from dashboard.theory_view import TheoryView
 from dashboard.oscillation_view import OscillationView
 from dashboard.formula_notes import formula_note
 from dashboard.url_state import UrlState
+from dashboard import server_guard, widget_guard
 
 ABOUT = """
 **νEM Explorer** shows what an electromagnetic neutrino would do: magnetic moment μν,
@@ -55,7 +56,7 @@ def _lazy(url: UrlState, title: str, view_class):
         return pn.Column(notice, formula_note(title), view.panel(), sizing_mode="stretch_both")
 
     # ParamFunction, not pn.panel: pn.panel(func, lazy=True) calls a dependency-free func at once.
-    return pn.param.ParamFunction(_in_session_document(build), lazy=True)
+    return pn.param.ParamFunction(_in_session_document(widget_guard.guarded(build)), lazy=True)
 
 
 def _in_session_document(build):
@@ -75,6 +76,7 @@ def _in_session_document(build):
     return build_in_session
 
 
+@server_guard.protected  # Host allow-list, session cap, tolerant URL parsing, guarded widgets
 def create_app() -> pn.template.BootstrapTemplate:
     """Build one session's app: the template, its tabs, and their link to the URL."""
     location = pn.state.location if pn.state.curdoc is not None else None
