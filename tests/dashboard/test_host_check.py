@@ -7,20 +7,31 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from dashboard.host_check import host_name, websocket_origins
+from dashboard.host_check import host_name, split_host, websocket_origins
 from tests.browser_support import free_port, wait_for_port
 
 
 @pytest.mark.parametrize("header, name", [
     ("localhost:5006", "localhost"), ("127.0.0.1", "127.0.0.1"), ("[::1]:80", "[::1]"),
-    ("Evil.Example:5006", "evil.example"), ("", ""),
+    ("Evil.Example:5006", "evil.example"), ("", ""), ("[::1]", "[::1]"),
+    ("::1", "[::1]"),  # a bind address, as python -m dashboard --address ::1 gives it
+    ("evil.example:5006:1", "[evil.example:5006:1]"),  # never an allowed name
 ])
 def test_host_name(header, name):
     assert host_name(header) == name
+
+
+@pytest.mark.parametrize("header, parts", [
+    ("[::1]:5006", ("[::1]", "5006")), ("localhost:80", ("localhost", "80")),
+    ("example.org", ("example.org", "")), ("::1", ("[::1]", "")),
+])
+def test_split_host(header, parts):
+    assert split_host(header) == parts
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +75,7 @@ def test_foreign_host_refused(served_port, path, extra):
     headers = dict(extra or {}, Origin=f"http://evil.example:{served_port}")
     status, body = _get(served_port, path, f"evil.example:{served_port}", headers)
     assert status == 403 and b"Host not allowed" in body
+    assert b"refused: unknown host" in body  # the same text as under panel serve
 
 
 @pytest.mark.browser
@@ -99,8 +111,11 @@ def test_every_forked_process_refuses_foreign_hosts():
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     try:
-        wait_for_port(port, timeout=60.0)
-        workers = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        wait_for_port(port, timeout=60.0)  # the parent binds the port, then forks
+        deadline = time.monotonic() + 30
+        while len(workers := Path(f"/proc/{process.pid}/task/{process.pid}/children")
+                   .read_text().split()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert len(workers) == 2, workers
         # Connections go to whichever process accepts first: enough requests reach both.
         for _ in range(10):
