@@ -46,7 +46,7 @@ import panel as pn
 import param
 from panel.io.location import Location
 from tornado import routing, web, websocket
-from tornado.ioloop import PeriodicCallback
+from tornado.ioloop import IOLoop, PeriodicCallback
 
 from .host_check import LOCAL_NAMES, REFUSED_BODY, host_name, split_host
 from .url_state import MAX_QUERY_CHARS, parse_query
@@ -140,13 +140,16 @@ class _ProtectedApp:
         self.settings = settings
         self.first_seen: dict[str, float] = {}  # session id -> when first seen unconnected
         self.connected: set[str] = set()  # ids of sessions that had a websocket
+        self.refused: dict[str, float] = {}  # ids of sessions refused while being built -> when
         self.reaper: PeriodicCallback | None = None
 
     def live_sessions(self) -> int:
+        """Sessions counted against the cap (a refused session's stub is not one)."""
         app = self.app()
         if app is None:
             return 0
-        return sum(len(app.get_sessions(path)) for path in app.app_paths)
+        return sum(session.id not in self.refused
+                   for path in app.app_paths for session in app.get_sessions(path))
 
     def over_capacity(self) -> bool:
         return self.live_sessions() >= self.settings.max_sessions
@@ -161,7 +164,10 @@ class _ProtectedApp:
         for path in app.app_paths:
             for session in app.get_sessions(path):
                 seen.add(session.id)
-                if session.connection_count > 0:
+                if session.id in self.refused:
+                    if session.connection_count == 0 and not session.expiration_requested:
+                        session.request_expiration()  # a refused session's stub: at once
+                elif session.connection_count > 0:
                     self.connected.add(session.id)
                 elif session.id not in self.connected:
                     first = self.first_seen.setdefault(session.id, now)
@@ -171,6 +177,8 @@ class _ProtectedApp:
                                  self.settings.unconnected_lifetime_s)
                         session.request_expiration()
         self.connected &= seen
+        # (a refused id is known before Bokeh registers its session: kept a minute unseen)
+        self.refused = {sid: t for sid, t in self.refused.items() if sid in seen or now - t < 60}
         self.first_seen = {sid: t for sid, t in self.first_seen.items() if sid in seen}
 
 
@@ -422,9 +430,11 @@ def _tornado_app(session_context):
 def _refusal_page(text: str, status: int, headers: dict | None = None):
     """What a refused session shows: the text only.  When the session is being built for a
     page request, that request is answered at once with ``status`` and the text (the page
-    Bokeh renders afterwards is dropped)."""
+    Bokeh renders afterwards is dropped); a websocket that creates it is closed."""
     handler = _request_handler_on_stack()
-    if handler is not None and not isinstance(handler, websocket.WebSocketHandler) and not handler._finished:
+    if isinstance(handler, websocket.WebSocketHandler):  # a websocket creating the session
+        IOLoop.current().add_callback(handler.close, 4003, text.strip()[:100])
+    elif handler is not None and not handler._finished:
         handler.set_status(status)
         handler.set_header("Content-Type", "text/plain; charset=utf-8")
         for key, value in (headers or {}).items():
@@ -471,6 +481,8 @@ def protected(create: Callable[[], object]) -> Callable[[], object]:
                 protect_server(app, settings)
         refusal = session_refusal(settings, app)
         if refusal is not None:
+            if app in _protected:
+                _protected[app].refused[context.id] = time.monotonic()
             return _refusal_page(*refusal)
         built = create()
         for part in _parts(built):  # the template's own widgets: the tab set, ...
