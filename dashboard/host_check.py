@@ -3,8 +3,9 @@
 Tornado 6.6 accepts a websocket whose Host and Origin are both a foreign name (the
 ``websocket_origin`` allow-list is not consulted for same-origin requests), and Bokeh does
 not check the Host of page requests: a web page on another site can reach a server bound to
-127.0.0.1 through DNS rebinding (../shared/recipes/browser-tests.md, security note).  This
-filter sits in front of the Tornado application and answers 403 before any handler runs.
+127.0.0.1 through DNS rebinding.  This filter sits in front of the Tornado application of
+``python -m dashboard`` and answers 403 before any handler runs; under ``panel serve`` the app
+installs the same check itself (:mod:`dashboard.server_guard`).
 """
 
 from __future__ import annotations

@@ -370,14 +370,19 @@ class SafeLocation(Location):
     def _process_property_change(self, msg):
         params = super()._process_property_change(msg)
         checks = {"search": "?", "hash": "#", "pathname": "/"}
-        kept = {}
+        kept, dropped = {}, []
         for name, value in params.items():
             prefix = checks.get(name)
             if prefix is not None and not (isinstance(value, str) and len(value) <= MAX_QUERY_CHARS
                                            and (value == "" or value.startswith(prefix))):
                 log.info("ignored %s = %.80r from the browser", name, value)
+                dropped.append(name)
                 continue
             kept[name] = value
+        if dropped:  # the browser shows the address the session keeps
+            from .widget_guard import _restore_soon
+
+            _restore_soon(self, dropped)
         return kept
 
 

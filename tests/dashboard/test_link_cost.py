@@ -24,6 +24,7 @@ from tests.ws_client import Session, run, start_server
 
 MAX_RATIO = 2.0
 REPEATS = 2
+CLEARLY_OVER = 1.5  # a first measurement this far over the bound is not noise
 DATA_LIMIT_BYTES = 3 * 1024**3  # the server's heap: a default session needs a few hundred MB
 
 # The model cannot do these in bounded work yet (issue 19, item 1): model/sensitivity.py has
@@ -105,6 +106,8 @@ def test_a_link_costs_at_most_twice_the_default(server, tab, link):
     for _ in range(REPEATS):
         default.append(load(server, default_query))
         expensive.append(load(server, query))
+        if expensive[-1] > CLEARLY_OVER * MAX_RATIO * default[-1]:
+            break  # over beyond any noise: no need to measure again
     ratio = min(expensive) / min(default)
     print(f"\n{tab}: default {min(default):.2f} s, link {min(expensive):.2f} s, "
           f"ratio {ratio:.2f}: ?{query}")
