@@ -266,7 +266,8 @@ def test_browser_values_outside_a_widgets_range_never_reach_the_model(key, data)
     prop = widget._rename.get("value") or "value"  # the Bokeh property: "active" of a button group
     widget._process_events({prop: value})  # as Panel handles a change from the browser
     after = widget.value
-    assert after is before or after == before or widget_guard.refusal_reason(widget, "value", after) is None
+    assert (after is before or after == before
+            or widget_guard.refusal_reason(widget, "value", after) is None)
     empty_entry = (isinstance(widget, pn.widgets.FloatInput) and isinstance(value, float)
                    and math.isnan(value))  # Panel's wire form of an emptied number entry: None
     if (prop == "value" and not empty_entry
