@@ -103,7 +103,7 @@ def assert_inert(text: str) -> None:
 
 def assert_clean_log(server: ServerProcess) -> None:
     problems = server.log_problems()
-    assert problems["tracebacks"] == 0, problems["traceback_context"]
+    assert problems["tracebacks"] == 0, "\n".join(problems["traceback_context"][0])
     assert problems["errors"] == [], problems["errors"]
 
 
@@ -509,7 +509,7 @@ async def _foreign_websocket(port: int) -> list:
     receives: ["refused: HTTP 403"], or the messages until the server closes it."""
     from bokeh.util.token import generate_jwt_token, generate_session_id
     from tornado.httpclient import HTTPClientError, HTTPRequest
-    from tornado.websocket import websocket_connect
+    from tornado.websocket import WebSocketClosedError, websocket_connect
 
     host = f"attacker.example:{port}"
     token = generate_jwt_token(generate_session_id(signed=False), signed=False)
@@ -519,10 +519,16 @@ async def _foreign_websocket(port: int) -> list:
         socket_ = await websocket_connect(request, subprotocols=["bokeh", token])
     except HTTPClientError as error:
         return [f"refused: HTTP {error.code}"]
-    received = []
-    await socket_.write_message('{"msgid": "1", "msgtype": "PULL-DOC-REQ"}')
-    await socket_.write_message("{}")
-    await socket_.write_message("{}")
+    from bokeh.client.websocket import WebSocketClientConnectionWrapper
+    from bokeh.protocol import Protocol
+
+    received = [await asyncio.wait_for(socket_.read_message(), 30)]  # ACK first, as a browser
+    if received[0] is None:
+        return []
+    try:
+        await Protocol().create("PULL-DOC-REQ").send(WebSocketClientConnectionWrapper(socket_))
+    except WebSocketClosedError:  # closed by the server after its ACK
+        return received
     while (message := await asyncio.wait_for(socket_.read_message(), 30)) is not None:
         received.append(message)
     return received
