@@ -42,7 +42,7 @@ def main(argv=None):
     except ValueError as error:
         parser.error(str(error))
     names = sorted(settings.allowed_names)
-    # --allow-host and NUEM_ALLOWED_HOSTS names: also reached through a proxy (Origin without a port)
+    # --allow-host and NUEM_ALLOWED_HOSTS names: maybe reached through a proxy (Origin, no port)
     proxied = sorted(settings.allowed_names - {*LOCAL_NAMES, address_name(args.address)})
     server = pn.serve({"app": create_app}, address=args.address, port=args.port, show=False,
                       start=False, num_procs=args.num_procs,
@@ -50,7 +50,7 @@ def main(argv=None):
                       title="νEM Explorer")
     # In each forked process (the fork happened in pn.serve):
     restrict_hosts(server, names)
-    allow_bracketed_origins(server._tornado, names, args.port)  # [::1]:port, which Bokeh cannot parse
+    allow_bracketed_origins(server._tornado, names, args.port)  # [::1]:port (Bokeh cannot parse)
     protect_server(server._tornado, settings)  # session cap and lifetime, short error replies
     if args.show and not task_id():  # the first process only (None without forking)
         server.io_loop.add_callback(server.show, "/app")

@@ -1,4 +1,4 @@
-"""The app protects itself, whichever command serves it (``panel serve`` or ``python -m dashboard``).
+"""The app protects itself, whichever command serves it: ``panel serve`` or ``python -m dashboard``.
 
 :func:`protected` wraps the function that builds a session (``create_app``).  Before anything
 is built it
@@ -125,8 +125,8 @@ def settings_from(argv: list[str] | None = None, environ=None, names: Iterable[s
                                        or DEFAULT_UNCONNECTED_LIFETIME_S)
     if max_sessions < 1 or not unconnected_lifetime_s > 0:
         raise ValueError("--max-sessions must be >= 1 and --unconnected-lifetime > 0")
-    allowed = {*LOCAL_NAMES, *(host_name(n) for n in names), *_names(environ.get(ENV_ALLOWED_HOSTS, "")),
-               *(host_name(n) for n in options.allow_host)}
+    extra = (*names, *options.allow_host, *_names(environ.get(ENV_ALLOWED_HOSTS, "")))
+    allowed = {*LOCAL_NAMES, *(host_name(name) for name in extra)}
     return GuardSettings(frozenset(allowed), max_sessions, float(unconnected_lifetime_s))
 
 
@@ -219,7 +219,8 @@ class _NewSessionBeyondCap(routing.Matcher):
     def _session_exists(app, app_path: str, request) -> bool:
         from bokeh.util.token import get_session_id
 
-        protocols = [p.strip() for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",")]
+        header = request.headers.get("Sec-WebSocket-Protocol", "")  # "bokeh, <token>"
+        protocols = [p.strip() for p in header.split(",")]
         for token in protocols[1:]:
             try:
                 app.get_session(app_path, get_session_id(token))
@@ -412,7 +413,8 @@ def _request_handler_on_stack():
     return None
 
 
-_apps_of_contexts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # app context -> tornado app
+# Bokeh application context -> (a weak reference to) the Tornado application serving it
+_apps_of_contexts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _tornado_app(session_context):

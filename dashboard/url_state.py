@@ -159,7 +159,8 @@ def _literal(text: str) -> str:
     browser decodes the references."""
     parts = []
     for i, char in enumerate(text):
-        if char == "_" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum():
+        inside_word = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+        if char == "_" and inside_word:
             parts.append(char)  # inside a word (mu_nu): never emphasis, and names stay readable
         elif char in "&<>\"":
             parts.append(html.escape(char))

@@ -77,7 +77,8 @@ def refusal_reason(obj: Reactive, name: str, value) -> str | None:
     parameter = obj.param[name]
     options = getattr(obj, "options", None)
     if value is None:  # an emptied number entry sends None; a slider or an option never does
-        if isinstance(obj, _SliderBase) or (name == "value" and isinstance(options, (list, Mapping))):
+        chooses = name == "value" and isinstance(options, (list, Mapping))
+        if isinstance(obj, _SliderBase) or chooses:
             return "a value"
         return None if parameter.allow_None else "a value"
     if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:

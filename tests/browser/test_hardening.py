@@ -34,8 +34,8 @@ JS_NOTICE_ELEMENTS = """() => {
     }
   };
   walk(document);
-  const notices = found.filter((el) => el.tagName === "DIV" && el.textContent.includes("were not used")
-                                       && el.children.length > 0);
+  const notices = found.filter((el) => el.tagName === "DIV" && el.children.length > 0
+                                       && el.textContent.includes("were not used"));
   const inside = notices.flatMap((el) => [...el.querySelectorAll("*")]);
   return {count: notices.length, text: notices.map((el) => el.textContent).join("\\n"),
           tags: [...new Set(inside.map((el) => el.tagName.toLowerCase()))],

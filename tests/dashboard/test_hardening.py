@@ -51,7 +51,8 @@ PHISH_LINK = ("recoil.mu_nu=[click me](http://127.0.0.9:1/phish)"
 HOSTILE_NAMES = [
     "[click me](http://127.0.0.9:1/phish)", "recoil.![a](http://127.0.0.9:1/t.png)",
     "<img src=http://127.0.0.9:1/x.png onerror=alert(1)>", "http://127.0.0.9:1/auto",
-    "www.evil.example", "$$\\href{http://127.0.0.9:1/tex}{click}$$", "\\(\\href{http://e.vil}{x}\\)",
+    "www.evil.example", "$$\\href{http://127.0.0.9:1/tex}{click}$$",
+    "\\(\\href{http://e.vil}{x}\\)",
     "**bold** _em_ `code` :smile:", "<script>alert(1)</script>", "line\nbreak\u202eoverride",
 ]
 # Links a careless user or an attacker sends (a browser percent-encodes what it must).
@@ -666,7 +667,7 @@ def test_sessions_beyond_the_cap_get_busy_and_unconnected_ones_expire(kind, extr
 def test_settings_from_options_and_environment():
     settings = server_guard.settings_from(
         ["--allow-host", "A.Example", "--max-sessions", "7"],
-        environ={"NUEM_ALLOWED_HOSTS": "b.example, c.example", "NUEM_MAX_SESSIONS": "9",
+        environ={"NUEM_ALLOWED_HOSTS": "b.example, C.example:8080", "NUEM_MAX_SESSIONS": "9",
                  "NUEM_UNCONNECTED_LIFETIME_S": "4"},
         names=server_guard.origin_names(["d.example:80", "*.wild:5006", "[::1]:5006"]))
     assert {"a.example", "b.example", "c.example", "d.example", "[::1]", "localhost",
