@@ -70,6 +70,7 @@ BUSY_PAGE = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>busy, re
              "</head><body><p>The server is busy: too many open sessions. "
              "Please retry in a minute.</p></body></html>\n")
 ERROR_REPLY_TEXT = "the server could not handle this message (details in the server log)"
+INTERNAL_ERROR_TEXT = "internal error: the app could not be built (details in the server log)"
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -491,7 +492,11 @@ def protected(create: Callable[[], object]) -> Callable[[], object]:
             if app in _protected:
                 _protected[app].refused[context.id] = time.monotonic()
             return _refusal_page(*refusal)
-        built = create()
+        try:
+            built = create()
+        except Exception:  # noqa: BLE001  (Panel would show the traceback in the page)
+            log.exception("the app could not be built for this session")
+            return pn.pane.Str(INTERNAL_ERROR_TEXT)
         for part in _parts(built):  # the template's own widgets: the tab set, ...
             guard_layout(part)
         return built

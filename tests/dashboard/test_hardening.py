@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import weakref
 from pathlib import Path
 
 import pytest
@@ -35,10 +36,10 @@ pn = pytest.importorskip("panel")
 
 from bench.load_driver import ServerProcess  # noqa: E402
 from dashboard import server_guard, widget_guard  # noqa: E402
-from dashboard.app import TAB_KEYS, TABS, create_app  # noqa: E402
+from dashboard.app import TAB_KEYS, TABS  # noqa: E402
 from dashboard.export import file_stem  # noqa: E402
 from dashboard.url_state import UrlField, UrlState, parse_query  # noqa: E402
-from tests.browser_support import free_port, served  # noqa: E402
+from tests.browser_support import free_port  # noqa: E402
 from tests.ws_client import BlockingSession, http_get, run, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -313,11 +314,21 @@ def test_a_guarded_option_widget_refuses_what_it_does_not_offer():
     assert radio.value == "b"
 
 
-# --- in-process server: websocket patches, ERROR replies, Host [::1] -----------------------------
+# --- a served app: websocket patches, ERROR replies, Host [::1] ----------------------------------
 @pytest.fixture(scope="module")
-def app_url():
-    with served({"app": create_app}) as url:
-        yield url
+def app_server():
+    """``panel serve dashboard/app.py`` in a subprocess (an in-process server would share
+    Bokeh's process-wide current document with the tests that follow in this process)."""
+    server = start_server("panel")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def app_url(app_server):
+    return app_server.url
 
 
 @pytest.fixture(scope="module")
@@ -448,23 +459,23 @@ MALFORMED = [
 ]
 
 
-def test_error_replies_carry_no_traceback(app_url, caplog):
-    with caplog.at_level(logging.ERROR, logger="bokeh"):
-        with BlockingSession(app_url) as s:
-            for number, message in enumerate(MALFORMED, 1):
-                s.send_raw(*message)
-                s.wait_for(lambda: len(s.session.errors) >= number, what="the ERROR reply")
-            slider = s.read(lambda doc: doc.slider("μν"))
-            s.change(slider, "value", "a string")  # a wrong type for the property
-            s.wait_for(lambda: len(s.session.errors) > len(MALFORMED), what="the last ERROR")
-            assert not s.closed
+def test_error_replies_carry_no_traceback(app_server):
+    logged_before = app_server.log_problems()["tracebacks"]
+    with BlockingSession(app_server.url) as s:
+        for number, message in enumerate(MALFORMED, 1):
+            s.send_raw(*message)
+            s.wait_for(lambda: len(s.session.errors) >= number, what="the ERROR reply")
+        slider = s.read(lambda doc: doc.slider("μν"))
+        s.change(slider, "value", "a string")  # a wrong type for the property
+        s.wait_for(lambda: len(s.session.errors) > len(MALFORMED), what="the last ERROR")
+        assert not s.closed
     for error in s.errors:
         assert error["traceback"] is None
         assert error["text"] == server_guard.ERROR_REPLY_TEXT
         for leak in ("Traceback", "File \"", ".py", "site-packages", str(ROOT)):
             assert leak not in error["text"]
-    logged = [r for r in caplog.records if r.exc_info]
-    assert len(logged) >= len(s.errors), "the tracebacks belong in the server log"
+    logged = app_server.log_problems()["tracebacks"] - logged_before
+    assert logged >= len(s.errors), "the tracebacks belong in the server log"
 
 
 def test_host_ipv6_literal_gets_the_page(app_url):
@@ -677,3 +688,42 @@ def test_settings_from_options_and_environment():
     assert server_guard.settings_from([], environ={}).max_sessions == 200
     with pytest.raises(ValueError):
         server_guard.settings_from(["--max-sessions", "0"], environ={})
+
+
+class _FakeSessionContext:
+    """Just what server_guard reads of a Bokeh session context (no server around it)."""
+
+    id = "fake-session"
+    server_context = None
+
+    def __init__(self, host: str):
+        self.request = _request("/app?recoil.mu_nu=3e-11?x=1", host)
+
+
+def _in_fake_session(host: str, build):
+    from bokeh.document import Document
+    from panel.io.state import set_curdoc
+
+    doc, context = Document(), _FakeSessionContext(host)
+    doc._session_context = weakref.ref(context)  # what Bokeh's server sets
+    with set_curdoc(doc):
+        return server_guard.protected(build)(), doc
+
+
+def test_an_app_that_fails_to_build_shows_no_traceback(caplog):
+    """Panel shows the traceback of a failing app function in the page; the app shows a
+    short text and logs the traceback."""
+    def broken():
+        raise RuntimeError("secret detail /srv/app/path.py")
+
+    with caplog.at_level(logging.ERROR, logger="dashboard.server_guard"):
+        shown, _ = _in_fake_session("127.0.0.1:5006", broken)
+    assert shown.object == server_guard.INTERNAL_ERROR_TEXT
+    assert any(r.exc_info and "secret detail" in str(r.exc_info[1]) for r in caplog.records)
+
+
+def test_a_foreign_host_gets_no_app_built():
+    built = []
+    shown, doc = _in_fake_session("attacker.example:5006", lambda: built.append(1))
+    assert built == [] and "refused: unknown host" in shown.object
+    assert isinstance(pn.state._locations[doc], server_guard.SafeLocation)  # tolerant parsing
