@@ -487,6 +487,10 @@ def protected(create: Callable[[], object]) -> Callable[[], object]:
             settings = settings_from(sys.argv[1:], names=origin_names(origins))
             if app is not None:
                 protect_server(app, settings)
+                # The page at http://[::1]:PORT: Bokeh cannot take that origin on its command line
+                ports = {split_host(origin)[1] for origin in origins} - {""}
+                for port in ports:
+                    allow_bracketed_origins(app, settings.allowed_names, int(port))
         refusal = session_refusal(settings, app)
         if refusal is not None:
             if app in _protected:

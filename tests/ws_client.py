@@ -28,8 +28,26 @@ TIMEOUT_S = 30.0  # generous: a 2-core machine running other jobs
 
 
 def run(coroutine, timeout_s: float = 120.0):
-    """Run ``coroutine`` in a new event loop with a timeout."""
-    return asyncio.run(asyncio.wait_for(coroutine, timeout_s))
+    """Run ``coroutine`` to completion in a new event loop with a timeout, in a thread of its
+    own: the calling thread may have a running loop (Playwright's sync API leaves one)."""
+    import threading
+
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(asyncio.wait_for(coroutine, timeout_s))
+        except BaseException as error:  # noqa: BLE001  (re-raised in the caller)
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout_s + 10)
+    if "error" in outcome:
+        raise outcome["error"]
+    if "value" not in outcome:
+        raise TimeoutError(f"the client did not finish in {timeout_s} s")
+    return outcome["value"]
 
 
 def wire_value(value):

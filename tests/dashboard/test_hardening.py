@@ -599,12 +599,15 @@ def _ipv6_loopback() -> bool:
 
 
 @pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback on this machine")
-def test_module_entry_serves_on_ipv6():
-    """``python -m dashboard --address ::1`` starts (it crashed: "Invalid host value: ::1:P")
-    and serves the page to Host [::1]:P; its websocket Origin [::1]:P is admitted."""
+@pytest.mark.parametrize("command", [["-m", "dashboard"],
+                                     ["-m", "panel", "serve", "dashboard/app.py"]])
+def test_both_entries_serve_on_ipv6(command):
+    """``python -m dashboard --address ::1`` starts (it crashed: "Invalid host value: ::1:P"),
+    and both entries serve the page to Host [::1]:P and admit its websocket Origin [::1]:P
+    (which Bokeh's --allow-websocket-origin cannot express)."""
     for _ in range(3):
         port = free_port()
-        process = subprocess.Popen([sys.executable, "-m", "dashboard", "--address", "::1",
+        process = subprocess.Popen([sys.executable, *command, "--address", "::1",
                                     "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True)
         try:
@@ -631,7 +634,7 @@ def test_module_entry_serves_on_ipv6():
         finally:
             process.terminate()
             output = process.communicate(timeout=20)[0]
-    pytest.fail(f"python -m dashboard --address ::1 did not start:\n{output[-3000:]}")
+    pytest.fail(f"{' '.join(command)} --address ::1 did not start:\n{output[-3000:]}")
 
 
 # --- 7. the session cap and the lifetime of unconnected sessions ----------------------------------
