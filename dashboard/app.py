@@ -16,6 +16,7 @@ from dashboard.scenarios import tour
 from dashboard.tabs import TABS
 from dashboard.tour import Tour
 from dashboard.url_state import UrlState
+from dashboard import server_guard, widget_guard
 
 ABOUT = """
 **νEM Explorer** shows what an electromagnetic neutrino would do: magnetic moment μν,
@@ -42,7 +43,7 @@ def _lazy(url: UrlState, tab, presenting):
         return pn.Column(notice, formula_note(tab.note), view, sizing_mode="stretch_both")
 
     # ParamFunction, not pn.panel: pn.panel(func, lazy=True) calls a dependency-free func at once.
-    return pn.param.ParamFunction(_in_session_document(build), lazy=True)
+    return pn.param.ParamFunction(_in_session_document(widget_guard.guarded(build)), lazy=True)
 
 
 def _in_session_document(build):
@@ -58,6 +59,7 @@ def _in_session_document(build):
     return build_in_session
 
 
+@server_guard.protected  # Host allow-list, session cap, tolerant URL parsing, guarded widgets
 def create_app(tabs=TABS) -> pn.template.BootstrapTemplate:
     """Build one session's app: the template, its tabs (``tabs``: view classes, by default
     the registry's), and their link to the URL."""

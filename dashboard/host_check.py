@@ -3,8 +3,9 @@
 Tornado 6.6 accepts a websocket whose Host and Origin are both a foreign name (the
 ``websocket_origin`` allow-list is not consulted for same-origin requests), and Bokeh does
 not check the Host of page requests: a web page on another site can reach a server bound to
-127.0.0.1 through DNS rebinding (../shared/recipes/browser-tests.md, security note).  This
-filter sits in front of the Tornado application and answers 403 before any handler runs.
+127.0.0.1 through DNS rebinding.  This filter sits in front of the Tornado application of
+``python -m dashboard`` and answers 403 before any handler runs; under ``panel serve`` the app
+installs the same check itself (:mod:`dashboard.server_guard`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,30 @@ from __future__ import annotations
 from tornado import httputil
 
 LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
+REFUSED_BODY = b"refused: unknown host (Host not allowed)\n"  # the same under panel serve
+
+
+def split_host(host_header: str) -> tuple[str, str]:
+    """(name, port) of a Host header or ``name:port``, the name lower case, an IPv6 literal in
+    brackets ("[::1]:5006" and a bare "::1" both give "[::1]"), the port "" if none."""
+    host = (host_header or "").strip().lower()
+    if host.startswith("["):
+        name, _, rest = host.partition("]")
+        return name + "]", rest[1:] if rest.startswith(":") else ""
+    if host.count(":") > 1:  # an IPv6 literal without brackets (an --address, not a header)
+        return f"[{host}]", ""
+    name, _, port = host.partition(":")
+    return name, port
 
 
 def host_name(host_header: str) -> str:
     """The name part of a Host header, lower case, without the port ("[::1]" kept whole)."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host.split("]", 1)[0] + "]"
-    return host.rsplit(":", 1)[0] if ":" in host else host
+    return split_host(host_header)[0]
+
+
+def address_name(address: str) -> str:
+    """The Host name a browser sends for a server bound to ``address`` ("::1" -> "[::1]")."""
+    return host_name(address)
 
 
 class _Refuse(httputil.HTTPMessageDelegate):
@@ -33,7 +50,7 @@ class _Refuse(httputil.HTTPMessageDelegate):
         if host_name(headers.get("Host", "")) in self.allowed:
             return self.delegate.headers_received(start_line, headers)
         self.refused = True
-        body = b"Host not allowed\n"
+        body = REFUSED_BODY
         self.connection.write_headers(
             httputil.ResponseStartLine("HTTP/1.1", 403, "Forbidden"),
             httputil.HTTPHeaders({"Content-Type": "text/plain", "Content-Length": str(len(body)),

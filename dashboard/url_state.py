@@ -49,17 +49,33 @@ class UrlField:
         """``value`` (the widget's) as the URL writes it: the shortest of 6, 9, 12 or 17
         significant digits that :meth:`decode` turns back into ``value`` (a log slider's
         position comes back from 6 digits only on the slider's ``step``; a fast oscillation
-        phase, mu B x, needs every digit of B)."""
+        phase, mu B x, needs every digit of B).
+
+        Never raises: a value no link can hold (infinite, NaN, 10**value beyond the floats or
+        0, not a number at all) is written as it is ("inf", "0", ...), and :meth:`decode`
+        refuses it when the link is opened.  The link must keep updating whatever a widget
+        was given (a value sent over the websocket, a model set in a notebook)."""
         if isinstance(value, bool) or value is None or isinstance(value, str):
             return str(value)
-        for digits in (6, 9, 12, 17):
-            text = f"{self._to_url(value):.{digits}g}"
-            if self._from_url(float(text), step) == value:
-                break
-        return text
+        try:
+            number = self._to_url(value)
+            if not math.isfinite(number) or (self.log10 and number == 0.0):
+                return f"{number:g}"
+            for digits in (6, 9, 12, 17):
+                text = f"{number:.{digits}g}"
+                if self._from_url(float(text), step) == value:
+                    break
+            return text
+        except (ArithmeticError, TypeError, ValueError):  # not a real number
+            return str(value)[:MAX_VALUE_CHARS]
 
     def _to_url(self, value: float) -> float:
-        return 10.0**value if self.log10 else value * self.scale
+        if self.log10:
+            try:
+                return 10.0**value
+            except OverflowError:  # 10**400: beyond the floats
+                return math.inf
+        return value * self.scale
 
     def _from_url(self, number: float, step: float | None) -> float:
         return _snap(math.log10(number) if self.log10 else number / self.scale, step)
@@ -120,14 +136,54 @@ def _snap(position: float, step: float | None) -> float:
 
 
 def parse_query(search: str) -> dict[str, str]:
-    """``?a=1&b=2`` as a dict; a repeated key keeps its last value."""
-    return dict(urllib.parse.parse_qsl(search.lstrip("?"), keep_blank_values=True))
+    """``?a=1&b=2`` as a dict of strings; a repeated key keeps its last value.
+
+    Tolerant of anything a link can hold: a second ``?`` stays in the value (``3e-11?x=1``,
+    refused later as not a number), percent-encodings that are not UTF-8 decode to U+FFFD,
+    numbers are not converted here (Python refuses int() of more than 4300 digits).  A query
+    longer than ``MAX_QUERY_CHARS`` gives {} unread (the caller reports it)."""
+    if not isinstance(search, str) or len(search) > MAX_QUERY_CHARS:
+        return {}
+    return dict(urllib.parse.parse_qsl(search.removeprefix("?"), keep_blank_values=True,
+                                       errors="replace", max_num_fields=MAX_QUERY_CHARS))
+
+
+# Characters that start Markdown syntax (links, images, emphasis, code, autolinks, emoji
+# shortcodes, tables, headings) and TeX delimiters: written as numeric character references,
+# which Markdown decodes as literal text and never as syntax (CommonMark, "Entity and numeric
+# character references").  Letters, digits, spaces and non-ASCII letters stay readable.
+_MARKUP = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _literal(text: str) -> str:
+    """``text`` as Markdown that renders it literally: HTML escaped (&lt;, &amp;, ...), every
+    other ASCII punctuation as a character reference, control and format characters (line
+    breaks, bidirectional overrides) as U+FFFD, and no TeX-significant character ($, \\) next
+    to another character, so that no MathJax delimiter ($$, \\(, \\[) can form after the
+    browser decodes the references."""
+    parts = []
+    for i, char in enumerate(text):
+        inside_word = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+        if char == "_" and inside_word:
+            parts.append(char)  # inside a word (mu_nu): never emphasis, and names stay readable
+        elif char in "&<>\"":
+            parts.append(html.escape(char))
+        elif char in "$\\":
+            parts.append(f"<span>&#{ord(char)};</span>")
+        elif char in _MARKUP:
+            parts.append(f"&#{ord(char)};")
+        elif not char.isprintable():
+            parts.append("\ufffd")
+        else:
+            parts.append(char)
+    return "".join(parts)
 
 
 def _shown(text: str) -> str:
-    # User text inside the notice's Markdown: no HTML, no Markdown, bounded length.
+    # User text inside the notice's Markdown: no HTML, no Markdown, no TeX, bounded length.
+    text = str(text)
     text = text if len(text) <= 40 else text[:40] + "…"
-    return "<code>" + html.escape(text) + "</code>"
+    return "<code>" + _literal(text) + "</code>"
 
 
 class UrlState:
@@ -226,7 +282,7 @@ class UrlState:
         what = "unknown parameter" if unknown else f"expected {expected}"
         message = f"{_shown(key)} = {_shown(text)} ignored ({what})"
         if detail:
-            message += f": {html.escape(detail[:200])}"
+            message += f": {_literal(detail[:200])}"
         self.messages.append(message)
 
     def _show_notice(self) -> None:
@@ -281,6 +337,8 @@ class UrlState:
 
 
 def _fill_notice(notice: pn.pane.Alert, messages: list[str]) -> None:
+    # No MathJax in a notice: its text quotes the link, and TeX could draw links (\\href).
+    notice.disable_math = True
     if messages:
         notice.object = ("**Some values in the link were not used; the defaults are shown "
                          "instead.**  \n" + "  \n".join(messages))

@@ -8,16 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.host_check import host_name, websocket_origins
+from dashboard.host_check import host_name, split_host, websocket_origins
 from tests.browser_support import start_dashboard, stop_process
 
 
 @pytest.mark.parametrize("header, name", [
     ("localhost:5006", "localhost"), ("127.0.0.1", "127.0.0.1"), ("[::1]:80", "[::1]"),
-    ("Evil.Example:5006", "evil.example"), ("", ""),
+    ("Evil.Example:5006", "evil.example"), ("", ""), ("[::1]", "[::1]"),
+    ("::1", "[::1]"),  # a bind address, as python -m dashboard --address ::1 gives it
+    ("evil.example:5006:1", "[evil.example:5006:1]"),  # never an allowed name
 ])
 def test_host_name(header, name):
     assert host_name(header) == name
+
+
+@pytest.mark.parametrize("header, parts", [
+    ("[::1]:5006", ("[::1]", "5006")), ("localhost:80", ("localhost", "80")),
+    ("example.org", ("example.org", "")), ("::1", ("[::1]", "")),
+])
+def test_split_host(header, parts):
+    assert split_host(header) == parts
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +66,7 @@ def test_foreign_host_refused(served_port, path, extra):
     headers = dict(extra or {}, Origin=f"http://evil.example:{served_port}")
     status, body = _get(served_port, path, f"evil.example:{served_port}", headers)
     assert status == 403 and b"Host not allowed" in body
+    assert b"refused: unknown host" in body  # the same text as under panel serve
 
 
 @pytest.mark.browser
