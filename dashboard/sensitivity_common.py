@@ -617,9 +617,10 @@ class SensitivityTab(TabView):
                   ESTIMATE: (x, live.estimate if live.estimate is not None else nan),
                   COMPARE: (x, compared.median if compared is not None else nan)}
         span = x[[0, -1]]
-        for rows in figure.references.values():
+        for rows in figure.references.values():  # another quantity's lines: hidden and empty
             for ref in rows:
-                curves[ref.label] = (span, np.full(2, ref.value))
+                curves[ref.label] = (span, np.full(2, ref.value if ref.quantity == quantity
+                                                   else np.nan))
         astro = astrophysical_span(quantity)
         figure.overlay.update(curves, x_range=(float(x[0]), float(x[-1])),
                               y_range=self.y_range(astro), vlines={"current": self.axis().value(self.model)})
@@ -723,20 +724,20 @@ class SensitivityTab(TabView):
 
     # --- downloads -------------------------------------------------------------------------
     def limit_frame(self) -> pd.DataFrame:
-        """The plot's numbers for the CSV download: the grid, the median, the band quantiles,
-        the estimate and the compared configuration (what is drawn; NaN where nothing is)."""
-        x = self.x_values
-        frame = {self.axis().scan: x, "median": self.live.median}
-        for p in BAND_ONLY:
-            frame[f"q{p:g}"] = self.live.bands[p] if self.live.bands else np.full_like(x, np.nan)
-        if self.live.estimate is not None:
-            frame["estimate_from_mu"] = self.live.estimate
-        if self.compared is not None:
-            frame["compared_median"] = self.compared.median
-            for p in BAND_ONLY:
-                if self.compared.bands:
-                    frame[f"compared_q{p:g}"] = self.compared.bands[p]
-        return pd.DataFrame(frame)
+        """The plot's numbers for the CSV download, long form (curve, x, limit): every curve
+        drawn (median, estimate, compared median, published limits) and the band quantiles
+        (filled areas, not curves of the overlay)."""
+        overlay, x = self.figures["limit"], self.x_values
+        parts = []
+        for label in overlay.labels:
+            xs, ys = overlay.data(label)
+            if np.isfinite(np.asarray(ys, dtype=float)).any():
+                parts.append(pd.DataFrame({"curve": label, overlay.x: xs, overlay.y: ys}))
+        for prefix, curve_set in (("expected", self.live), ("compared", self.compared)):
+            if curve_set is not None and curve_set.bands:
+                parts += [pd.DataFrame({"curve": f"{prefix}: {p:.1%} quantile", overlay.x: x,
+                                        overlay.y: curve_set.bands[p]}) for p in BAND_ONLY]
+        return pd.concat(parts, ignore_index=True)
 
     def stem_parts(self) -> tuple:
         return (SUMMARY_COLUMN.get(self.quantity(), "r2_limit").replace("_limit", ""),
