@@ -536,11 +536,21 @@ class SensitivityTab(TabView):
                 self.schedule()
         if curves.bands is not None and curves.exact:
             self._remember(which, curves)
-        if quantity == "q_nu":
-            mu = limits_on_grid(model, axis, x, "mu_nu", (0.5,))[0.5]
-            thresholds = x if axis.scan == "threshold_keV" else model.threshold_keV
-            curves.estimate = np.asarray(millicharge_bound_from_moment(mu, thresholds), float)
+        if quantity == "q_nu" and which == "live":
+            curves.estimate = self._estimate(model, axis, x)
         return curves
+
+    @staticmethod
+    def _estimate(model, axis: XAxis, x: np.ndarray) -> np.ndarray:
+        """Studenikin's |qν| estimate from the μν median at each point (NaN where there is no
+        μν limit)."""
+        mu = limits_on_grid(model, axis, x, "mu_nu", (0.5,))[0.5]
+        thresholds = x if axis.scan == "threshold_keV" else np.full_like(x, model.threshold_keV)
+        estimate = np.full_like(x, np.nan)
+        finite = np.isfinite(mu)
+        if finite.any():
+            estimate[finite] = millicharge_bound_from_moment(mu[finite], thresholds[finite])
+        return estimate
 
     def _memory_key(self) -> tuple:
         return (self.axis().scan, tuple(self.x_values.tolist()), self.quantity())
@@ -660,7 +670,9 @@ class SensitivityTab(TabView):
         values = values[np.isfinite(values) & (values > 0)]
         if not len(values):
             return (1e-13, 1e-8) if self.quantity() == "mu_nu" else (1e-30, 1e-20)
-        low, high = math.floor(math.log10(values.min())), math.ceil(math.log10(values.max()))
+        # a margin of a factor 1.5 keeps a curve off the frame
+        low = math.floor(math.log10(values.min() / 1.5))
+        high = math.ceil(math.log10(values.max() * 1.5))
         high = max(high, low + 2)
         context = [ref.value for ref in self.limit_figure_references() if ref.quantity == self.quantity()]
         if astro:

@@ -164,8 +164,9 @@ class SensitivityView(SensitivityTab):
                 options=CHANNEL_LABELS, implies=_channel_parameters, follows="preset"),
         Binding("target", "target", "select", options=list(SENSITIVITY_TARGETS),
                 follows="preset", section="Detector"),
-        Binding("binding", "binding", "radio", options=["stepping", "free"], follows="preset",
-                shown=lambda m: m.channel != "nucleus"),
+        # a select, not a radio: a radio's label is a separate pane that ``shown`` leaves on
+        Binding("binding", "atomic binding (ν–e)", "select", options=["stepping", "free"],
+                follows="preset", shown=lambda m: m.channel != "nucleus"),
         Binding("lindhard_k", "quenching: Lindhard's k of the target", "checkbox", param="",
                 factors=LINDHARD, follows="preset", shown=lambda m: m.channel != "electron"),
         Binding("quenching_k", "quenching k", start=max(MIN_K, 0.05), end=min(MAX_K, 0.35),

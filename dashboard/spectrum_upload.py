@@ -10,13 +10,17 @@ message in the tab's alert, and nothing changes: the plot, the model and any ear
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from pathlib import Path
 
 import numpy as np
 import panel as pn
+import param
 from bokeh.core.properties import value as bokeh_value
 from bokeh.models import ColumnDataSource, LegendItem, Scatter, Segment
+from panel.custom import JSComponent
 
 from model import fit_spectrum, read_spectrum_csv
 from model.spectrum_fit import MAX_FILE_BYTES, MAX_SPECTRUM_BINS
@@ -52,6 +56,51 @@ the fit follows when they change. The sample is a toy of the GEMMA-2012 preset.
 """
 
 
+class CsvFileInput(JSComponent):
+    """A file input that reads one file in the browser and sends it only if it is at most
+    ``max_bytes`` long (base64 in ``content``, its name in ``filename``); a longer one is not
+    sent, and ``refused`` says why.  Panel's FileInput sends any file: one above ~15 MB makes a
+    websocket message beyond the server's 20 MB limit, and the server closes the session."""
+
+    filename = param.String(default="", doc="Name of the last file sent.")
+    content = param.String(default="", doc="The file's bytes, base64; emptied once read.")
+    refused = param.String(default="", doc="Why the browser did not send a file (+ '|' nonce).")
+    max_bytes = param.Integer(default=MAX_FILE_BYTES, doc="Largest file sent, bytes.")
+
+    _esm = """
+    export function render({ model }) {
+      const input = document.createElement("input");
+      input.type = "file";
+      input.accept = ".csv,text/csv,text/plain";
+      input.style.width = "100%";
+      input.addEventListener("change", () => {
+        const file = input.files[0];
+        if (!file) { return; }
+        if (file.size > model.max_bytes) {
+          const mb = (n) => (n / 1048576).toFixed(1);
+          model.refused = `file larger than ${Math.round(model.max_bytes / 1048576)} MB ` +
+                          `(${file.name}: ${mb(file.size)} MB)|${Date.now()}`;
+          input.value = "";
+          return;
+        }
+        const reader = new FileReader();
+        reader.onload = () => {
+          const bytes = new Uint8Array(reader.result);
+          let binary = "";
+          for (let i = 0; i < bytes.length; i += 0x8000) {
+            binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+          }
+          model.filename = file.name;
+          model.content = btoa(binary);
+          input.value = "";  // the same file can be chosen again
+        };
+        reader.readAsArrayBuffer(file);
+      });
+      return input;
+    }
+    """
+
+
 class SpectrumUpload:
     """The upload controls, the fit of the uploaded spectrum and its two figures, for one
     :class:`dashboard.sensitivity_view.SensitivityView` (``view``: its model and alert)."""
@@ -65,9 +114,9 @@ class SpectrumUpload:
         self.fit_key = None
         self.stale = False
         self.figures: dict[str, LiveOverlay] = {}
-        self.input = pn.widgets.FileInput(accept=".csv", multiple=False,
-                                          sizing_mode="stretch_width")
-        self.input.param.watch(self._uploaded, "value")
+        self.input = CsvFileInput(sizing_mode="stretch_width", height=40)
+        self.input.param.watch(self._uploaded, "content")
+        self.input.param.watch(self._refused_in_browser, "refused")
         self.clear_button = pn.widgets.Button(label="Remove the spectrum", color="light",
                                               disabled=True, sizing_mode="stretch_width")
         self.clear_button.on_click(lambda event: self.clear())
@@ -84,8 +133,20 @@ class SpectrumUpload:
                        title="Limit from your data", collapsed=False, sizing_mode="stretch_width")
 
     def _uploaded(self, event) -> None:
-        if event.new is not None:
-            self.load(event.new, self.input.filename or "")
+        if not event.new:
+            return
+        try:
+            data = base64.b64decode(event.new, validate=True)
+        except (binascii.Error, ValueError):
+            self._refuse(self.input.filename, "the file did not arrive whole")
+        else:
+            self.load(data, self.input.filename)
+        finally:
+            self.input.content = ""  # read: the same file may be sent again
+
+    def _refused_in_browser(self, event) -> None:
+        if event.new:
+            self._refuse("", event.new.rpartition("|")[0] or event.new)
 
     # --- loading and fitting -----------------------------------------------------------------
     def load(self, data: bytes, name: str = "") -> bool:

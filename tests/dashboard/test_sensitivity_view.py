@@ -2,6 +2,7 @@
 which is the model's own scan (``ReactorSensitivity.scan``), bands, the compared preset, the
 published limits and the fit of an uploaded spectrum (``model.fit_spectrum``)."""
 
+import base64
 import math
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from dashboard.sensitivity_common import (
 from dashboard.sensitivity_view import CUSTOM, CEVNS_THRESHOLD_KEV, SensitivityView
 from model import ReactorSensitivity, fit_spectrum, limits, read_spectrum_csv
 from model.sensitivity import BAND_QUANTILES
+from model.theory import millicharge_bound_from_moment
 from tests.view_support import control
 
 SAMPLE = Path(__file__).resolve().parents[2] / "assets" / "sample_spectrum.csv"
@@ -236,6 +238,25 @@ def test_compare_overlay_is_drawn_and_removed(view):
     assert "Compared" not in view.readout.object
 
 
+def test_compare_and_the_q_estimate_with_rows_without_a_limit(view):
+    """Found in the browser: the compared preset's rows without a limit (TEXONO above its
+    60 keV window; CEvNS above the nuclear end point) are gaps, not an error."""
+    control(view, "y_quantity").value = "q_nu"
+    control(view, "compare").value = "TEXONO"
+    assert not view.alert.visible, view.alert.object
+    x, compared = view.figures["limit"].data(COMPARE)
+    assert np.isfinite(compared[x < 50.0]).all() and np.isnan(compared[x > 60.0]).all()
+    control(view, "preset").value = "CONUS+"
+    control(view, "channel").value = "nucleus"
+    assert not view.alert.visible, view.alert.object
+    x, estimate = view.figures["limit"].data(ESTIMATE)
+    mu = view.model.scan_limits("threshold_keV", x[np.isfinite(estimate)], "mu_nu")[0.5]
+    np.testing.assert_allclose(estimate[np.isfinite(estimate)],
+                               millicharge_bound_from_moment(mu, x[np.isfinite(estimate)]),
+                               rtol=BATCH_RTOL)
+    assert np.isnan(median(view)[1][-1])  # no |q| limit right at the nuclear end point: a gap
+
+
 def test_a_cevns_preset_can_be_compared(view):
     control(view, "compare").value = "CONUS+/nucleus"
     assert not view.alert.visible, view.alert.object
@@ -430,8 +451,12 @@ def test_unreadable_files_are_refused(view, data, message):
 
 def test_the_upload_widget_loads_and_the_spectrum_can_be_removed(view):
     view.upload.input.filename = "sample_spectrum.csv"
-    view.upload.input.value = SAMPLE.read_bytes()
-    assert "Your spectrum" in view.readout.object
+    view.upload.input.content = base64.b64encode(SAMPLE.read_bytes()).decode()
+    assert "Your spectrum" in view.readout.object and "sample_spectrum.csv" in view.readout.object
+    assert view.upload.input.content == ""  # read and emptied: the same file may come again
+    view.upload.input.refused = "file larger than 10 MB (big.csv: 17.0 MB)|1700000000"
+    assert view.alert.visible and "file larger than 10 MB (big.csv: 17.0 MB)" in view.alert.object
+    assert "Your spectrum" in view.readout.object  # nothing changed
     view.upload.clear()
     assert "Your spectrum" not in view.readout.object and not view.upload.area.visible
 
