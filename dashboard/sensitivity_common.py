@@ -23,10 +23,11 @@ the median.  So:
   on are left out of the key (moving the mass with mass on the x-axis only moves the marker);
 * grids other than the threshold's span fixed decades around the current value, so that a
   slider moving within a decade keeps the grid (and the cache);
-* in a served session, |qν| and ⟨r²⟩ bands missing from the cache (and the fit of an uploaded
-  spectrum) are computed ``DEFER_MS`` after the last change: meanwhile the bands keep their
-  last widths relative to the new median (or are hidden if the grid changed), and the exact
-  ones replace them when the sliders rest.  Outside a server (tests, notebooks) everything is
+* in a served session, |qν| and ⟨r²⟩ bands missing from the cache (and the μν curve behind
+  the |qν| estimate, and the fit of an uploaded spectrum) are computed ``DEFER_MS`` after the
+  last change: meanwhile the bands keep their last widths relative to the new median (or are
+  hidden if the grid changed), the estimate and the fit stay as they were, and the exact ones
+  replace them when the sliders rest.  Outside a server (tests, notebooks) everything is
   computed at once.
 """
 
@@ -434,6 +435,7 @@ class SensitivityTab(TabView):
         self._timeout = None
         self._deferring = True
         self._band_memory: dict[str, _BandMemory] = {}
+        self._last_estimate = None
         self.live: Curves | None = None
         self.compared: Curves | None = None
         super().__init__(model, **params)
@@ -540,16 +542,22 @@ class SensitivityTab(TabView):
             curves.estimate = self._estimate(model, axis, x)
         return curves
 
-    @staticmethod
-    def _estimate(model, axis: XAxis, x: np.ndarray) -> np.ndarray:
+    def _estimate(self, model, axis: XAxis, x: np.ndarray) -> np.ndarray:
         """Studenikin's |qν| estimate from the μν median at each point (NaN where there is no
-        μν limit)."""
-        mu = limits_on_grid(model, axis, x, "mu_nu", (0.5,))[0.5]
+        μν limit).  In a served session a μν median not cached yet is deferred with the bands:
+        meanwhile the last estimate on this grid stays (or none is drawn)."""
+        found = limits_on_grid(model, axis, x, "mu_nu", (0.5,), compute=not self.can_defer())
+        if found is None:
+            self.schedule()
+            last = self._last_estimate
+            return last[1] if last is not None and last[0] == self._memory_key() else np.full_like(x, np.nan)
+        mu = found[0.5]
         thresholds = x if axis.scan == "threshold_keV" else np.full_like(x, model.threshold_keV)
         estimate = np.full_like(x, np.nan)
         finite = np.isfinite(mu)
         if finite.any():
             estimate[finite] = millicharge_bound_from_moment(mu[finite], thresholds[finite])
+        self._last_estimate = (self._memory_key(), estimate)
         return estimate
 
     def _memory_key(self) -> tuple:

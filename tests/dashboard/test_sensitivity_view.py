@@ -327,6 +327,42 @@ def test_a_custom_configuration_switched_to_cevns_gets_a_nuclear_threshold(view)
     assert np.isfinite(median(view)[1]).any()
 
 
+def open_link(search: str = ""):
+    """A new session's reactor tab opened from the query string ``search``."""
+    from dashboard.tabs import TABS
+    from dashboard.url_state import UrlState
+
+    url = UrlState(search, {tab.key: tab.URL_FIELDS for tab in TABS})
+    view = SensitivityView()
+    url.attach("sensitivity", view)
+    return url, view
+
+
+CEVNS_SETUPS = {
+    "preset": [("preset", "CONUS+"), ("channel", "nucleus"), ("y_quantity", "charge_radius"),
+               ("x_axis", "mass_kg"), ("compare", "Dresden-II/nucleus")],
+    # the channel comes before the threshold in a link: custom CEvNS windows must survive that
+    "custom": [("mass_kg", 0.0), ("channel", "nucleus"), ("threshold_keV", math.log10(0.25)),
+               ("window_max_keV", 1.2), ("bin_width_keV", 0.05), ("lindhard_k", False),
+               ("quenching_k", 0.18), ("y_quantity", "q_nu")],
+}
+
+
+@pytest.mark.parametrize("setup", list(CEVNS_SETUPS))
+def test_a_link_reproduces_a_cevns_view(setup):
+    url, view = open_link()
+    for name, value in CEVNS_SETUPS[setup]:
+        control(view, name).value = value
+        assert not view.alert.visible, (name, view.alert.object)
+    new_url, copy = open_link(url.search())
+    assert not new_url.messages, new_url.message_text()
+    assert dict(copy.model.param.values()) | {"name": None} == dict(view.model.param.values()) | {"name": None}
+    assert copy.widgets["preset"].value == view.widgets["preset"].value
+    assert copy.model.preset_name == view.model.preset_name
+    np.testing.assert_array_equal(median(copy)[0], median(view)[0])
+    np.testing.assert_allclose(median(copy)[1], median(view)[1], rtol=1e-12, equal_nan=True)
+
+
 def test_bad_input_shows_message_and_keeps_plot(view):
     before = median(view)[1].copy()
     control(view, "days_off").value = 0.0
@@ -361,19 +397,25 @@ def test_q_bands_follow_the_median_until_the_exact_ones_are_computed(view, monke
     control(view, "y_quantity").value = "q_nu"
     _, old_low, old_high = band(view, "live_1")
     old_median = median(view)[1].copy()
+    old_estimate = view.figures["limit"].data(ESTIMATE)[1].copy()
     document = ServedDocument()
     monkeypatch.setattr(view, "_document", lambda: document)
     LIMITS.clear()
     control(view, "mass_kg").value = math.log10(3.0)
     control(view, "mass_kg").value = math.log10(3.1)  # a second move replaces the first timeout
-    assert document.timeouts[0] is None and document.timeouts[1][1] == DEFER_MS
+    # one timeout waits, DEFER_MS after the last move: the earlier ones were withdrawn
+    assert len(document.timeouts) >= 2 and all(t is None for t in document.timeouts[:-1])
+    assert document.timeouts[-1][1] == DEFER_MS
     assert view.pending
     x, new_median = median(view)
     np.testing.assert_allclose(new_median, view.model.scan("threshold_keV", x)["q_limit"], rtol=1e-12)
     _, low, high = band(view, "live_1")  # meanwhile: the old widths on the new median
     np.testing.assert_allclose(low, new_median * old_low / old_median, rtol=1e-12)
     np.testing.assert_allclose(high, new_median * old_high / old_median, rtol=1e-12)
+    np.testing.assert_array_equal(view.figures["limit"].data(ESTIMATE)[1], old_estimate)
     view.complete()  # what the served session's timeout runs
+    np.testing.assert_allclose(view.figures["limit"].data(ESTIMATE)[1],
+                               view.model.scan("threshold_keV", x)["q_estimate"], rtol=1e-12)
     assert not view.pending or document.timeouts[-1] is not None
     _, low, high = band(view, "live_1")
     exact = view.model.scan_limits("threshold_keV", x, "q_nu", (0.025, 0.16, 0.84, 0.975))
