@@ -440,6 +440,11 @@ def test_a_good_file_gives_the_models_fit(view):
     np.testing.assert_allclose(view.upload.points.data["y"],
                                fit.expected["measured_per_keV_kg_day"], rtol=1e-12)
     np.testing.assert_allclose(curve_figure.data("−2 ln λ(μν²)")[1], fit.mu2_delta_chi2, rtol=1e-12)
+    expected = fit.expected
+    np.testing.assert_allclose(
+        data_figure.data("expected: SM + μν at the 90% CL limit")[1],
+        expected["sm_per_keV_kg_day"] + fit.mu_limit**2 * expected["magnetic_per_keV_kg_day_per_mu2"],
+        rtol=1e-12)
     assert curve_figure.vline_glyphs["90% CL limit"].location == pytest.approx(fit.mu_limit**2, abs=0)
     assert view.upload.area.visible
     np.testing.assert_array_equal(median(view)[1], plotted)  # the sensitivity plot is untouched
