@@ -419,7 +419,7 @@ class SensitivityTab(TabView):
     """Base of the sensitivity tabs: the limit plot (module docstring) and its readouts.
 
     Subclasses set ``AXES`` ({option label: XAxis}), ``COMPARE`` ({option label: value}),
-    ``FLAVOUR`` (the catalogue's beam label for the reference lines), ``PRESET_KIND`` and
+    ``FLAVOUR`` (the catalogue's beam label for the reference lines) and
     implement :meth:`threshold_grid`, :meth:`compare_model`, :meth:`detector_lines`,
     :meth:`preset_lines`, :meth:`sync_preset` (called after every accepted change).
     """
@@ -498,7 +498,9 @@ class SensitivityTab(TabView):
 
     # --- model -> curves -------------------------------------------------------------------
     def compute(self) -> None:
-        self.summary = self.model.summary()  # validates the configuration (ValueError)
+        # the limits and counts at the current values (and a ValueError for a configuration
+        # the model refuses); ``summary`` is the tab's README sentence
+        self.current = self.model.summary()
         self.x_values = self.grid()
         self.live = self._curves("live", self.model)
         choice = self.compare_choice()
@@ -610,7 +612,7 @@ class SensitivityTab(TabView):
         return self._timeout is not None
 
     # --- figures ---------------------------------------------------------------------------
-    def build_figures(self) -> dict[str, LimitFigure]:
+    def build_figures(self) -> dict[str, LiveOverlay]:
         figure = LimitFigure(self.x_values, self.live.median, reference_lines(self.FLAVOUR),
                              self.axis().value(self.model), min_height=380,
                              xlabel=self.x_label(), ylabel=Y_LABEL[self.quantity()],
@@ -716,7 +718,7 @@ class SensitivityTab(TabView):
 
     def limit_lines(self) -> list[str]:
         """The current point's median limits, and the compared configuration's."""
-        now, quantity = self.summary, self.quantity()
+        now, quantity = self.current, self.quantity()
         where, window = self.point_context()
         shown = [f"μν < **{now['mu_limit']:.3g}** μ_B", f"|qν| < **{now['q_limit']:.3g}** e₀ (direct)"]
         if self.radius_limit is not None:

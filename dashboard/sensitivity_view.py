@@ -273,10 +273,10 @@ class SensitivityView(SensitivityTab):
     def point_context(self) -> tuple[str, str]:
         m, unit = self.model, "keV" if self.model.channel == "electron" else "keVee"
         return (f"{m.threshold_keV:.3g} {unit}",
-                f"window to {m.window_max_keV:.3g} {unit}, {int(self.summary['bins'])} bins")
+                f"window to {m.window_max_keV:.3g} {unit}, {int(self.current['bins'])} bins")
 
     def detector_lines(self) -> list[str]:
-        m, now = self.model, self.summary
+        m, now = self.model, self.current
         known = {"electron": "SM ν–e", "nucleus": "SM CEvNS", "both": "SM ν–e + CEvNS"}[m.channel]
         return [f"**Counts** (ON): background {now['background_on']:.4g}, {known} "
                 f"{now['sm_on']:.4g}, μν signal at the limit {now['magnetic_on_at_limit']:.3g}; "
@@ -292,7 +292,7 @@ class SensitivityView(SensitivityTab):
         preset = PRESETS[name]
         channel = "nucleus" if m.channel == "nucleus" else "electron"
         lines = []
-        medians = {"mu_nu": self.summary["mu_limit"], "q_nu": self.summary["q_limit"]}
+        medians = {"mu_nu": self.current["mu_limit"], "q_nu": self.current["q_limit"]}
         for quantity, median in medians.items():
             published = preset.published.get((channel, quantity))
             if published is None:

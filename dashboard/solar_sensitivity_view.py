@@ -176,7 +176,7 @@ class SolarSensitivityView(SensitivityTab):
         return f"{m.threshold_keV:.3g} keV", f"window to {m.window_max_keV:.3g} keV"
 
     def detector_lines(self) -> list[str]:
-        m, now = self.model, self.summary
+        m, now = self.model, self.current
         return [f"**Counts**: electron-recoil background {now['background']:.4g}, SM solar ν "
                 f"{now['sm']:.4g}, μν signal at the limit {now['magnetic_at_limit']:.3g}; "
                 f"exposure {now['exposure_t_yr']:.3g} t·yr "
@@ -190,7 +190,7 @@ class SolarSensitivityView(SensitivityTab):
             return []
         preset = SOLAR_PRESETS[name]
         lines = []
-        medians = {"mu_nu": self.summary["mu_limit"], "q_nu": self.summary["q_limit"]}
+        medians = {"mu_nu": self.current["mu_limit"], "q_nu": self.current["q_limit"]}
         for quantity, median in medians.items():
             published = preset.published.get(quantity)
             if published is None:
