@@ -206,9 +206,75 @@ $$
 GEMMA's $2.9\times10^{-11}\mu_B$ at 2.8 keV gives $1.5\times10^{-12}e_0$ (eq. (33)): an
 order-of-magnitude estimate, not a statistical limit.
 
-Published limits (dashed lines, shaded astrophysical range): the limits catalogue of the
-model, each row with its paper; detector presets: the experiments' papers, with the values
-they do not give marked as assumed.
+**Channels.** ν–e as above; CEvNS: the nuclear recoils of the Recoil-spectra tab (weak charge
+$Q_W$, Helm form factor; $\mu_\nu$ term $\propto Z^2$; $q_\nu$ and $\langle r^2\rangle$ shift
+$Q_W$), quenched to keVee by Lindhard's model ($k$ adjustable), so that threshold, window and
+bins are in keVee, as a germanium detector measures them; "both" adds the two channels bin by
+bin. $\langle r^2\rangle$: signal $r A_i + r^2 Q_i$ as for $q_\nu$ (two-sided, $2.706$).
+
+**Bands** (the Brazil plot): the 90% CL limit an experiment would set fluctuates with its data.
+For $x = \mu_\nu^2$, with $\sigma = x_{90}/z$ from the Asimov limit $x_{90}$ and
+$N = \Phi^{-1}(p)$, the quantile $p$ of the limit is (Cowan et al., eq. (89), with the
+boundary $x \ge 0$)
+
+$$
+x_{\rm up}(N) = \sigma(N + z)\ \ (N \ge 0),\qquad
+x_{\rm up}(N) = \sigma\big(N + \sqrt{N^2 + z^2}\big)\ \ (N \lt 0),
+$$
+
+drawn at $p$ = 16/84% (±1σ, green) and 2.5/97.5% (±2σ, yellow). For $|q_\nu|$ and
+$|\langle r^2\rangle|$: the intervals of Asimov data shifted by $N$ standard deviations of the
+linear estimator.
+
+**Any x-axis**: threshold, exposure $M t_{\rm on}$ (the OFF time in proportion), mass,
+background $B$ or running time $t_{\rm on}$, each point a full analysis. **Compare with**: a
+preset's median and bands (grey).
+
+**A limit from your data** (the upload): the same likelihood on your ON and OFF counts (or a
+$\chi^2$ of an ON − OFF residual with its $\sigma_i$), with this detector's mass, flux and
+signal shapes; best fit $\hat x$ unconstrained, the 90% CL limit with $\hat x$ set to 0 when
+negative, then $-2\ln\lambda = 1.642$; $q_\nu$: the interval $-2\ln\lambda \le 2.706$.
+
+Published limits (dashed lines; dotted: estimates without a CL; shaded: the astrophysical
+bounds on all flavours): the limits catalogue of the model for reactor $\bar\nu_e$, the latest
+result of each experiment, each row with its paper; detector presets: the experiments'
+papers, with the values they do not give marked as assumed.
+"""
+
+SOLAR_SENSITIVITY = r"""
+**Expected counts** per bin $i$ of electron recoil energy $T$ (keV, from the threshold to
+the window's upper edge) in exposure $X = M\,t\,\varepsilon$ (kg day; $\varepsilon$ the
+efficiency): the Recoil-spectra formulas on xenon atoms (stepping approximation over the
+subshells) folded with the **solar flux** of the standard solar model B16-GS98 (pp, pep, hep,
+⁷Be, ⁸B, CNO; Vinyoles et al., ApJ 835, 202 (2017), Table 6). The $\nu_e$ survive with the
+adiabatic LMA-MSW probability, averaged over where each source is made (Parke, PRL 57, 1275
+(1986); Review of Particle Physics, PRD 110, 030001 (2024), Sec. 14.10), day–night averaged;
+the $\nu_\mu + \nu_\tau$ scatter with their own couplings. $\mu_\nu$ is the effective moment
+of the solar flux. Resolution $\sigma(T) = a\sqrt{T/{\rm keV}} + bT$ (XENON1T's: $a$ = 0.31
+keV, $b$ = 0.0037; Aprile et al., PRD 102, 072004 (2020)).
+
+**Likelihood with a fitted background** (no OFF run, as the experiments fit their background
+model): $n_i \sim {\rm Poisson}\big((aB_i + {\rm sm}_i + s_i)X\big)$ with the flat
+electron-recoil background $B_i$ and its normalisation $a$ profiled, free or with a Gaussian
+constraint of relative width $\delta$ (adding $(a - 1)^2/\delta^2$). The part of the window where
+the $1/T$ magnetic signal is small measures $a$.
+
+**Median expected limits and bands**: the Asimov data set without signal (Cowan, Cranmer,
+Gross & Vitells, EPJC 71, 1554 (2011)): $\mu_\nu$ one-sided, $-2\ln\lambda = z_{0.90}^2 =
+1.642$, its bands from Cowan et al., eq. (89), with the boundary $\mu_\nu^2 \ge 0$;
+$|q_\nu|$ and $|\langle r^2\rangle|$ two-sided, $2.706$ for each sign, bands from shifted Asimov
+data. Green: ±1σ (16–84%), yellow: ±2σ (2.5–97.5%).
+
+**Presets** (the experiments' papers; values they do not give marked as assumed):
+XENONnT 2022 (Aprile et al., PRL 129, 161805 (2022), arXiv:2207.11330: 1.16 t·yr,
+15.8 events/(t·yr·keV) in 1–30 keV, $\mu_\nu \lt 6.4\times10^{-12}\mu_B$), LZ's first
+exposure (Aalbers et al., PRD 108, 072006 (2023)), PandaX-4T (Zeng et al., arXiv:2408.07641).
+The median expected limit is printed beside the published one: a published limit can be
+stronger or weaker than the median by the fluctuation of its data (the bands).
+
+Published limits (dashed lines): the limits catalogue of the model for the effective moment
+of solar neutrinos (Borexino, Super-Kamiokande, XENONnT, LZ), the latest result of each
+experiment; shaded: the astrophysical bounds on all flavours.
 """
 
 SPIN_LIGHT = r"""

@@ -87,11 +87,11 @@ class LiveOverlay:
 
     def _show_drawn(self, labels) -> None:
         """Legend entries only for curves that are drawn (some finite value, not hidden)."""
-        items = {item.label.value if hasattr(item.label, "value") else item.label: item
+        items = {id(renderer.data_source): item  # by source: a relabelled entry still found
                  for legend in self.figure.legend for item in legend.items
-                 if getattr(item, "label", None) is not None}
+                 for renderer in item.renderers if hasattr(renderer, "data_source")}
         for label in labels:
-            item = items.get(label)
+            item = items.get(id(self.sources[label]))
             if item is None:
                 continue
             y = self.sources[label].data[self.y]

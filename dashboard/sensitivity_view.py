@@ -1,8 +1,11 @@
-"""The "Reactor sensitivity" tab: median expected mu_nu and q_nu limits of a
-:class:`model.ReactorSensitivity` versus threshold, beside published limits.
+"""The "Reactor sensitivity" tab: expected 90% CL limits of a :class:`model.ReactorSensitivity`
+versus threshold, exposure, mass, background level or running time, with their ±1σ/±2σ bands,
+in the ν–e channel, coherent ν–nucleus scattering (CEvNS) or both; a preset to compare with;
+the published limits; and a limit from an uploaded spectrum (:mod:`dashboard.spectrum_upload`).
 
-A change of threshold only moves the marker and the readouts; any other change re-runs the
-(vectorised) threshold scan of the model.
+The plot and its caches are :mod:`dashboard.sensitivity_common`.  Presets: a preset with a
+CEvNS analysis (CONUS+, Dresden-II) brings its CEvNS window when the channel is CEvNS or both;
+the others are ν–e analyses and switch the channel to ν–e.
 """
 
 from __future__ import annotations
@@ -10,58 +13,87 @@ from __future__ import annotations
 import functools
 import math
 
-import holoviews as hv
 import numpy as np
 import param
 
-from model import ReactorSensitivity, limits
-from model.sensitivity import PRESETS, SENSITIVITY_TARGETS
+from model import ReactorSensitivity
+from model.nucleus_scattering import NUCLEAR_TARGETS
+from model.quenching import MAX_K, MIN_K
+from model.sensitivity import CHANNELS, PRESETS, SENSITIVITY_TARGETS
 
 from .export import number
 from .formula_notes import SENSITIVITY
-from .live_plot import LiveOverlay
-from .view_base import BenchMove, Binding, TabView
+from .sensitivity_common import (
+    MEDIAN, SYMBOL, UNIT, SensitivityTab, XAxis, plot_bindings)
+from .spectrum_upload import SpectrumUpload
+from .view_base import BenchMove, Binding
 
 CUSTOM = "custom"
 SCAN_POINTS = 40
 SCAN_LOWEST_KEV = 0.01
-MU_CURVE = "μν sensitivity (median, 90% CL)"
+MU_CURVE = MEDIAN
+"""The plotted median curve (its label; formerly the μν plot's only curve)."""
 FLUX_MODES = {"flux": 1.0, "power & distance": None}  # power & distance: flux_cm2_s = None
-# Published limits drawn as reference lines: (experiment, year) rows of the limits catalogue.
-MU_REFERENCE_LINES = (("GEMMA", 2012), ("TEXONO", 2007), ("MUNU", 2005), ("CONUS", 2026),
-                      ("Borexino Phase-II", 2017), ("XENONnT", 2022))
-Q_REFERENCE_LINES = (("GEMMA", 2014), ("TEXONO", 2014), ("CONUS", 2026))
-LINE_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
-MARKER_STYLE = {"color": "#7f7f7f", "line_dash": "dotted"}
-AXIS_LIMITS = {"mu": (1e-13, 1e-8), "q": (1e-15, 1e-9)}
+LINDHARD = {True: None, False: 1.0}  # Lindhard's k of the target: quenching_k = None
+CHANNEL_LABELS = {"ν–e": "electron", "CEvNS": "nucleus", "both": "both"}
+CEVNS_THRESHOLD_KEV = PRESETS["CONUS+"].nucleus["threshold_keV"]
+"""The threshold a custom configuration gets when switched to CEvNS from above the nuclear
+end point: CONUS+'s (N. Ackermann et al., arXiv:2501.05206)."""
+assert set(CHANNEL_LABELS.values()) == set(CHANNELS)
 
 
-def _reference_lines(quantity: str, rows, x_range) -> list[hv.Element]:
-    """Published limits as labelled horizontal segments, values from the catalogue."""
-    elements = []
-    for (experiment, year), colour in zip(rows, LINE_COLOURS):
-        value = limits.published_limit(quantity, experiment, year)
-        elements.append(hv.Curve([(x_range[0], value), (x_range[1], value)], "threshold_keV",
-                                 "limit", label=f"{experiment} {year}: {value:.2g}").opts(
-            color=colour, line_dash="dashed", line_width=1.5))
-    return elements
+def _exposure(model) -> float:
+    return model.mass_kg * model.days_on
 
 
-def _astrophysical_band() -> hv.HSpan:
-    """The spread of the astrophysical mu_nu bounds of the catalogue."""
-    astro = limits.load("mu_nu")
-    values = astro.loc[astro["astrophysical"], "high"].dropna()
-    return hv.HSpan(values.min(), values.max()).opts(color="#ff7f0e", alpha=0.15)
+AXES = {
+    "threshold": XAxis("threshold_keV", "threshold T_th [{unit}]", "thr",
+                       lambda m: m.threshold_keV, ignores=("threshold_keV",)),
+    "exposure (kg·day ON)": XAxis(
+        "exposure_kg_day", "exposure M·t_ON [kg·day] (OFF time in proportion)", "exposure",
+        _exposure, ignores=("mass_kg", "days_on", "days_off"),
+        extra=lambda m: (m.days_off / m.days_on,), bounds=("mass_kg", "days_on"), fallback=100.0),
+    "mass": XAxis("mass_kg", "detector mass M [kg]", "mass", lambda m: m.mass_kg,
+                  ignores=("mass_kg",), bounds=("mass_kg",)),
+    "background level": XAxis(
+        "background_level", "background at 10 keV [counts / (keV·kg·day)]", "bkg",
+        lambda m: m.background_per_keV_kg_day, ignores=("background_per_keV_kg_day",),
+        bounds=("background_per_keV_kg_day",), fallback=1.0),
+    "running time (days ON)": XAxis("running_time", "running time t_ON [days]", "days",
+                                    lambda m: m.days_on, ignores=("days_on",),
+                                    bounds=("days_on",), fallback=100.0),
+}
+
+
+def _preset_choices() -> dict[str, str]:
+    """Compare-with options: every preset's ν–e analysis, and the CEvNS analyses."""
+    choices = {f"{name} (ν–e)": name for name in PRESETS}
+    choices.update({f"{name} (CEvNS)": f"{name}/nucleus" for name, preset in PRESETS.items()
+                    if preset.nucleus is not None})
+    return choices
+
+
+COMPARE = _preset_choices()
+
+
+def _values(model: ReactorSensitivity) -> dict:
+    return {k: v for k, v in model.param.values().items() if k != "name"}
 
 
 @functools.cache
-def _preset_values() -> dict[str, dict]:
-    return {name: {k: v for k, v in ReactorSensitivity.preset(name).param.values().items()
-                   if k != "name"} for name in PRESETS}
+def _preset_values(name: str, channel: str) -> dict:
+    """The parameters of preset ``name`` analysed in ``channel`` (its CEvNS window for a CEvNS
+    channel where it has one)."""
+    return _values(ReactorSensitivity.preset(name, channel=channel))
+
+
+def _preset_channels(name: str) -> tuple[str, ...]:
+    return CHANNELS if PRESETS[name].nucleus is not None else ("electron",)
 
 
 def matching_preset(model: ReactorSensitivity) -> str:
-    """The preset the model's parameters equal (up to slider round-off), else custom."""
+    """The preset the model's parameters equal (up to slider round-off), in any channel it has
+    an analysis for; else custom."""
     values = model.param.values()
 
     def same(a, b):
@@ -69,40 +101,83 @@ def matching_preset(model: ReactorSensitivity) -> str:
             return math.isclose(a, b, rel_tol=1e-9)
         return a == b
 
-    for name, preset_values in _preset_values().items():
-        if all(same(values[k], v) for k, v in preset_values.items()):
-            return name
+    for name in PRESETS:
+        for channel in _preset_channels(name):
+            preset = _preset_values(name, channel)
+            if all(same(values[k], v) for k, v in preset.items()):
+                return name
     return CUSTOM
 
 
 def _preset_parameters(name: str, view) -> dict:
-    return {} if name == CUSTOM else dict(_preset_values()[name])
+    """A preset brings all its parameters: in the chosen channel where it has a CEvNS
+    analysis, else its ν–e analysis (the channel switches to ν–e)."""
+    if name == CUSTOM or name not in PRESETS:
+        return {}
+    channel = view.widgets["channel"].value
+    return dict(_preset_values(name, channel if channel in _preset_channels(name) else "electron"))
 
 
-class SensitivityView(TabView):
-    """Widgets, plots and readouts for one :class:`ReactorSensitivity`.
+def _channel_parameters(channel: str, view) -> dict:
+    """A channel switch: a preset with a CEvNS analysis brings it; a custom configuration whose
+    threshold lies above the nuclear recoils' end point gets CONUS+'s CEvNS threshold."""
+    name = view.widgets["preset"].value
+    if name in PRESETS and channel in _preset_channels(name) and PRESETS[name].nucleus is not None:
+        return dict(_preset_values(name, channel))
+    model = view.model
+    if channel == "electron" or model.target not in NUCLEAR_TARGETS:
+        return {}  # (CF4 has no CEvNS: the model says so)
+    try:
+        end = model.clone(channel="nucleus").max_recoil_keV()
+    except ValueError:
+        return {}
+    return {"threshold_keV": CEVNS_THRESHOLD_KEV} if model.threshold_keV >= end else {}
 
-    ``SensitivityView(ReactorSensitivity.preset("GEMMA-2012")).panel()`` in a notebook.
+
+class SensitivityView(SensitivityTab):
+    """Widgets, plot and readouts for one :class:`ReactorSensitivity`.
+
+    ``SensitivityView(ReactorSensitivity.preset("GEMMA-2012")).panel()`` in a notebook;
+    ``view.load_spectrum(csv_bytes, "name.csv")`` fits a measured spectrum.
     """
 
     key, title, note = "sensitivity", "Reactor sensitivity", SENSITIVITY
-    summary = ("median expected 90% CL limits on μν and |qν| versus threshold for a reactor "
-               "detector (presets of real experiments), beside the published limits.")
+    summary = ("expected 90% CL limits on μν, |qν| and ⟨r²⟩ of a reactor experiment (ν–e, "
+               "CEvNS or both) versus threshold, exposure, mass, background or running time, "
+               "with ±1σ/±2σ bands, presets of real experiments beside their published limits, "
+               "a second configuration to compare, and a limit from your own measured spectrum.")
     model = param.ClassSelector(class_=ReactorSensitivity, doc="The detector shown.")
-    BENCH = BenchMove("mass_kg", MU_CURVE)
-    PINS = {"mu": MU_CURVE}
-    READOUT_HEIGHT = 130
+    BENCH = BenchMove("mass_kg", MEDIAN)
+    PINS = {"limit": MEDIAN}
+    READOUT_HEIGHT = 200
+    AXES = AXES
+    COMPARE = COMPARE
+    FLAVOUR = "anti_nu_e"
     # A preset sets all the others, so a link with a preset carries them all ("follows");
-    # "custom" follows from the values themselves.
+    # "custom" follows from the values themselves.  The channel comes right after the preset:
+    # a link applies it before the values it may move.
     BINDINGS = (
+        *plot_bindings(AXES, COMPARE),
         Binding("preset", "preset", "select", param="", options=[CUSTOM, *PRESETS],
-                read=matching_preset, implies=_preset_parameters, implied=(CUSTOM,)),
+                read=matching_preset, implies=_preset_parameters, implied=(CUSTOM,),
+                section="Experiment"),
+        Binding("channel", "channel (CEvNS presets: CONUS+, Dresden-II)", "radio",
+                options=CHANNEL_LABELS, implies=_channel_parameters, follows="preset"),
         Binding("target", "target", "select", options=list(SENSITIVITY_TARGETS),
                 follows="preset", section="Detector"),
-        Binding("binding", "binding", "radio", options=["stepping", "free"], follows="preset"),
-        Binding("threshold_keV", "threshold [keV]", "log", start=-2.0, end=3.5, step=0.02,
-                redraw="refresh_marker", follows="preset"),
-        Binding("window_max_keV", "window upper edge [keV]", "number", start=0.0, step=10.0,
+        # a select, not a radio: a radio's label is a separate pane that ``shown`` leaves on
+        Binding("binding", "atomic binding (ν–e)", "select", options=["stepping", "free"],
+                follows="preset", shown=lambda m: m.channel != "nucleus"),
+        Binding("lindhard_k", "quenching: Lindhard's k of the target", "checkbox", param="",
+                factors=LINDHARD, follows="preset", shown=lambda m: m.channel != "electron"),
+        Binding("quenching_k", "quenching k", start=max(MIN_K, 0.05), end=min(MAX_K, 0.35),
+                step=0.001, format="0.000", gate="lindhard_k", fallback=0.157,
+                follows="preset", shown=lambda m: m.channel != "electron"),
+        Binding("threshold_keV", "threshold [keVee]", "log", start=-2.0, end=3.5, step=0.02,
+                follows="preset"),
+        Binding("window_max_keV", "window upper edge [keVee]", "number", start=0.0, step=10.0,
+                follows="preset"),
+        Binding("bin_width_keV", "bin width [keV]", "number", start=0.0, step=0.01,
                 follows="preset"),
         Binding("mass_kg", "mass [kg]", "log", start=-2.0, end=4.0, step=0.02, follows="preset"),
         Binding("background_per_keV_kg_day", "background [/(keV·kg·day)]", "log", start=-4.0,
@@ -125,102 +200,119 @@ class SensitivityView(TabView):
     def default_model(cls) -> ReactorSensitivity:
         return ReactorSensitivity.preset("GEMMA-2012")
 
-    def stem_parts(self) -> tuple:
-        """Download file names: preset, target, threshold, mass and background."""
-        m = self.model
-        return (self.widgets["preset"].value, m.target, f"thr{number(m.threshold_keV)}keV",
-                f"{number(m.mass_kg)}kg", f"bkg{number(m.background_per_keV_kg_day)}")
+    def __init__(self, model=None, **params):
+        self.upload = None
+        super().__init__(model, **params)
+        self.upload = SpectrumUpload(self)
 
-    def after_update(self) -> None:
-        """Show "custom" once the parameters leave the chosen preset."""
+    # --- presets ---------------------------------------------------------------------------
+    def sync_preset(self) -> None:
+        """The preset control shows "custom" once the parameters leave the chosen preset, and
+        the model knows its preset (for ``published_ratio`` and ``summary``)."""
         preset = self.widgets["preset"]
-        if preset.value != CUSTOM and matching_preset(self.model) == CUSTOM:
+        name = matching_preset(self.model)
+        if preset.value != CUSTOM and name == CUSTOM:
             self._syncing = True
             try:
                 preset.value = CUSTOM
             finally:
                 self._syncing = False
+        self.model.preset_name = None if name == CUSTOM else name
 
-    # --- model -> plots and readouts --------------------------------------------------------
-    def _scan_thresholds(self) -> np.ndarray:
+    @functools.cache  # noqa: B019 (one entry per choice; the views live as long as a session)
+    def _compare_model(self, choice: str) -> ReactorSensitivity:
+        name, _, channel = choice.partition("/")
+        return ReactorSensitivity.preset(name, channel=channel or None)
+
+    def compare_model(self, choice: str) -> ReactorSensitivity:
+        return self._compare_model(choice)
+
+    # --- grid and labels -------------------------------------------------------------------
+    def threshold_grid(self) -> np.ndarray:
         m = self.model
         top = min(m.window_max_keV, m.max_recoil_keV()) / 1.05
-        return np.geomspace(SCAN_LOWEST_KEV, max(top, 1.01 * SCAN_LOWEST_KEV), SCAN_POINTS)
+        low = min(SCAN_LOWEST_KEV, m.threshold_keV / 2.0)
+        return np.geomspace(low, max(top, 1.01 * low), SCAN_POINTS)
 
-    def compute(self) -> None:
-        """Re-run the threshold scan (the threshold itself only moves the marker)."""
-        self.scan_frame = self.model.scan("threshold_keV", self._scan_thresholds())
-        self.summary = self.model.summary()
+    def x_label(self) -> str:
+        unit = "keV" if self.model.channel == "electron" else "keVee"
+        return self.axis().label.format(unit=unit)
 
-    def refresh_marker(self) -> None:
-        """After a threshold move: the marker and the readouts, without a new scan."""
-        self.summary = self.model.summary()
-        for plot in self.figures.values():
-            plot.update({}, vlines={"threshold": self.model.threshold_keV})
-        self.readout.object = self.readout_text()
+    def plot_title(self) -> str:
+        channel = next(label for label, value in CHANNEL_LABELS.items()
+                       if value == self.model.channel)
+        return f"{super().plot_title()} ({channel})"
 
-    def _curves(self):
-        f = self.scan_frame
-        T = f["threshold_keV"].to_numpy()
-        return ({MU_CURVE: (T, f["mu_limit"].to_numpy())},
-                {"direct |qν| sensitivity": (T, f["q_limit"].to_numpy()),
-                 "estimate from μν (Studenikin)": (T, f["q_estimate"].to_numpy())})
+    # --- the uploaded spectrum -------------------------------------------------------------
+    def load_spectrum(self, data: bytes, name: str = "") -> bool:
+        """Fit a measured spectrum (the bytes of a CSV file; format in
+        :mod:`model.spectrum_fit`) with this detector; a bad file is refused with a message in
+        the alert and changes nothing.  Returns success."""
+        return self.upload.load(data, name)
 
-    def build_figures(self) -> dict[str, LiveOverlay]:
-        mu_curves, q_curves = self._curves()
-        x_range = (SCAN_LOWEST_KEV, 1e4)
-        common = dict(logx=True, logy=True, legend_position="top_left", min_height=340,
-                      xlabel="threshold T_th [keV]", xlim=(SCAN_LOWEST_KEV, self._x_max()),
-                      vlines={"threshold": (self.model.threshold_keV, MARKER_STYLE)})
-        mu_plot = LiveOverlay(
-            mu_curves, {MU_CURVE: {"color": "#d62728"}},
-            x="threshold_keV", y="limit", ylabel="μν 90% CL limit [μ_B]", ylim=AXIS_LIMITS["mu"],
-            title="Magnetic moment: median expected limit vs threshold",
-            static=[_astrophysical_band(), *_reference_lines("mu_nu", MU_REFERENCE_LINES, x_range)],
-            **common)
-        q_plot = LiveOverlay(
-            q_curves, {"direct |qν| sensitivity": {"color": "#2ca02c"},
-                       "estimate from μν (Studenikin)": {"color": "#2ca02c", "line_dash": "dashed"}},
-            x="threshold_keV", y="limit", ylabel="|qν| 90% CL limit [e₀]", ylim=AXIS_LIMITS["q"],
-            title="Millicharge reach vs threshold",
-            static=_reference_lines("q_nu", Q_REFERENCE_LINES, x_range), **common)
-        return {"mu": mu_plot, "q": q_plot}
-
-    def _x_max(self) -> float:
-        return float(self.scan_frame["threshold_keV"].iloc[-1]) * 1.05
+    def compute_extra(self) -> None:
+        if self.upload is not None:
+            self.upload.refit(defer=self.can_defer())
+            if self.upload.stale:
+                self.schedule()
 
     def update_figures(self) -> None:
-        mu_curves, q_curves = self._curves()
-        x_range = (SCAN_LOWEST_KEV, self._x_max())
-        marker = {"threshold": self.model.threshold_keV}
-        self.figures["mu"].update(mu_curves, x_range=x_range, vlines=marker)
-        self.figures["q"].update(q_curves, x_range=x_range, vlines=marker)
+        super().update_figures()
+        if self.upload is not None and self.upload.spectrum is not None and not self.upload.stale:
+            self.upload.draw()
 
-    def readout_text(self) -> str:
-        m, now = self.model, self.summary
-        lines = [
-            f"**At {m.threshold_keV:.3g} keV** (window to {m.window_max_keV:.3g} keV, "
-            f"{int(now['bins'])} bins): μν < **{now['mu_limit']:.3g}** μ_B, "
-            f"|qν| < **{now['q_limit']:.3g}** e₀ (direct); Studenikin's estimate from μν: "
-            f"{now['q_estimate']:.3g} e₀",
-            f"**Counts** (ON): background {now['background_on']:.4g}, SM ν–e "
-            f"{now['sm_on']:.4g}, μν signal at the limit {now['magnetic_on_at_limit']:.3g}; "
-            f"OFF background {now['background_off']:.4g}. Flux {m.total_flux_cm2_s():.3g} cm⁻² s⁻¹",
-        ]
-        name = self.widgets["preset"].value
-        if name != CUSTOM and name in PRESETS:
-            preset = PRESETS[name]
-            if preset.mu_published is not None:
-                published = limits.published_limit("mu_nu", *preset.mu_published)
-                lines.append(f"**{name}** published μν < {published:.3g} μ_B; "
-                             f"model / published = **{now['mu_limit'] / published:.2f}**")
-            if preset.q_published is not None:
-                published_q = limits.published_limit("q_nu", *preset.q_published)
-                lines.append(f"published |qν| < {published_q:.3g} e₀; model / published = "
-                             f"{now['q_limit'] / published_q:.2f}")
-            if preset.assumed:
-                lines.append(f"*Assumed, not from the papers:* {', '.join(preset.assumed)}")
-        return "  \n".join(lines)
+    def extra_controls(self) -> list:
+        return [self.upload.controls()]
 
-    def figure_items(self, name: str) -> list:
-        return [self.figures[name].pane(480), self.exports[name].buttons()]
+    def main_items(self) -> list:
+        return [*super().main_items(), self.upload.area]
+
+    def extra_lines(self) -> list[str]:
+        return self.upload.lines() if self.upload is not None else []
+
+    # --- readouts --------------------------------------------------------------------------
+    def point_context(self) -> tuple[str, str]:
+        m, unit = self.model, "keV" if self.model.channel == "electron" else "keVee"
+        return (f"{m.threshold_keV:.3g} {unit}",
+                f"window to {m.window_max_keV:.3g} {unit}, {int(self.current['bins'])} bins")
+
+    def detector_lines(self) -> list[str]:
+        m, now = self.model, self.current
+        known = {"electron": "SM ν–e", "nucleus": "SM CEvNS", "both": "SM ν–e + CEvNS"}[m.channel]
+        return [f"**Counts** (ON): background {now['background_on']:.4g}, {known} "
+                f"{now['sm_on']:.4g}, μν signal at the limit {now['magnetic_on_at_limit']:.3g}; "
+                f"OFF background {now['background_off']:.4g}. Exposure {m.mass_kg * m.days_on:.4g} "
+                f"kg·day ON; flux {m.total_flux_cm2_s():.3g} cm⁻² s⁻¹"]
+
+    def preset_lines(self) -> list[str]:
+        """The preset's published limits beside the median (``published_ratio``), and the
+        values that are assumed rather than taken from its papers."""
+        m, name = self.model, self.model.preset_name
+        if name is None:
+            return []
+        preset = PRESETS[name]
+        channel = "nucleus" if m.channel == "nucleus" else "electron"
+        lines = []
+        medians = {"mu_nu": self.current["mu_limit"], "q_nu": self.current["q_limit"]}
+        for quantity, median in medians.items():
+            published = preset.published.get((channel, quantity))
+            if published is None:
+                continue
+            lines.append(f"**{name}** published {SYMBOL[quantity]} < {published.value:.3g} "
+                         f"{UNIT[quantity]} ({published.reference}); median / published = "
+                         f"**{median / published.value:.2f}**")
+        if not lines:
+            lines.append(f"**{name}**: no published limit of this analysis in the presets")
+        assumed = preset.assumed + (preset.nucleus_assumed if m.channel != "electron" else ())
+        if assumed:
+            lines.append(f"*Assumed, not from the papers:* {', '.join(dict.fromkeys(assumed))}")
+        return lines
+
+    # --- downloads -------------------------------------------------------------------------
+    def stem_parts(self) -> tuple:
+        """Download file names: preset, target, channel, threshold, mass, background, and what
+        is plotted against what."""
+        m = self.model
+        return (self.widgets["preset"].value, m.target, m.channel,
+                f"thr{number(m.threshold_keV)}keV", f"{number(m.mass_kg)}kg",
+                f"bkg{number(m.background_per_keV_kg_day)}", *super().stem_parts())

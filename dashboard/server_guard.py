@@ -474,11 +474,11 @@ def protected(create: Callable[[], object]) -> Callable[[], object]:
     from .widget_guard import guard_layout
 
     @wraps(create)
-    def create_protected():
+    def create_protected(*args, **kwargs):
         doc = pn.state.curdoc
         context = doc.session_context if doc is not None else None
         if context is None:
-            return create()
+            return create(*args, **kwargs)
         session_location(doc)  # before anything asks Panel for pn.state.location
         app = _tornado_app(context)
         settings = protection_of(app) if app is not None else None
@@ -497,7 +497,7 @@ def protected(create: Callable[[], object]) -> Callable[[], object]:
                 _protected[app].refused[context.id] = time.monotonic()
             return _refusal_page(*refusal)
         try:
-            built = create()
+            built = create(*args, **kwargs)
         except Exception:  # noqa: BLE001  (Panel would show the traceback in the page)
             log.exception("the app could not be built for this session")
             return pn.pane.Str(INTERNAL_ERROR_TEXT)

@@ -11,12 +11,14 @@ from __future__ import annotations
 from .oscillation_view import OscillationView
 from .recoil_view import RecoilView
 from .sensitivity_view import SensitivityView
+from .solar_sensitivity_view import SolarSensitivityView
 from .spin_light_view import SpinLightView
 from .theory_view import TheoryView
 
 TABS = (
     RecoilView,
     SensitivityView,
+    SolarSensitivityView,
     SpinLightView,
     TheoryView,
     OscillationView,

@@ -149,7 +149,10 @@ class Binding:
         if not math.isfinite(position / step):  # far off any slider: no step to put it on
             return position
         on_step = round(round(position / step) * step, 12)
-        return on_step if self.entry_value(on_step) == entry_value else position
+        try:
+            return on_step if self.entry_value(on_step) == entry_value else position
+        except OverflowError:  # 10**on_step beyond the floats: no step to put it on
+            return position
 
     def entry_value(self, position: float) -> float:
         """The entry value a slider position writes: rounded to what the slider resolves."""

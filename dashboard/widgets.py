@@ -158,7 +158,8 @@ class NumberEntry(pn.viewable.Viewer):
         except ValueError:
             self._show()
             if self._on_invalid is not None:
-                shown = event.new if len(event.new) <= 40 else event.new[:40] + "…"
+                text = str(event.new)
+                shown = text if len(text) <= 40 else text[:40] + "…"
                 self._on_invalid(f"{self.label or 'the entry'}: {shown!r} is not a number "
                                  "(write e.g. 2.9e-11)")
             return

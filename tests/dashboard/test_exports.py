@@ -75,13 +75,20 @@ def test_recoil_csv_is_the_model_spectrum():
 
 def test_sensitivity_csv_is_the_model_scan():
     view = SensitivityView(ReactorSensitivity.preset("TEXONO"))
-    mu, _ = read_csv(view.exports["mu"])
-    q, _ = read_csv(view.exports["q"])
-    scan = view.model.scan("threshold_keV", mu["threshold_keV"].to_numpy())
-    np.testing.assert_allclose(mu["μν sensitivity (median, 90% CL)"], scan["mu_limit"], rtol=1e-9)
-    np.testing.assert_allclose(q["direct |qν| sensitivity"], scan["q_limit"], rtol=1e-9)
-    assert view.exports["q"].stem().startswith("sensitivity_TEXONO_Ge_thr")
-    assert view.exports["q"].stem().endswith("_q")
+    frame, header = read_csv(view.exports["limit"])
+    median = frame[frame["curve"] == "median expected limit (90% CL)"]
+    scan = view.model.scan("threshold_keV", median["x"].to_numpy(), bands="mu_nu")
+    np.testing.assert_allclose(median["limit"], scan["mu_limit"], rtol=1e-9)
+    upper = frame[frame["curve"] == "expected: 97.5% quantile"]  # the bands are in the file
+    np.testing.assert_allclose(upper["limit"], scan["mu_limit_q975"], rtol=1e-9)
+    assert "# x: threshold T_th [keV]" in header
+    control(view, "y_quantity").value = "q_nu"
+    frame, header = read_csv(view.exports["limit"])
+    median = frame[frame["curve"] == "median expected limit (90% CL)"]
+    np.testing.assert_allclose(median["limit"], scan["q_limit"], rtol=1e-9)
+    assert not frame["curve"].str.contains("μν <").any()  # the μν lines are not drawn now
+    assert view.exports["limit"].stem().startswith("sensitivity_TEXONO_Ge_electron_thr")
+    assert view.exports["limit"].stem().endswith("_q_vs-thr")
 
 
 def test_spin_light_csvs_are_the_model_rates_and_times():

@@ -80,11 +80,11 @@ def test_random_widget_values_never_break_a_tab(key, data):
 def test_a_rejected_entry_leaves_the_model_as_plotted():
     view = VIEWS["sensitivity"]()
     before = {k: v for k, v in view.model.param.values().items() if k != "name"}
-    plotted = view.exports["mu"].plot.data("μν sensitivity (median, 90% CL)")[1].copy()
+    plotted = view.exports["limit"].plot.data("median expected limit (90% CL)")[1].copy()
     control(view, "days_on").value = -3.0
     assert view.alert.visible
     after = {k: v for k, v in view.model.param.values().items() if k != "name"}
     assert after == before
-    np.testing.assert_array_equal(view.exports["mu"].plot.data("μν sensitivity (median, 90% CL)")[1],
-                                  plotted)
+    np.testing.assert_array_equal(
+        view.exports["limit"].plot.data("median expected limit (90% CL)")[1], plotted)
     assert math.isfinite(view.model.mu_limit())

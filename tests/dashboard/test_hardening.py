@@ -36,14 +36,14 @@ pn = pytest.importorskip("panel")
 
 from bench.load_driver import ServerProcess  # noqa: E402
 from dashboard import server_guard, widget_guard  # noqa: E402
-from dashboard.app import TAB_KEYS, TABS  # noqa: E402
+from dashboard.tabs import TABS  # noqa: E402
 from dashboard.export import file_stem  # noqa: E402
 from dashboard.url_state import UrlField, UrlState, parse_query  # noqa: E402
 from tests.browser_support import free_port  # noqa: E402
 from tests.ws_client import BlockingSession, http_get, run, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-VIEWS = {TAB_KEYS[title]: view_class for title, view_class in TABS}
+VIEWS = {tab.key: tab for tab in TABS}
 FIELDS = {key: view.URL_FIELDS for key, view in VIEWS.items()}
 
 PHISH_LINK = ("recoil.mu_nu=[click me](http://127.0.0.9:1/phish)"
@@ -418,9 +418,10 @@ def test_out_of_range_tab_index_over_the_websocket(tab_session):
     errors = len(s.errors)
     for bad in (99, -1, 2.5):  # 2.5 is no integer: Bokeh's ERROR reply; the others the guard
         s.change(tabs, "active", bad)
-    s.change(tabs, "active", 4)
+    keys = [tab.key for tab in TABS]
+    s.change(tabs, "active", keys.index("oscillations"))
     s.wait_for(lambda: "tab=oscillations" in (s.doc.location_search() or ""), what="link")
-    s.change(tabs, "active", 3)
+    s.change(tabs, "active", keys.index("theory"))
     s.wait_for(lambda: "tab=theory" in (s.doc.location_search() or ""), what="link")
     assert not s.closed and len(s.errors) == errors + 1
     assert all(error["traceback"] is None for error in s.errors)
