@@ -13,7 +13,15 @@ For every mutant the script
    they all pass, the whole non-browser suite (``-m "not browser and not load" -x``);
 4. calls the mutant *killed* if pytest reports a failing test (exit status 1) and *survived*
    if everything passes.  Any other pytest status (collection or usage error) is an error of
-   the gate, not a kill.
+   the gate, not a kill;
+5. re-runs, without any mutant, every test that killed a mutant in the whole-suite stage: a
+   test that fails without the mutant too (a flaky or broken test) proves nothing, and the
+   mutant is reported as an error of the gate, not as killed.  (The hint tests are checked
+   once, unmutated, before the mutants run.)
+
+The hints are single tests (node ids) chosen so that each mutant is killed for its physics
+reason within seconds; the gate with ``-j 2`` then runs in a few minutes (CI).  A mutant that
+reaches the whole-suite stage is a sign that its hint no longer catches it: fix the hint.
 
 The hypothesis settings of these runs come from a profile registered by a small plugin of
 this script (``mutants``: no example database, derandomized), so that the result does not
@@ -24,7 +32,8 @@ Usage::
     python scripts/mutants.py              # every mutant, one at a time; exit 1 if any survives
     python scripts/mutants.py --list       # the numbered list (and the exactly-once check)
     python scripts/mutants.py --only 3,7-9 # some of them
-    python scripts/mutants.py -j 2         # two workers (two copies of the repository)
+    python scripts/mutants.py -j 2         # two workers (two copies of the repository): the CI
+                                           # command, 121 mutants in ~4 min on 2 shared cores
     python scripts/mutants.py --repo DIR   # mutate a copy of another checkout (e.g. an older
                                            # commit's tests, to compare suites)
 
@@ -91,6 +100,44 @@ EFF = "tests/model/test_effective_moment.py"
 SLNU = "tests/model/test_spin_light.py"
 THEORY = "tests/model/test_theory.py"
 PROPERTIES = "tests/model/test_physics_properties.py"
+# Single tests (node ids) that kill a mutant for its physics reason, so that the hint stage is a
+# few seconds: the whole suite runs only for a mutant its hints let through.
+_M = "tests/model/"
+REACTOR_QUOTED = _M + "test_reactor.py::test_total_flux_uses_the_spectrum_integral"
+HUBER_FLUX = _M + "test_reactor.py::test_flux_above_2_MeV_from_power_is_the_huber_mueller_flux"
+REACTOR_ABSOLUTE = _M + "test_reactor.py::test_spectrum_per_fission_is_absolute_above_2_MeV"
+REACTOR_JOIN = _M + "test_sources.py::test_low_energy_extension_is_continuous_and_plausible"
+ENERGY_PER_FISSION = _M + "test_sources.py::test_fuel_mix_integral_and_energy_per_fission"
+SOLAR_SOURCES_TEST = _M + "test_sources.py::test_solar_sources"
+CAPTURE = _M + "test_source_helpers.py::test_capture_antineutrinos_per_fission"
+SOLAR_SHAPES = _M + "test_solar_oscillation.py::test_spectral_shapes"
+SOLAR_FLUXES = _M + "test_solar_oscillation.py::test_fluxes_are_b16_gs98"
+SOLAR_SUMS = _M + "test_solar_oscillation.py::test_sums_of_sources_are_flux_weighted"
+PEE_DIAGONAL = _M + "test_solar_oscillation.py::test_adiabatic_formula_matches_three_flavour_diagonalisation"
+PEE_PRODUCTION = _M + "test_solar_oscillation.py::test_production_average"
+DAY_NIGHT = _M + "test_solar_oscillation.py::test_day_night_asymmetry_of_8B_matches_super_kamiokande"
+SOLAR_MU_EFF = _M + "test_solar_oscillation.py::test_effective_moment_of_solar_neutrinos"
+PP_OSCILLATED = _M + "test_solar_oscillation.py::test_oscillated_pp_rate_on_xenon_is_Pee_Re_plus_rest_Rmu"
+CL_CONSTANTS = _M + "test_independent_references.py::test_confidence_level_constants_are_the_scipy_quantiles"
+MU_QUANTILE = _M + "test_independent_references.py::test_mu_limit_sits_at_the_one_sided_90_quantile"
+Q_QUANTILE = _M + "test_independent_references.py::test_q_interval_sits_at_the_two_sided_90_quantile"
+GAUSSIAN_LIMIT = _M + "test_sensitivity.py::test_asimov_limit_equals_gaussian_limit_with_large_counts"
+Q_ASYMMETRY = _M + "test_sensitivity.py::test_direct_millicharge_sensitivity"
+BAND_API = _M + "test_sensitivity.py::test_quantile_api_and_published_ratio"
+SCAN_BANDS = _M + "test_sensitivity.py::test_scan_with_bands_and_aliases"
+RESOLUTION = _M + "test_sensitivity_physics.py::test_energy_resolution_is_a_gaussian_of_width_sigma"
+BACKGROUND_SHAPE = _M + "test_sensitivity_physics.py::test_background_counts_are_the_integral_of_the_declared_shape"
+BAND_FACTOR = _M + "test_bands_and_fits.py::test_band_factor_is_cowan_eq_89_above_the_median"
+FIT_ASIMOV = _M + "test_bands_and_fits.py::test_asimov_spectrum_fits_to_zero_with_the_median_limits"
+FIT_NEGATIVE = _M + "test_bands_and_fits.py::test_downward_fluctuation_limit_follows_the_boundary_formula"
+RESIDUAL_FIT = _M + "test_bands_and_fits.py::test_residual_format"
+RESIDUAL_Q = _M + "test_bands_and_fits.py::test_residual_fit_of_an_injected_negative_millicharge"
+FISHER_SIGMA = _M + "test_profile_likelihood.py::test_fisher_sigma_is_the_curvature_of_the_profiled_statistic"
+SOLAR_GAUSSIAN = _M + "test_solar_sensitivity.py::test_known_background_limit_is_the_gaussian_one"
+XENON_INPUTS = _M + "test_solar_sensitivity.py::test_xenonnt_preset_inputs"
+TONNE_YEAR = _M + "test_solar_sensitivity.py::test_tonne_year_is_a_tonne_times_a_julian_year"
+EFFICIENCY = _M + "test_solar_sensitivity.py::test_efficiency_scales_the_exposure"
+SOLAR_RESOLUTION = _M + "test_solar_sensitivity.py::test_resolution_is_a_gaussian_of_width_a_sqrt_T_plus_b_T"
 
 MUTANTS: tuple[Mutant, ...] = (
     # --- atomic binding: Carlson (1975) subshell energies, stepping -------------------------
@@ -170,10 +217,14 @@ MUTANTS: tuple[Mutant, ...] = (
       "U-238 neutron captures per fission halved", (HELPERS, SOURCES)),
     M("model/reactor.py", '"U235": (4.367, -4.577,', '"U235": (4.467, -4.577,',
       "Huber U-235 a0 4.467 instead of 4.367", (SOURCES,)),
-    M("model/reactor.py", "ANTINEUTRINOS_PER_FISSION_QUOTED = 7.2 ", "ANTINEUTRINOS_PER_FISSION_QUOTED = 6.5 ",
-      "quoted antineutrinos per fission 6.5", (SOURCES,)),
-    M("model/reactor.py", "area_cm2 = 4.0 * math.pi *", "area_cm2 = 2.0 * math.pi *",
-      "flux through 2 pi L^2 instead of 4 pi L^2", (SOURCES,)),
+    M("model/reactor.py", "ANTINEUTRINOS_PER_FISSION_QUOTED = 7.2\n", "ANTINEUTRINOS_PER_FISSION_QUOTED = 6.5\n",
+      "quoted antineutrinos per fission 6.5", (REACTOR_QUOTED, SOURCES)),
+    # flux_from_power (the spectral flux has its own 4 pi L^2: mutant 66)
+    M("model/reactor.py", "area_cm2 = 4.0 * math.pi * (distance_m * c.CM_PER_M) ** 2\n"
+      "    return fissions_per_second(thermal_power_GW, fuel) * per_fission / area_cm2",
+      "area_cm2 = 2.0 * math.pi * (distance_m * c.CM_PER_M) ** 2\n"
+      "    return fissions_per_second(thermal_power_GW, fuel) * per_fission / area_cm2",
+      "flux through 2 pi L^2 instead of 4 pi L^2", (REACTOR_QUOTED, SOURCES)),
     M("model/sources.py", "sign = -1.0 if positron else 1.0", "sign = 1.0 if positron else -1.0",
       "Fermi function: electron and positron signs swapped", (HELPERS,)),
     M("model/sources.py", "two_pi_eta / -np.expm1(-two_pi_eta)", "two_pi_eta / np.expm1(two_pi_eta)",
@@ -181,8 +232,10 @@ MUTANTS: tuple[Mutant, ...] = (
     M("model/sources.py", "normalised = tuple((float(e), float(f) / total) for e, f in lines)",
       "normalised = tuple((float(e), float(f)) for e, f in lines)",
       "line source fractions not renormalised", (HELPERS,)),
-    M("model/solar.py", "positron=True))", "positron=False))",
-      "pp neutrinos with the beta-minus Fermi function", (HELPERS, SOURCES)),
+    # (the pp spectrum is now Bahcall's table, no Fermi function: the nearest physics error is
+    # a spectral shape that is not a number spectrum)
+    M("model/solar.py", 'rows["density"].to_numpy(float))', '(rows["E_MeV"] * rows["density"]).to_numpy(float))',
+      "solar spectra read as E dN/dE (energy spectrum) instead of dN/dE", (SOLAR_SHAPES, SOURCES)),
     # --- recoil spectrum ------------------------------------------------------------------------
     M("model/recoil_spectrum.py", "targets_per_kg * c.SECONDS_PER_DAY * active",
       "targets_per_kg * c.SECONDS_PER_DAY * active ** 0",
@@ -191,25 +244,26 @@ MUTANTS: tuple[Mutant, ...] = (
       "jacobian = keVee_per_keVnr(T_nr, Z, k)",
       "keVnr -> keVee Jacobian inverted", (RECOIL,)),
     # --- sensitivity ----------------------------------------------------------------------------
-    M("model/sensitivity.py", "Z_ONE_SIDED_90 = 1.2815515655446004", "Z_ONE_SIDED_90 = 1.6448536269514722",
-      "one-sided 95% quantile for the 90% CL mu limit", (REFERENCES, SENS)),
-    M("model/sensitivity.py", "DELTA_CHI2_TWO_SIDED_90 = 2.705543454095404",
+    M("model/profile_likelihood.py", "Z_ONE_SIDED_90 = 1.2815515655446004",
+      "Z_ONE_SIDED_90 = 1.6448536269514722",
+      "one-sided 95% quantile for the 90% CL mu limit", (CL_CONSTANTS, MU_QUANTILE)),
+    M("model/profile_likelihood.py", "DELTA_CHI2_TWO_SIDED_90 = 2.705543454095404",
       "DELTA_CHI2_TWO_SIDED_90 = 1.642",
-      "two-sided 90% Delta chi^2 for q at 1.642 instead of 2.706", (REFERENCES, SENS)),
+      "two-sided 90% Delta chi^2 for q at 1.642 instead of 2.706", (CL_CONSTANTS, Q_QUANTILE)),
     M("model/sensitivity.py", "CF4_ELECTRONS = 6 + 4 * 9", "CF4_ELECTRONS = 4 + 4 * 9",
       "CF4 with 40 electrons instead of 42", (SENSPHYS, SENS)),
     M("model/sensitivity.py", "return B * T0 * (T / T0) ** (1.0 - k) / (1.0 - k)",
       "return B * T0 * (T / T0) ** (1.0 - k)",
       "background shape integral without its 1/(1 - k)", (SENSPHYS, SENS)),
-    M("model/sensitivity.py", "(edges[..., None] - centres) / self.resolution_keV)",
-      "(edges[..., None] - centres) / (2.0 * self.resolution_keV))",
-      "energy resolution sigma -> 2 sigma", (SENSPHYS, SENS)),
-    M("model/sensitivity.py", 'self.n_off = rates["background"] * self.X_off',
-      'self.n_off = rates["background"] * self.X_on',
-      "OFF counts with the ON exposure", (SENS,)),
-    M("model/sensitivity.py", 'return asimov(sign * x * rates["charge_linear"]',
-      'return asimov(x * rates["charge_linear"]',
-      "millicharge interference blind to the sign of q", (SENS,)),
+    M("model/sensitivity.py", "sigma = sigma_keV + sigma_sqrt_keV",
+      "sigma = 2.0 * sigma_keV + sigma_sqrt_keV",
+      "energy resolution sigma -> 2 sigma", (RESOLUTION, SENS)),
+    M("model/profile_likelihood.py", "self.n_off = background * self.X_off if n_off is None",
+      "self.n_off = background * self.X_on if n_off is None",
+      "Asimov OFF counts with the ON exposure", (MU_QUANTILE, GAUSSIAN_LIMIT)),
+    M("model/sensitivity.py", '(plus_q["charge"].to_numpy() - minus_q["charge"].to_numpy()) / (2.0 * _Q_REF),',
+      '0.0 * (plus_q["charge"].to_numpy() - minus_q["charge"].to_numpy()) / (2.0 * _Q_REF),',
+      "millicharge interference dropped: limits blind to the sign of q", (Q_QUANTILE, Q_ASYMMETRY)),
     # --- spin-flavour oscillations and effective moment ------------------------------------------
     M("model/spin_flavour.py", "vacuum_phase = per_km(dm2_eV2 / (4.0 * E_MeV * c.EV_PER_MEV)) * x",
       "vacuum_phase = per_km(dm2_eV2 / (2.0 * E_MeV * c.EV_PER_MEV)) * x",
@@ -270,6 +324,172 @@ MUTANTS: tuple[Mutant, ...] = (
     M("model/theory.py", "margins = {f: total - 2.0 * squares[f] for f in FLAVOURS}",
       "margins = {f: total - squares[f] for f in FLAVOURS}",
       "triangle inequality margin mu_b^2 + mu_c^2 (always satisfied)", (THEORY,)),
+    # ===== 66 on: the reactor flux with one normalisation, the solar sources and their
+    # oscillation, the profile likelihoods, the solar sensitivity and the spectrum fit =====
+    # --- reactor: spectrum per fission and its integral ------------------------------------------
+    M("model/reactor.py", "area_cm2 = 4.0 * math.pi * (distance_m * c.CM_PER_M) ** 2\n"
+      "    return fissions_per_second(thermal_power_GW, fuel) / area_cm2",
+      "area_cm2 = 2.0 * math.pi * (distance_m * c.CM_PER_M) ** 2\n"
+      "    return fissions_per_second(thermal_power_GW, fuel) / area_cm2",
+      "spectral flux through 2 pi L^2 instead of 4 pi L^2", (HUBER_FLUX,)),
+    M("model/reactor.py", "        per_fission = antineutrinos_per_fission(fuel)\n",
+      "        per_fission = antineutrinos_per_fission(fuel, E_min_MeV=JOIN_ENERGY_MEV)\n",
+      "flux from power counts only the antineutrinos above 2 MeV per fission", (HUBER_FLUX, REACTOR_QUOTED)),
+    M("model/reactor.py", "return float(np.trapezoid(reactor_spectrum(grid, fuel), grid))",
+      "return float(np.trapezoid(grid * reactor_spectrum(grid, fuel), grid))",
+      "per-fission integral of E dN/dE (energy) instead of dN/dE", (HUBER_FLUX, REACTOR_QUOTED)),
+    M("model/reactor.py", "    return total + capture_spectrum(E)\n", "    return total\n",
+      "U-238 capture antineutrinos left out of the spectrum per fission", (REACTOR_QUOTED, CAPTURE)),
+    M("model/reactor.py", "spectrum = np.where(E >= JOIN_ENERGY_MEV, huber_mueller, join_scale * vogel_engel)",
+      "spectrum = np.where(E >= JOIN_ENERGY_MEV, huber_mueller, vogel_engel)",
+      "Vogel-Engel extension below 2 MeV not joined to Huber-Mueller", (REACTOR_JOIN,)),
+    M("model/reactor.py", '{"U235": 0.56, "U238": 0.08, "Pu239": 0.30, "Pu241": 0.06}',
+      '{"U235": 0.56, "U238": 0.06, "Pu239": 0.30, "Pu241": 0.08}',
+      "PWR fission fractions of U-238 and Pu-241 swapped", (REACTOR_ABSOLUTE,)),
+    M("model/reactor.py", '"U235": 202.36,', '"U235": 200.0,',
+      "U-235 energy per fission 200 MeV instead of 202.36 (Ma et al. 2013)", (ENERGY_PER_FISSION,)),
+    # --- solar sources ---------------------------------------------------------------------------
+    M("model/solar.py", "BE7_LINES = ((0.8618, 0.897), (0.3843, 0.103))",
+      "BE7_LINES = ((0.8618, 0.103), (0.3843, 0.897))",
+      "7Be branching ratios of the 862 and 384 keV lines swapped", (SOLAR_SOURCES_TEST,)),
+    M("model/solar.py", '"pp": 5.98e10,', '"pp": 6.5e10,',
+      "pp flux 6.5e10 instead of 5.98e10 (B16-GS98)", (SOLAR_FLUXES,)),
+    M("model/solar.py", 'COMPOSITES = {"CNO": ("13N", "15O", "17F")', 'COMPOSITES = {"CNO": ("13N", "15O")',
+      "CNO flux without 17F", (SOLAR_FLUXES,)),
+    M("model/solar.py", "(component_source(c), SOLAR_FLUXES_CM2_S[c] / total)",
+      "(component_source(c), 1.0 / len(names))",
+      "sums of solar sources weighted equally instead of by flux", (SOLAR_SUMS,)),
+    # --- solar oscillation: LMA-MSW survival, day and night ----------------------------------------
+    M("model/solar_oscillation.py", "    cos_2theta = 1.0 - 2.0 * sin2_theta12\n    sin_2theta",
+      "    cos_2theta = 2.0 * sin2_theta12 - 1.0\n    sin_2theta",
+      "matter angle with the sign of cos 2theta_12 flipped (dark side)", (PEE_DIAGONAL,)),
+    M("model/solar_oscillation.py", "two_flavour = 0.5 + 0.5 * cos_2theta * cos_sun",
+      "two_flavour = 0.5 - 0.5 * cos_2theta * cos_sun",
+      "adiabatic P_2nu = 1/2 - 1/2 cos 2theta cos 2theta_m", (PEE_DIAGONAL,)),
+    M("model/solar_oscillation.py", "beta = (2.0 * np.asarray(E_MeV, dtype=float) * c.EV_PER_MEV",
+      "beta = (np.asarray(E_MeV, dtype=float) * c.EV_PER_MEV",
+      "matter parameter beta = sqrt2 G_F n_e E / dm2 (missing 2)", (PEE_DIAGONAL,)),
+    M("model/solar_oscillation.py", "return np.sqrt(2.0) * c.FERMI_CONSTANT_EV_CM3 * np.asarray(",
+      "return 2.0 * c.FERMI_CONSTANT_EV_CM3 * np.asarray(",
+      "charged-current potential 2 G_F n_e instead of sqrt2 G_F n_e", (PEE_DIAGONAL,)),
+    M("model/solar_oscillation.py", "* matter_potential_eV(electrons_per_cm3) * (1.0 - sin2_theta13) / dm2_21_eV2)",
+      "* matter_potential_eV(electrons_per_cm3) * (1.0 - sin2_theta13) / (2.0 * dm2_21_eV2))",
+      "solar mass splitting doubled in the matter angle", (PEE_DIAGONAL,)),
+    M("model/solar_oscillation.py", "    return c13_4 * two_flavour + s13_4\n", "    return two_flavour\n",
+      "theta_13 left out: P_ee = P_2nu instead of c13^4 P_2nu + s13^4", (PEE_DIAGONAL,)),
+    M("model/solar_oscillation.py", "            -cos_sun * earth_regeneration(", "            cos_sun * earth_regeneration(",
+      "Earth regeneration with the wrong sign (night less nu_e)", (DAY_NIGHT,)),
+    M("model/solar_oscillation.py", "NIGHT_FRACTION = 0.5", "NIGHT_FRACTION = 1.0",
+      "day-night average counted as all night", (DAY_NIGHT,)),
+    M("model/solar_oscillation.py", "theta_m = 0.5 * np.arccos(cos_earth)", "theta_m = np.arccos(cos_earth)",
+      "Earth matter angle 2theta_m taken as theta_m", (DAY_NIGHT,)),
+    M("model/solar_oscillation.py", "10.0 ** np.concatenate([[log_n[0]], log_n]) * c.AVOGADRO_PER_MOL",
+      "10.0 ** np.concatenate([[log_n[0]], log_n])",
+      "solar electron density in N_A cm^-3 read as cm^-3 (no matter effect)", (PEE_PRODUCTION,)),
+    M("model/solar_oscillation.py", "c13_2 * 0.5 * (1.0 + cos_m), c13_2 * 0.5 * (1.0 - cos_m)",
+      "c13_2 * 0.5 * (1.0 - cos_m), c13_2 * 0.5 * (1.0 + cos_m)",
+      "mass-state fractions P_1 and P_2 swapped", (SOLAR_MU_EFF,)),
+    M("model/solar_oscillation.py", "for P_part, bucket in ((P_grid, survived), (1.0 - P_grid, converted))",
+      "for P_part, bucket in ((P_grid, survived), (P_grid, converted))",
+      "converted nu_mu,tau continuum phi P_ee instead of phi (1 - P_ee)", (SOLAR_SUMS, PP_OSCILLATED)),
+    M("model/solar_oscillation.py", "(e, f * (1.0 - p)) for (e, f), p in zip(source.lines, P_lines))",
+      "(e, f * p) for (e, f), p in zip(source.lines, P_lines))",
+      "converted nu_mu,tau lines phi P_ee instead of phi (1 - P_ee)", (SOLAR_SUMS,)),
+    M("model/recoil_spectrum.py", 'OSCILLATED_FLAVOUR = "nu_mu"', 'OSCILLATED_FLAVOUR = "nu_e"',
+      "converted solar neutrinos scatter with the nu_e (charged-current) couplings", (PP_OSCILLATED,)),
+    # --- profile likelihoods: Asimov limits, bands, the background profile ---------------------------
+    M("model/profile_likelihood.py", "return np.where(N >= 0, N + z, N + np.sqrt(N * N + z * z))",
+      "return np.where(N >= 0, N + z, N + z)",
+      "band below the median without the physical boundary mu^2 >= 0", (BAND_FACTOR,)),
+    M("model/profile_likelihood.py", "    N = ndtri(np.asarray(quantile, dtype=float))\n    z = Z_ONE_SIDED_90",
+      "    N = ndtri(1.0 - np.asarray(quantile, dtype=float))\n    z = Z_ONE_SIDED_90",
+      "band quantiles reversed (N = Phi^-1(1 - p))", (BAND_FACTOR,)),
+    M("model/profile_likelihood.py", "BAND_QUANTILES = (0.025, 0.16, 0.5, 0.84, 0.975)",
+      "BAND_QUANTILES = (0.05, 0.16, 0.5, 0.84, 0.95)",
+      "the +-2 sigma band at the 5% and 95% quantiles", (BAND_API,)),
+    M("model/profile_likelihood.py", "self.critical = Z_ONE_SIDED_90**2 if", "self.critical = Z_ONE_SIDED_90 if",
+      "one-sided limit at -2 ln lambda = z instead of z^2", (MU_QUANTILE,)),
+    M("model/profile_likelihood.py", "        return 2.0 * np.sum(deviance, axis=-1)\n",
+      "        return np.sum(deviance, axis=-1)\n",
+      "ON/OFF statistic -ln lambda instead of -2 ln lambda", (MU_QUANTILE,)),
+    M("model/profile_likelihood.py", "        b = np.maximum(b, np.maximum(-k, 0.0))\n",
+      "        b = np.maximum(self.n_off / self.X_off + 0.0 * b, np.maximum(-k, 0.0))\n",
+      "ON/OFF background fixed at the OFF estimate instead of profiled", (MU_QUANTILE, GAUSSIAN_LIMIT)),
+    M("model/profile_likelihood.py", "        beta = self.alpha * k - self.n_total\n",
+      "        beta = self.alpha * k - self.n_on\n",
+      "ON/OFF background estimate from the ON counts only (wrong profile)", (MU_QUANTILE,)),
+    M("model/profile_likelihood.py", "variance = (b + self.known) / self.X_on + b / self.X_off\n",
+      "variance = (b + self.known) / self.X_on\n",
+      "Fisher sigma of the ON/OFF estimate without the OFF-run variance", (FISHER_SIGMA,)),
+    M("model/profile_likelihood.py", "return self.n_log_n - xlogy(self.n, m) + m - self.n",
+      "return self.n_log_n - 0.5 * xlogy(self.n, m) + m - self.n",
+      "Poisson deviance with half the n ln m term", (MU_QUANTILE,)),
+    M("model/profile_likelihood.py", "        deviance = 2.0 * np.sum(self.observed.half_deviance(mean), axis=-1)\n",
+      "        deviance = np.sum(self.observed.half_deviance(mean), axis=-1)\n",
+      "fitted-background statistic -ln lambda instead of -2 ln lambda", (SOLAR_GAUSSIAN,)),
+    M("model/profile_likelihood.py", "inverse_prior = 0.0 if not self.prior_rel else 1.0 / self.prior_rel**2",
+      "inverse_prior = 0.0 if not self.prior_rel else 1.0 / self.prior_rel",
+      "Gaussian background constraint with 1/sigma instead of 1/sigma^2", (SOLAR_GAUSSIAN,)),
+    M("model/profile_likelihood.py", "        return a\n\n    def deviance(self, signal):",
+      "        return np.ones_like(a)\n\n    def deviance(self, signal):",
+      "fitted background normalisation not profiled (held at 1)", (SOLAR_GAUSSIAN,)),
+    M("model/profile_likelihood.py", "return 1.0 / np.sqrt(np.maximum(I_xx - I_xa**2 / I_aa, np.finfo(float).tiny))",
+      "return 1.0 / np.sqrt(np.maximum(I_xx, np.finfo(float).tiny))",
+      "Fisher sigma ignoring the correlation with the fitted background", (FISHER_SIGMA,)),
+    M("model/profile_likelihood.py", "expected = (self.known + signal) / self.widths",
+      "expected = self.known + signal",
+      "residual chi^2 compares counts with rates per keV", (RESIDUAL_FIT,)),
+    # --- reactor sensitivity --------------------------------------------------------------------------
+    M("model/sensitivity.py", "sigma = median_x / Z_ONE_SIDED_90", "sigma = median_x / DELTA_CHI2_TWO_SIDED_90",
+      "Asimov sigma of mu^2 from the two-sided constant", (GAUSSIAN_LIMIT, BAND_FACTOR)),
+    M("model/sensitivity.py", "sigma_sqrt_keV * np.sqrt(centres)", "sigma_sqrt_keV * centres",
+      "resolution term a sqrt(T) taken as a T", (SOLAR_RESOLUTION,)),
+    M("model/sensitivity.py", "X_on, X_off = values, values * self.days_off / self.days_on",
+      "X_on, X_off = values, values",
+      "exposure scan with the OFF exposure equal to the ON one", (SCAN_BANDS,)),
+    M("model/sensitivity.py", "BACKGROUND_REFERENCE_KEV = 10.0", "BACKGROUND_REFERENCE_KEV = 1.0",
+      "background shape referred to 1 keV instead of 10 keV", (BACKGROUND_SHAPE,)),
+    # --- solar sensitivity ------------------------------------------------------------------------
+    M("model/solar_sensitivity.py", "KG_DAY_PER_T_YR = 1000.0 * c.SECONDS_PER_YEAR / c.SECONDS_PER_DAY",
+      "KG_DAY_PER_T_YR = 100.0 * c.SECONDS_PER_YEAR / c.SECONDS_PER_DAY",
+      "tonne year counted as 100 kg year", (TONNE_YEAR,)),
+    M("model/solar_sensitivity.py", "X = self.exposure_kg_day() * self.efficiency",
+      "X = self.exposure_kg_day()", "detection efficiency ignored", (EFFICIENCY,)),
+    M("model/solar_sensitivity.py", "X = values * self.efficiency", "X = values",
+      "exposure scan ignores the efficiency", (EFFICIENCY,)),
+    M("model/solar_sensitivity.py", "(self.background_per_keV_t_yr\n"
+      "                                                        / KG_DAY_PER_T_YR)",
+      "(self.background_per_keV_t_yr\n"
+      "                                                        / 1000.0)",
+      "background per t yr keV converted as per t day keV", (XENON_INPUTS,)),
+    M("model/solar_sensitivity.py", "smeared_cumulative(key, 1.0, 0.0, float(self.resolution_sqrt_keV),\n"
+      "                                      float(self.resolution_fraction))",
+      "smeared_cumulative(key, 1.0, 0.0, float(self.resolution_fraction),\n"
+      "                                      float(self.resolution_sqrt_keV))",
+      "resolution terms a sqrt(T) and b T swapped", (SOLAR_RESOLUTION,)),
+    M("model/solar_sensitivity.py", 'inputs.exposures["X"], n, self.background_prior_rel)',
+      'inputs.exposures["X"], n, None)',
+      "background constraint ignored (always fitted freely)", (SOLAR_GAUSSIAN,)),
+    M("model/solar_sensitivity.py", 'key = dict(source=self.source, flavour="nu_e",',
+      'key = dict(source=self.source, flavour="nu_mu",',
+      "solar neutrinos scattered as nu_mu (unoscillated, no charged current)", (XENON_INPUTS,)),
+    # --- fits of measured spectra ----------------------------------------------------------------------
+    M("model/spectrum_fit.py", 'X_off = detector.mass_kg * spectrum.attrs["off_days"]',
+      'X_off = detector.mass_kg * spectrum.attrs["on_days"]',
+      "OFF exposure from the ON live time (live-time ratio 1)", (FIT_ASIMOV,)),
+    M("model/spectrum_fit.py", "x_up = crossing(likelihood, magnetic, np.ones(rows), start=physical, baseline=baseline)",
+      "x_up = crossing(likelihood, magnetic, np.ones(rows), start=x_best, baseline=x_min)",
+      "90% CL crossing from the unphysical mu^2 < 0 best fit", (FIT_NEGATIVE,)),
+    M("model/spectrum_fit.py", "baseline = np.where(x_best > 0, x_min, likelihood.deviance(magnetic(physical)))",
+      "baseline = x_min",
+      "limit statistic relative to the unphysical minimum when mu^2-hat < 0", (FIT_NEGATIVE,)),
+    M("model/spectrum_fit.py", "one_sigma.critical = 1.0", "one_sigma.critical = Z_ONE_SIDED_90**2",
+      "68% interval at Delta chi^2 = 1.642 instead of 1", (RESIDUAL_FIT,)),
+    M("model/spectrum_fit.py", 'q_limit=max(-result["q_low"], result["q_high"])',
+      'q_limit=max(result["q_low"], result["q_high"])',
+      "|q| limit ignores the negative end of the interval", (RESIDUAL_Q,)),
+    M("model/spectrum_fit.py", "per_bin = (at_high - at_low) * flux", "per_bin = at_high - at_low",
+      "fitted signal shapes without the reactor flux", (RESIDUAL_FIT,)),
 )
 
 
@@ -330,10 +550,11 @@ def check_copy_is_imported(copy: Path, python: str) -> None:
         raise SystemExit(f"the copy {copy} is not the imported project: {run.stdout}{run.stderr}")
 
 
-def pytest(copy: Path, python: str, targets, timeout: float) -> tuple[int, str]:
+def pytest(copy: Path, python: str, targets, timeout: float, stop_at_first=True) -> tuple[int, str]:
     """Run pytest on the copy in its own process group, which is killed on a timeout or when
     the gate itself is interrupted (no orphaned test runs)."""
-    command = [python, "-m", "pytest", *PYTEST_OPTIONS, *targets]
+    options = PYTEST_OPTIONS if stop_at_first else [o for o in PYTEST_OPTIONS if o != "-x"]
+    command = [python, "-m", "pytest", *options, *targets]
     if _STOP.is_set():
         raise KeyboardInterrupt
     process = subprocess.Popen(command, cwd=copy, env=environment(copy), stdout=subprocess.PIPE,
@@ -386,6 +607,25 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
+
+
+def failures(output: str) -> set[str]:
+    return set(FAILED.findall(output))
+
+
+def confirm_suite_kills(results: list, copy: Path, python: str, timeout: float) -> None:
+    """Tests that killed a mutant in the whole-suite stage must pass without it: run them on
+    the unmutated copy; a mutant killed only by a test that fails anyway becomes an error."""
+    killers = sorted({r.killer for r in results
+                      if r.status == "killed" and r.stage == "suite" and "::" in r.killer})
+    if not killers:
+        return
+    status, output = pytest(copy, python, killers, timeout, stop_at_first=False)
+    broken = failures(output) if status == 1 else set(killers) if status != 0 else set()
+    for result in results:
+        if result.status == "killed" and result.stage == "suite" and result.killer in broken:
+            result.status = "error"
+            result.killer = f"{result.killer} fails without the mutant too (not a kill)"
 
 
 def first_failure(output: str) -> str:
@@ -480,6 +720,7 @@ def main(argv=None) -> int:
         return 0
 
     jobs = max(1, min(args.jobs, len(numbered)))
+    wall_start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="nuem-mutants-") as parent:
         copies: queue.Queue[Path] = queue.Queue()
         for k in range(jobs):
@@ -522,14 +763,23 @@ def main(argv=None) -> int:
             print("interrupted: every file restored, copies removed", file=sys.stderr)
             return 130
         pool.shutdown(wait=True)
+        try:
+            confirm_suite_kills(results, copies.get(), args.python, args.timeout)
+        except KeyboardInterrupt:
+            _kill_all()
+            return 130
 
     results.sort(key=lambda r: r.index)
     killed = [r for r in results if r.status == "killed"]
     survived = [r for r in results if r.status == "survived"]
     errors = [r for r in results if r.status == "error"]
     total = sum(r.seconds for r in results)
+    by_suite = [r for r in killed if r.stage == "suite"]
     print(f"\n{len(killed)} of {len(results)} mutants killed, {len(survived)} survived, "
-          f"{len(errors)} errors ({total:.0f} s of pytest)")
+          f"{len(errors)} errors ({total:.0f} s of pytest, {time.monotonic() - wall_start:.0f} s "
+          f"wall time with {jobs} worker(s))")
+    for r in by_suite:
+        print(f"  killed only by the whole suite #{r.index} (its hints let it through): {r.killer}")
     for r in survived:
         print(f"  SURVIVED #{r.index}: {r.mutant.file}: {r.mutant.description}")
     for r in errors:

@@ -11,7 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import norm
+from scipy.optimize import brentq
+from scipy.stats import chi2, norm
 
 from model import ReactorSensitivity, fit_spectrum, read_spectrum_csv, validate_spectrum
 from model.profile_likelihood import OnOffLikelihood, one_sided_band_factor
@@ -153,6 +154,91 @@ def test_residual_format(detector):
     assert fit.kind == "residual"
     assert fit.mu2_best == pytest.approx(0.0, abs=1e-3 * fit.mu2_sigma)
     assert fit.mu_limit == pytest.approx(detector.mu_limit(), rel=0.02, abs=0)
+    # Gaussian data: chi^2(x) = (x / sigma)^2 exactly, sigma^-2 = sum m_i^2 / var_i, so the 68%
+    # interval is +-sigma (Delta chi^2 = 1) and the 90% CL limit z sigma, z = Phi^-1(0.9)
+    # (Cowan et al., EPJC 71, 1554 (2011))
+    sigma = 1.0 / math.sqrt(np.sum(rates["magnetic"][0] ** 2 / variance))
+    low, high = fit.mu2_interval_68
+    assert low == pytest.approx(-sigma, rel=1e-6, abs=0)
+    assert high == pytest.approx(sigma, rel=1e-6, abs=0)
+    assert fit.mu_limit**2 == pytest.approx(norm.ppf(0.90) * sigma, rel=1e-6, abs=0)
+
+
+def asimov_inputs(detector):
+    """Binned rates (per kg day, flux included), the ON and OFF exposures and the variance of
+    ON/X_on - OFF/X_off per bin for the Asimov data, and the bin widths."""
+    inputs = detector._inputs_object()
+    rates = {key: value[0] for key, value in inputs.rates.items()}
+    X_on, X_off = inputs.exposures["X_on"][0], inputs.exposures["X_off"][0]
+    variance = (rates["background"] + rates["sm"]) / X_on + rates["background"] / X_off
+    edges = analysis_edges(np.array([detector.threshold_keV]), detector.window_max_keV,
+                           detector.bin_width_keV)[0]
+    return rates, X_on, X_off, variance, edges
+
+
+def test_asimov_spectrum_fits_to_zero_with_the_median_limits(detector):
+    """The Asimov data set (the expected counts without signal: ON (b + sm) X_on, OFF b X_off;
+    Cowan et al., EPJC 71, 1554 (2011)) fits to mu^2 = 0 and gives the median expected limits,
+    with thousands of counts a bin the Gaussian z sigma(mu^2), sigma^-2 = sum m^2 / var,
+    var = (b + sm)/X_on + b/X_off: only with the right ON and OFF live times."""
+    rates, X_on, X_off, variance, _ = asimov_inputs(detector)
+    frame = spectrum_frame(detector, (rates["background"] + rates["sm"]) * X_on,
+                           rates["background"] * X_off)
+    fit = fit_spectrum(frame, detector)
+    sigma = 1.0 / math.sqrt(np.sum(rates["magnetic"] ** 2 / variance))
+    assert abs(fit.mu2_best) < 1e-3 * sigma
+    assert fit.mu2_sigma == pytest.approx(sigma, rel=0.01, abs=0)
+    # (Poisson, not Gaussian: 0.2% on mu, as test_sensitivity.py finds for the preset)
+    assert fit.mu_limit == pytest.approx(math.sqrt(norm.ppf(0.90) * sigma), rel=2e-3, abs=0)
+    assert fit.mu_limit == pytest.approx(detector.mu_limit(), rel=1e-5, abs=0)
+    np.testing.assert_allclose(fit.q_interval, detector.q_interval(), rtol=1e-5, atol=0)
+
+
+def test_downward_fluctuation_limit_follows_the_boundary_formula(detector):
+    """Data whose mu^2 estimate fell N = -2 standard deviations below zero (a Gaussian residual,
+    chi^2 = ((x - x_hat)/sigma)^2 exactly): the limit uses x_hat restricted to the physical
+    region x >= 0 (Cowan et al. 2011, the statistic q~_mu), so -2 ln lambda(x) = (x^2 - 2 x x_hat)
+    / sigma^2 = z^2 gives x_up = sigma (N + sqrt(N^2 + z^2)): positive, and below the median
+    z sigma (as GEMMA's published limit: Beda et al., AHEP 2012, 350150)."""
+    rates, _, _, variance, edges = asimov_inputs(detector)
+    widths = np.diff(edges)
+    sigma = 1.0 / math.sqrt(np.sum(rates["magnetic"] ** 2 / variance))
+    N, z = -2.0, norm.ppf(0.90)
+    x_hat = N * sigma
+    frame = pd.DataFrame({"T_low_keV": edges[:-1], "T_high_keV": edges[1:],
+                          "residual": (rates["sm"] + x_hat * rates["magnetic"]) / widths,
+                          "sigma": np.sqrt(variance) / widths})
+    fit = fit_spectrum(frame, detector)
+    assert fit.mu2_best == pytest.approx(x_hat, rel=1e-6, abs=0)
+    assert fit.mu_best == 0.0
+    np.testing.assert_allclose(fit.mu2_interval_68, (x_hat - sigma, x_hat + sigma), rtol=1e-6, atol=0)
+    assert fit.mu_limit**2 == pytest.approx(sigma * (N + math.sqrt(N * N + z * z)), rel=1e-6, abs=0)
+    assert fit.mu_limit**2 < z * sigma
+
+
+def test_residual_fit_of_an_injected_negative_millicharge(detector):
+    """A Gaussian residual made with q0 = -1e-11 e0: chi^2(q) = sum ((q - q0) A_i + (q^2 - q0^2)
+    Q_i)^2 / var_i (signal q A + q^2 Q: interference plus the pure photon term), minimal at q0;
+    the 90% CL interval is chi^2 <= chi2_1^-1(0.9) around it (computed here by root finding),
+    and the limit on |q| is its largest |q|, here the negative end."""
+    rates, _, _, variance, edges = asimov_inputs(detector)
+    widths = np.diff(edges)
+    A, Q = rates["charge_linear"], rates["charge_quadratic"]
+    q0 = -1e-11
+    frame = pd.DataFrame({"T_low_keV": edges[:-1], "T_high_keV": edges[1:],
+                          "residual": (rates["sm"] + q0 * A + q0**2 * Q) / widths,
+                          "sigma": np.sqrt(variance) / widths})
+    fit = fit_spectrum(frame, detector)
+
+    def excess(q):
+        return np.sum(((q - q0) * A + (q * q - q0 * q0) * Q) ** 2 / variance) - chi2.ppf(0.90, 1)
+
+    low = brentq(excess, q0 - 5e-12, q0, xtol=1e-24, rtol=1e-12)
+    high = brentq(excess, q0, q0 + 5e-12, xtol=1e-24, rtol=1e-12)
+    assert high < 0  # the whole interval is negative: |q| is bounded by its lower end
+    assert fit.q_best == pytest.approx(q0, rel=1e-6, abs=0)
+    np.testing.assert_allclose(fit.q_interval, (low, high), rtol=1e-6, atol=0)
+    assert fit.q_limit == pytest.approx(-low, rel=1e-6, abs=0)
 
 
 # --- the CSV format and its validation ---------------------------------------------------------
