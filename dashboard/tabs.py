@@ -8,6 +8,7 @@ title, summary, formula note, bindings and figures) plus one line here.
 
 from __future__ import annotations
 
+from .effective_moment_view import EffectiveMomentView
 from .oscillation_view import OscillationView
 from .recoil_view import RecoilView
 from .sensitivity_view import SensitivityView
@@ -22,6 +23,7 @@ TABS = (
     SpinLightView,
     TheoryView,
     OscillationView,
+    EffectiveMomentView,
 )
 
 

@@ -21,7 +21,7 @@ from .spin_light import SpinLight
 from . import limits
 from . import references
 from .sensitivity import ReactorSensitivity
-from .effective_moment import effective_magnetic_moment, pmns_matrix
+from .effective_moment import EffectiveMomentCalculator, effective_magnetic_moment, pmns_matrix
 from .spin_flavour import SpinFlavourOscillation
 # --- solar neutrinos, sensitivity and fits (sens branch) ---
 from .solar import SOLAR_FLUXES_CM2_S, solar_source
@@ -39,7 +39,7 @@ __all__ = [
     "keVee_to_keVnr", "keVnr_to_keVee", "lindhard_k", "lindhard_quenching",
     "max_nuclear_recoil_keV", "nucleus_cross_section", "nucleus_magnetic_sm_crossover_keV",
     "weak_charge",
-    "SpinFlavourOscillation", "effective_magnetic_moment", "pmns_matrix",
+    "SpinFlavourOscillation", "EffectiveMomentCalculator", "effective_magnetic_moment", "pmns_matrix",
     # sens block
     "SOLAR_FLUXES_CM2_S", "SolarSensitivity", "fit_spectrum", "read_spectrum_csv",
     "solar_effective_moment", "solar_source", "solar_survival_probability",
