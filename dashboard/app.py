@@ -26,6 +26,9 @@ Formulas: Giunti & Studenikin, RMP 87, 531 (2015); Studenikin, ICHEP 2014 review
 Kouzakov & Studenikin (2011, 2017). Model code: the `model` package.
 """
 
+# The tab titles wrap onto a second line in a narrow window instead of scrolling sideways.
+TAB_HEADER_CSS = ".bk-headers-wrapper { flex-wrap: wrap; overflow-x: visible; }"
+
 # MathJax (bundled with Bokeh, served locally) typesets the formula notes' TeX.
 pn.extension("mathjax", notifications=False, design="bootstrap")
 hv.extension("bokeh", logo=False)
@@ -70,7 +73,8 @@ def create_app(tabs=TABS) -> pn.template.BootstrapTemplate:
     present = pn.widgets.Toggle(label="Projector mode", value=url.app_values.get("present") == "1",
                                 color="light", width=150)
     tab_panel = pn.Tabs(*[(tab.title, _lazy(url, tab, lambda: present.value)) for tab in tabs],
-                        dynamic=True, sizing_mode="stretch_both", active=keys.index(url.tab))
+                        dynamic=True, sizing_mode="stretch_both", active=keys.index(url.tab),
+                        stylesheets=[TAB_HEADER_CSS])
     tab_panel.param.watch(lambda event: url.show_tab(keys[event.new]), "active")
 
     def presentation(event):

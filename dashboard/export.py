@@ -20,17 +20,36 @@ from bokeh.models import SaveTool
 
 from .live_plot import LiveOverlay
 
-# Render the figure's own view into a PNG or SVG layer and download it as stem.kind.
+# Render the figure's own view and download it as stem.kind.  PNG at twice the screen's
+# resolution: the SVG export drawn onto a canvas of twice the figure's size (Bokeh's PNG export
+# copies the canvas as shown, at the screen's pixel ratio).
 _EXPORT_JS = """
 const manager = fig.document.views_manager ?? Bokeh.index;
 const view = manager == null ? null : manager.find_one(fig);
 if (view == null) { return; }
-view.export(kind).to_blob().then((blob) => {
+const save = (blob) => {
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
   link.download = (tool.filename || "plot") + "." + kind;
   link.dispatchEvent(new MouseEvent("click"));
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+};
+view.export("svg").to_blob().then((svg) => {
+  if (kind === "svg") { save(svg); return; }
+  const url = URL.createObjectURL(svg);
+  const image = new Image();
+  image.onload = () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 2 * image.width;
+    canvas.height = 2 * image.height;
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+    URL.revokeObjectURL(url);
+    canvas.toBlob(save, "image/png");
+  };
+  image.src = url;
 });
 """
 

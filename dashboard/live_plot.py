@@ -18,7 +18,7 @@ import numpy as np
 import panel as pn
 import param
 
-from .style import style_figure
+from .style import legend_columns, style_figure
 
 log = logging.getLogger(__name__)
 LEGEND_COLUMNS = 3
@@ -139,6 +139,15 @@ class LiveOverlay:
             dict.__setitem__(source.data, name, np.array(values, dtype=float))
         source.patch({name: [(slice(0, len(values)), values)] for name, values in columns.items()})
 
+    def add_subtitle(self, text: str):
+        """A second, smaller title line under the title (the key parameters)."""
+        from bokeh.models import Title
+
+        subtitle = Title(text=text, text_font_style="normal", text_font_size="12px",
+                         text_color="#444444")
+        self.figure.add_layout(subtitle, "above")
+        return subtitle
+
     # --- pinned copies of a curve (drawn beneath the live curves) ----------------------------
     PIN_STYLE = {"color": "#7f7f7f", "line_width": 2.5}
     PIN_DASHES = ("dashed", "dotted", "dashdot", "dotdash")
@@ -176,6 +185,8 @@ class LiveOverlay:
         source.data = {self.x: np.asarray(xs, dtype=float), self.y: np.asarray(ys, dtype=float)}
         item.label = value(label)
         renderer.visible = item.visible = True
+        for legend in self.figure.legend:  # a long pin label may need fewer columns
+            legend.ncols = legend_columns(legend)
 
     @property
     def pinned(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -255,7 +266,8 @@ class Readout:
 
     def __init__(self, height: int):
         self.pane = pn.pane.HTML("", height=height, sizing_mode="stretch_width",
-                                 styles={"font-size": "15px", "line-height": "1.45"})
+                                 styles={"font-size": "15px", "line-height": "1.45"},
+                                 css_classes=["nuem-readout"])
         self._object = ""
 
     @property

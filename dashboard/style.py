@@ -59,9 +59,11 @@ ROLES: Mapping[str, tuple[str, str]] = {
     "loss_time": (ORANGE, "dashed"),
 }
 
-# Reference lines of experiments: distinct (colour, dash) pairs, taken in turn.
-SERIES = ((PURPLE, "dashed"), (SKY_BLUE, "dotted"), (ORANGE, "dashdot"), (GREEN, "dotdash"),
-          (BLUE, "dashed"), (YELLOW, "solid"), (GREY, "dashdot"), (BLACK, "dotted"))
+# Reference lines of experiments: distinct (colour, dash) pairs, taken in turn; none of them
+# is the look of a role above that shares a figure with them (theory lines, sensitivities).
+SERIES = ((BLUE, "dotted"), (VERMILLION, "dotdash"), (GREEN, "dotted"), (ORANGE, "dotted"),
+          (PURPLE, "dotdash"), (SKY_BLUE, "dotted"), (GREY, "dashdot"), (BLACK, "dotted"),
+          (YELLOW, "dashed"), (BLUE, "dotdash"), (VERMILLION, "dotted"), (PURPLE, "dotted"))
 
 
 def line(role: str, **extra) -> dict:
@@ -85,6 +87,20 @@ SIZES = {
 MUTE_HINT = "click an entry to mute it"
 
 
+LEGEND_WIDTH_PX = 640  # a legend below the frame fits this width (an 800 px window)
+
+
+def legend_columns(legend, font_px: int | None = None) -> int:
+    """As many columns (at most 3) as the longest entry lets fit in ``LEGEND_WIDTH_PX``."""
+    labels = [item.label.value if hasattr(item.label, "value") else str(item.label)
+              for item in legend.items if item.visible]
+    if font_px is None:  # the legend's own size ("14px")
+        font_px = int(float(str(legend.label_text_font_size).removesuffix("px")))
+    longest = max((len(label) for label in labels), default=10)
+    entry_px = 0.6 * font_px * longest + 60  # glyph, padding and the text
+    return max(1, min(3, int(LEGEND_WIDTH_PX // entry_px)))
+
+
 def style_figure(figure, present: bool = False) -> None:
     """Type sizes, line widths and the legend's muting hint of a Bokeh figure, for a mode."""
     sizes = SIZES[present]
@@ -93,6 +109,7 @@ def style_figure(figure, present: bool = False) -> None:
         axis.axis_label_text_font_size = f"{sizes['label']}px"
     figure.title.text_font_size = f"{sizes['title']}px"
     for legend in figure.legend:
+        legend.ncols = legend_columns(legend, sizes["legend"])
         legend.label_text_font_size = f"{sizes['legend']}px"
         legend.title = MUTE_HINT
         legend.title_text_font_size = f"{sizes['tick']}px"

@@ -47,6 +47,7 @@ KINDS = ("slider", "log", "number", "select", "radio", "checkbox")
 MAX_PINS = 4
 NO_SCENARIO = "Choose a scenario…"
 PINS_FIELD = "pins"
+DEFAULTS_PIN = "-"  # a pin of the tab's defaults, in the link
 _OPTION_KINDS = ("select", "radio")
 SLIDER_DIGITS = 4  # significant digits a log slider's move writes into its entry
 ENTRY_WIDTH = 100
@@ -254,6 +255,7 @@ class TabView(pn.viewable.Viewer):
                                          name if len(self.figures) > 1 else "")
                         for name, figure in self.figures.items()}
         self._build_teaching_tools()
+        self._subtitles = [figure.add_subtitle(self.subtitle()) for figure in self.figures.values()]
 
     # --- widgets ----------------------------------------------------------------------------
     def _make_widget(self, b: Binding) -> None:
@@ -425,6 +427,11 @@ class TabView(pn.viewable.Viewer):
     def _redraw(self, redraw: Callable[[], None]) -> None:
         self.after_update()
         redraw()
+        if getattr(self, "_subtitles", None):  # the figures name what differs from the defaults
+            text = self.subtitle()
+            for subtitle in self._subtitles:
+                if subtitle.text != text:
+                    subtitle.text = text
         for b in self.BINDINGS:
             controls = [self.widgets[b.name]] + ([self.sliders[b.name]] if b.name in self.sliders else [])
             if b.gate:  # switched off: shown, but greyed
@@ -586,13 +593,23 @@ class TabView(pn.viewable.Viewer):
         self.pin_states = []
         self._write_pins()
 
-    def _pin_label(self, slot: int, state: Mapping[str, str]) -> str:
-        def short(name: str) -> str:
-            label = self.bindings[name].label if name in self.bindings else name
-            return label.split(" [")[0].split(" (")[0]
+    def _short(self, name: str) -> str:
+        """A control's label without its units: "μν", "threshold"."""
+        label = self.bindings[name].label if name in self.bindings else name
+        return label.split(" [")[0].split(" (")[0]
 
-        text = ", ".join(f"{short(name)}={value}" for name, value in state.items()) or "defaults"
+    def _pin_label(self, slot: int, state: Mapping[str, str]) -> str:
+        text = ", ".join(f"{self._short(name)}={value}" for name, value in state.items()) or "defaults"
         return f"pin {slot + 1}: " + (text if len(text) <= 48 else text[:47] + "…")
+
+    def subtitle(self) -> str:
+        """The figures' second line, which downloads carry: the tab and what differs from its
+        defaults (as the file names do)."""
+        if not hasattr(self, "_default_texts"):
+            return ""
+        differing = ", ".join(f"{self._short(name)} = {value}"
+                              for name, value in self.differing_texts().items())
+        return f"νEM Explorer · {self.title} · " + (differing or "default parameters")
 
     def _draw_pin(self, slot: int, state: Mapping[str, str], curves: Mapping) -> None:
         label = self._pin_label(slot, state)
@@ -605,18 +622,19 @@ class TabView(pn.viewable.Viewer):
         self._writing_pins = True
         try:
             self.pin_state.value = "|".join(",".join(f"{k}:{v}" for k, v in state.items())
-                                            for state in self.pin_states)
+                                            or DEFAULTS_PIN for state in self.pin_states)
         finally:
             self._writing_pins = False
         self.clear_pins_button.disabled = not self.pin_states
 
     @staticmethod
     def parse_pins(text: str) -> list[dict[str, str]]:
-        """``name:value,name:value|…`` as one dict per pin (ValueError if malformed)."""
+        """``name:value,name:value|…`` as one dict per pin ("-": the defaults; ValueError if
+        malformed)."""
         states = []
         for group in text.split("|") if text else []:
             state = {}
-            for item in group.split(",") if group else []:
+            for item in group.split(",") if group and group != DEFAULTS_PIN else []:
                 name, sep, value = item.partition(":")
                 if not sep or not name:
                     raise ValueError(f"a pin is written name:value,…, not {item!r}")
@@ -742,7 +760,7 @@ class TabView(pn.viewable.Viewer):
         if self._layout is None:
             intro = self.intro()
             main = ([intro] if intro is not None else []) + self.main_items()
-            column = pn.Column(*main, sizing_mode="stretch_width",
+            column = pn.Column(*main, sizing_mode="stretch_width", css_classes=["nuem-main"],
                                styles={"flex": f"1 1 {MAIN_MIN_WIDTH}px", "min-width": "0"})
             self._layout = pn.FlexBox(self.controls(), column, flex_wrap="wrap",
                                       align_items="flex-start", sizing_mode="stretch_width")

@@ -94,7 +94,7 @@ def test_bad_input_gives_a_clear_message_and_keeps_the_plot(page: Page, app_url)
     alert = page.locator(".alert-warning")
 
     for title, bad, good, parameter, rule in [
-        ("B_perp_gauss", "-5", "1e+08", "B_perp_gauss", "must be at least 0"),
+        ("B_perp_gauss", "-5", "1e8", "B_perp_gauss", "must be at least 0"),
         ("theta", "2", "0.5836", "theta", "must be at most 1.57"),
         ("Y_e", "1.5", "0.5", "Y_e", "must be at most 1"),
     ]:

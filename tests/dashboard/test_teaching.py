@@ -158,6 +158,14 @@ def test_pins_travel_in_the_link_and_are_recomputed():
     assert copy.model.target == "Si"  # the live state is the link's, not the last pin's
 
 
+def test_a_pin_of_the_defaults_travels_in_the_link():
+    url, view, location = opened(RecoilView, "")
+    view.pin()
+    assert "recoil.pins=-" in location.search
+    _, copy, _ = opened(RecoilView, location.search)
+    assert list(copy.figures["spectrum"].pinned) == ["pin 1: defaults"]
+
+
 def test_at_most_four_pins_and_clear():
     view = RecoilView()
     for _ in range(MAX_PINS):
