@@ -1,14 +1,14 @@
 """Slider key press -> plot repainted, in headless Chromium, for every tab of the registry.
 
-    python -m bench.bench_tab_latency [--moves 30] [--tabs recoil,theory]
+    python -m bench.bench_tab_latency [--moves 30] [--tabs recoil,theory] [--pins 2]
 
 For each tab of ``dashboard.tabs.TABS`` (or those named by ``--tabs``): open ``/app?tab=<key>``,
 wait for its plot, then press ArrowRight/ArrowLeft on its bench slider ``--moves`` times and time,
 in the page, the key press until the watched curve's data changed, until the figure repainted,
 and until the next animation frame after that (the redraw on screen, other figures of the tab
 that the move changed included).  The slider and curve of each tab are its registry entry's
-``BENCH`` (bench/harness.py).  Prints median and p95 per tab; writes
-bench/results/tab_latency.json.
+``BENCH`` (bench/harness.py).  ``--pins N`` opens each tab with N pinned curves drawn.  Prints
+median and p95 per tab; writes bench/results/tab_latency.json (tab_latency_pins<N>.json).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout-ms", type=int, default=10_000)
     parser.add_argument("--tabs", default=",".join(tab.key for tab in TABS),
                         help="comma-separated link keys (default: every registered tab)")
+    parser.add_argument("--pins", type=int, default=0, help="pinned curves drawn (0-4)")
     args = parser.parse_args(argv)
 
     try:
@@ -42,10 +43,11 @@ def main(argv=None) -> int:
     except ValueError as error:
         parser.error(str(error))
     results = measure_tabs(tabs, args.moves, settle_ms=args.settle_ms,
-                           timeout_ms=args.timeout_ms, on_result=print_line)
+                           timeout_ms=args.timeout_ms, on_result=print_line, pins=args.pins)
     for line in results["page_errors"]:
         print(f"  ! {line}")
-    print(f"written to {write(results, 'tab_latency.json')}")
+    name = f"tab_latency_pins{args.pins}.json" if args.pins else "tab_latency.json"
+    print(f"written to {write(results, name)}")
     return 1 if results["page_errors"] else 0
 
 

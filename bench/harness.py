@@ -230,13 +230,21 @@ def server_time(owner: type = TabView, method: str = "_changed"):
         setattr(owner, method, original)
 
 
+def pins_query(tab: type[TabView], pins: int) -> str:
+    """The link part that opens ``tab`` with ``pins`` pinned curves (of its defaults)."""
+    if not pins or not tab.PINS:
+        return ""
+    return f"&{tab.key}.pins=" + "|".join(["-"] * pins)
+
+
 def measure_moves(page, base: str, tab: type[TabView], moves: int, server: ServerTimes, *,
-                  settle_ms: int = 150, timeout_ms: int = 10_000) -> dict:
-    """Open ``/app?tab=<key>`` in ``page`` and time ``moves`` slider moves (after warm-up)."""
+                  settle_ms: int = 150, timeout_ms: int = 10_000, pins: int = 0) -> dict:
+    """Open ``/app?tab=<key>`` in ``page`` (with ``pins`` pinned curves drawn) and time
+    ``moves`` slider moves (after warm-up)."""
     from tests.browser_support import TIMEOUT_MS, slider_handle
 
     slider, curve, column = tab().bench_target()
-    page.goto(f"{base}/app?tab={tab.key}")
+    page.goto(f"{base}/app?tab={tab.key}{pins_query(tab, pins)}")
     page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
                            timeout=TIMEOUT_MS)
     page.wait_for_function(JS_CURVE_DRAWN, arg=curve, timeout=3 * TIMEOUT_MS)
@@ -285,7 +293,7 @@ def measure_moves(page, base: str, tab: type[TabView], moves: int, server: Serve
 
 
 def measure_tabs(tabs, moves: int, *, registry=TABS, settle_ms: int = 150,
-                 timeout_ms: int = 10_000, on_result=None) -> dict:
+                 timeout_ms: int = 10_000, on_result=None, pins: int = 0) -> dict:
     """Serve the app built from ``registry`` and time ``moves`` slider moves on each tab class
     of ``tabs`` in one Chromium page; ``{key: result, "page_errors": [...]}``.  ``on_result(key,
     result)`` is called as each tab finishes (progress output)."""
@@ -305,7 +313,8 @@ def measure_tabs(tabs, moves: int, *, registry=TABS, settle_ms: int = 150,
         try:
             for tab in tabs:
                 results[tab.key] = measure_moves(page, base, tab, moves, server,
-                                                 settle_ms=settle_ms, timeout_ms=timeout_ms)
+                                                 settle_ms=settle_ms, timeout_ms=timeout_ms,
+                                                 pins=pins)
                 if on_result is not None:
                     on_result(tab.key, results[tab.key])
         finally:

@@ -59,6 +59,7 @@ class LiveOverlay:
             hv.opts.Curve(backend_opts={"plot.output_backend": "canvas"}),
             hv.opts.Overlay(**{"responsive": True, "min_height": 380, "show_grid": True,
                                "legend_position": "bottom", "legend_cols": LEGEND_COLUMNS,
+                               "legend_limit": 200,  # HoloViews drops legends over 25 entries
                                **overlay_opts}))
         plot = hv.renderer("bokeh").get_plot(overlay)
         subplots = list(plot.subplots.values())

@@ -29,7 +29,8 @@ SOURCE_LABELS = {
     "Solar pp": "solar_pp",
     "Monoenergetic line": "line",
 }
-FLAVOUR_LABELS = {"ν̄_e": "anti_nu_e", "ν_e": "nu_e", "ν_μ": "nu_mu", "ν̄_μ": "anti_nu_mu"}
+FLAVOUR_LABELS = {"ν̄_e": "anti_nu_e", "ν_e": "nu_e", "ν_μ": "nu_mu", "ν̄_μ": "anti_nu_mu", "ν_τ": "nu_tau",
+                  "ν̄_τ": "anti_nu_tau"}
 BINDING_LABELS = {"Stepping (bound)": "stepping", "Free electrons": "free"}
 CHANNEL_LABELS = {"ν–e": "electron", "ν–nucleus": "nucleus", "both": "both"}
 AXIS_LABELS = {"keVee (ionization)": "keVee", "keVnr (nuclear recoil)": "keVnr"}

@@ -7,6 +7,7 @@ m_nu, redrawn in place (:class:`dashboard.live_plot.LiveOverlay`).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -14,6 +15,7 @@ import panel as pn
 import param
 from bokeh.models import ColumnDataSource
 
+from model import limits
 from model.theory import (
     MAGNETIC_MOMENT_LIMITS, ORDERINGS, REGIME_EQUATIONS, TheoryCalculator)
 
@@ -48,6 +50,35 @@ def _limit_label(limit) -> str:
     return f"{limit.label}: {limit.mu_B:.2g}"
 
 
+LIMITS_PER_GROUP = 5  # the strongest of a group are drawn: the legend stays readable
+STRONGEST = "strongest (lab and stars)"
+LIMIT_GROUPS = {  # the catalogue's beams shown together: a group name -> its flavours
+    STRONGEST: (),
+    "reactor ν̄e": ("anti_nu_e",),
+    "accelerator νe, ν_μ": ("nu_e", "nu_mu"),
+    "ν_τ": ("nu_tau",),
+    "solar ν (effective)": ("solar_eff",),
+    "astrophysical": ("any",),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def limit_lines() -> dict[str, dict[str, float]]:
+    """The μν limits drawn for each group: {group: {legend label: value in μ_B}} (the strongest
+    group: ``model.theory.MAGNETIC_MOMENT_LIMITS``; the others from the limits catalogue,
+    the ``LIMITS_PER_GROUP`` lowest upper limits of those beams, estimates left out)."""
+    groups = {STRONGEST: {_limit_label(limit): limit.mu_B for limit in MAGNETIC_MOMENT_LIMITS}}
+    catalogue = limits.load("mu_nu")
+    for name, flavours in LIMIT_GROUPS.items():
+        if not flavours:
+            continue
+        rows = catalogue[catalogue["flavour"].isin(flavours) & (catalogue["kind"] == "limit")]
+        rows = rows.nsmallest(LIMITS_PER_GROUP, "high")
+        groups[name] = {f"{row.experiment} {row.year}: {row.high:.2g}": float(row.high)
+                        for row in rows.itertuples()}
+    return groups
+
+
 def _positive(values):
     values = np.asarray(values, dtype=float)
     return np.where(np.isfinite(values) & (values > 0), values, np.nan)
@@ -79,6 +110,8 @@ class TheoryView(TabView):
     PINS = {"theory": NATURALNESS}
     READOUT_HEIGHT = 115
     BINDINGS = (
+        Binding("limit_group", "limits shown", "select", param="", options=list(LIMIT_GROUPS),
+                section="Plot"),
         Binding("m_nu_eV", "neutrino mass m_ν [eV]", "log", start=MASS_EXPONENTS[0],
                 end=MASS_EXPONENTS[1], fallback=1.0, section="Mass and moment"),
         Binding("mu_nu", "a magnetic moment μ [μ_B]", "log", start=-20.0, end=-9.0,
@@ -111,11 +144,13 @@ class TheoryView(TabView):
     # --- model -> plot and readouts ---------------------------------------------------------
     def build_figures(self) -> dict[str, LiveOverlay]:
         figures = {"theory": self._build_figure(self._curves())}
+        self._show_limit_group(figures["theory"])
         self._show_moments()
         return figures
 
     def update_figures(self) -> None:
         self.figures["theory"].update(self._curves(), vlines={"m_ν": self.model.m_nu_eV})
+        self._show_limit_group(self.figures["theory"])
         self.point_source.data = self._point()
         self._show_moments()
 
@@ -131,9 +166,16 @@ class TheoryView(TabView):
                   BELL_DIRAC: lines["bell_dirac"], BELL_MAJORANA: lines["bell_majorana"]}
         result = {label: (MASSES_EV, _positive(values)) for label, values in curves.items()}
         ends = np.array(LIMIT_MASS_RANGE_EV)
-        for limit in MAGNETIC_MOMENT_LIMITS:
-            result[_limit_label(limit)] = (ends, np.full(2, limit.mu_B))
+        for lines_of_group in limit_lines().values():
+            for label, value in lines_of_group.items():
+                result[label] = (ends, np.full(2, value))
         return result
+
+    def _show_limit_group(self, plot: LiveOverlay) -> None:
+        """Only the limits of the group chosen ("limits shown")."""
+        chosen = self.value("limit_group")
+        for name, lines_of_group in limit_lines().items():
+            plot.set_visible(lines_of_group, name == chosen)
 
     def _point(self):
         t = self.model
@@ -176,8 +218,9 @@ class TheoryView(TabView):
 
     def _build_figure(self, curves):
         styles = dict(THEORY_STYLES)
-        for index, limit in enumerate(MAGNETIC_MOMENT_LIMITS):  # each limit its own style
-            styles[_limit_label(limit)] = style.series(index, line_width=1.5)
+        for lines_of_group in limit_lines().values():  # each limit of a group its own style
+            for index, label in enumerate(lines_of_group):
+                styles[label] = style.series(index, line_width=1.5)
         plot = LiveOverlay(
             curves, styles, x="m_nu_eV", y="mu_B",
             vlines={"m_ν": (self.model.m_nu_eV, style.line("marker"))},

@@ -28,6 +28,7 @@ import html
 import math
 import warnings
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
@@ -35,6 +36,7 @@ from typing import Any, ClassVar
 import numpy as np
 import panel as pn
 import param
+from panel.io.state import set_curdoc
 
 from .export import PlotExport, file_stem
 from .live_plot import LiveOverlay, Readout, apply_to_model
@@ -45,6 +47,7 @@ from .widgets import NumberEntry, ResponsiveFloatSlider, error_alert, log_slider
 
 KINDS = ("slider", "log", "number", "select", "radio", "checkbox")
 MAX_PINS = 4
+SUBTITLE_DELAY_MS = 400
 NO_SCENARIO = "Choose a scenario…"
 PINS_FIELD = "pins"
 DEFAULTS_PIN = "-"  # a pin of the tab's defaults, in the link
@@ -295,8 +298,10 @@ class TabView(pn.viewable.Viewer):
         if self._syncing or event.new is None or not math.isfinite(event.new):
             return
         # The entry holds the value the model gets: what the slider resolves, without the
-        # float noise of 10**x.  The slider keeps its own position (see _move_slider).
-        self.widgets[b.name].value = b.entry_value(event.new)
+        # float noise of 10**x.  The slider keeps its own position (see _move_slider).  One
+        # hold: the entry's text, the model's redraw and the link go out in one message.
+        with pn.io.hold():
+            self.widgets[b.name].value = b.entry_value(event.new)
 
     def _gate_factor(self, b: Binding):
         """The factor the gate of ``b`` applies (1 without a gate)."""
@@ -427,11 +432,8 @@ class TabView(pn.viewable.Viewer):
     def _redraw(self, redraw: Callable[[], None]) -> None:
         self.after_update()
         redraw()
-        if getattr(self, "_subtitles", None):  # the figures name what differs from the defaults
-            text = self.subtitle()
-            for subtitle in self._subtitles:
-                if subtitle.text != text:
-                    subtitle.text = text
+        if getattr(self, "_subtitles", None):
+            self._update_subtitles_soon()
         for b in self.BINDINGS:
             controls = [self.widgets[b.name]] + ([self.sliders[b.name]] if b.name in self.sliders else [])
             if b.gate:  # switched off: shown, but greyed
@@ -442,6 +444,26 @@ class TabView(pn.viewable.Viewer):
                 visible = bool(b.shown(self.model))
                 for control in controls:
                     control.visible = visible
+
+    def _update_subtitles_soon(self) -> None:
+        """The figures' subtitles follow a burst of moves once it ends: a new title text makes
+        BokehJS lay the figure out again (~20 ms), which must not delay a slider's redraw."""
+        doc = pn.state.curdoc
+        if doc is None or doc.session_context is None:
+            self._update_subtitles()
+        elif not self._subtitles_pending:
+            self._subtitles_pending = True
+            doc.add_timeout_callback(partial(self._update_subtitles, doc), SUBTITLE_DELAY_MS)
+
+    _subtitles_pending = False
+
+    def _update_subtitles(self, doc=None) -> None:
+        self._subtitles_pending = False
+        text = self.subtitle()
+        with set_curdoc(doc) if doc is not None else nullcontext():
+            for subtitle in self._subtitles:
+                if subtitle.text != text:
+                    subtitle.text = text
 
     def after_update(self) -> None:
         """Called after every accepted change, before the redraw (e.g. to mark a preset as

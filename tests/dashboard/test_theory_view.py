@@ -121,3 +121,20 @@ def test_notebook_use_from_a_calculator():
     assert math.isclose(view.widgets["Lambda_TeV"].value, 30.0, rel_tol=1e-12)
     assert view.widgets["ordering"].value == "inverted"
     assert isinstance(view.__panel__(), pn.FlexBox)
+
+
+def test_the_limits_shown_can_be_chosen_by_beam():
+    """Issue 16: the Theory tab filters the catalogue's limits by flavour (DONUT for ν_τ,
+    LSND 6.8e-10 for ν_μ: Auerbach et al. (LSND), PRD 63, 112001 (2001))."""
+    from dashboard.theory_view import limit_lines
+    from tests.dashboard.test_presentation import legend_entries
+
+    view = TheoryView()
+    control(view, "limit_group").value = "ν_τ"
+    labels = [label for label, _ in legend_entries(view.figures["theory"].figure)]
+    assert "DONUT 2001: 3.9e-07" in labels and SM in labels
+    assert not any("GEMMA" in label for label in labels)
+    control(view, "limit_group").value = "accelerator νe, ν_μ"
+    labels = [label for label, _ in legend_entries(view.figures["theory"].figure)]
+    assert "LSND 2001: 6.8e-10" in labels
+    assert set(limit_lines()["accelerator νe, ν_μ"]) <= set(labels)
