@@ -54,6 +54,8 @@ from model.theory import millicharge_bound_from_moment
 
 from . import style
 from .live_plot import LiveOverlay
+
+CUSTOM = "custom"  # the preset control when the parameters are no preset's
 from .view_base import Binding, TabView
 
 log = logging.getLogger(__name__)
@@ -450,12 +452,14 @@ class SensitivityTab(TabView):
     def compare_choice(self) -> str:
         return self.widgets["compare"].value
 
-    # --- hooks -----------------------------------------------------------------------------
+    # --- hooks (every sensitivity tab defines them) ------------------------------------------
+    matching_preset: Callable  # model -> the preset whose parameters it holds, or CUSTOM
+
     def threshold_grid(self) -> np.ndarray:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define threshold_grid()")
 
     def compare_model(self, choice: str):
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define compare_model()")
 
     def compare_name(self, choice: str) -> str:
         return next(label for label, value in self.COMPARE.items() if value == choice)
@@ -467,7 +471,12 @@ class SensitivityTab(TabView):
         return []
 
     def sync_preset(self) -> None:
-        """Keep the preset control and ``model.preset_name`` in step with the parameters."""
+        """The preset control shows "custom" once the parameters leave the chosen preset, and
+        the model knows its preset (for ``published_ratio`` and ``summary``)."""
+        name = type(self).matching_preset(self.model)
+        if self.widgets["preset"].value != CUSTOM and name == CUSTOM:
+            self.set_controls({"preset": CUSTOM})
+        self.model.preset_name = None if name == CUSTOM else name
 
     def x_label(self) -> str:
         return self.axis().label
@@ -699,7 +708,7 @@ class SensitivityTab(TabView):
     # --- readouts --------------------------------------------------------------------------
     def point_context(self) -> tuple[str, str]:
         """Where the readout's limits are computed: ("2.8 keV", "window to 100 keV, 98 bins")."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define point_context()")
 
     def point_limit(self, model, quantity: str) -> float:
         """The median limit of ``model`` at its own settings (cached for compared presets)."""

@@ -24,11 +24,10 @@ from model.sensitivity import CHANNELS, PRESETS, SENSITIVITY_TARGETS
 from .export import number
 from .formula_notes import SENSITIVITY
 from .sensitivity_common import (
-    MEDIAN, SYMBOL, UNIT, SensitivityTab, XAxis, plot_bindings)
+    CUSTOM, MEDIAN, SYMBOL, UNIT, SensitivityTab, XAxis, plot_bindings)
 from .spectrum_upload import SpectrumUpload
 from .view_base import BenchMove, Binding
 
-CUSTOM = "custom"
 SCAN_POINTS = 40
 SCAN_LOWEST_KEV = 0.01
 MU_CURVE = MEDIAN
@@ -85,6 +84,15 @@ def _preset_values(name: str, channel: str) -> dict:
     """The parameters of preset ``name`` analysed in ``channel`` (its CEvNS window for a CEvNS
     channel where it has one)."""
     return _values(ReactorSensitivity.preset(name, channel=channel))
+
+
+@functools.lru_cache(maxsize=64)
+def _compare_model(choice: str) -> ReactorSensitivity:
+    """The preset (``"name"`` or ``"name/channel"``) drawn for comparison; shared by the
+    sessions, only read (scans do not change it).  A module function, not a cached method: a
+    method's cache would keep every session's view alive."""
+    name, _, channel = choice.partition("/")
+    return ReactorSensitivity.preset(name, channel=channel or None)
 
 
 def _preset_channels(name: str) -> tuple[str, ...]:
@@ -206,26 +214,10 @@ class SensitivityView(SensitivityTab):
         self.upload = SpectrumUpload(self)
 
     # --- presets ---------------------------------------------------------------------------
-    def sync_preset(self) -> None:
-        """The preset control shows "custom" once the parameters leave the chosen preset, and
-        the model knows its preset (for ``published_ratio`` and ``summary``)."""
-        preset = self.widgets["preset"]
-        name = matching_preset(self.model)
-        if preset.value != CUSTOM and name == CUSTOM:
-            self._syncing = True
-            try:
-                preset.value = CUSTOM
-            finally:
-                self._syncing = False
-        self.model.preset_name = None if name == CUSTOM else name
-
-    @functools.cache  # noqa: B019 (one entry per choice; the views live as long as a session)
-    def _compare_model(self, choice: str) -> ReactorSensitivity:
-        name, _, channel = choice.partition("/")
-        return ReactorSensitivity.preset(name, channel=channel or None)
+    matching_preset = staticmethod(matching_preset)
 
     def compare_model(self, choice: str) -> ReactorSensitivity:
-        return self._compare_model(choice)
+        return _compare_model(choice)
 
     # --- grid and labels -------------------------------------------------------------------
     def threshold_grid(self) -> np.ndarray:

@@ -24,10 +24,10 @@ from model.solar_sensitivity import (
 
 from .export import number
 from .formula_notes import SOLAR_SENSITIVITY
-from .sensitivity_common import MEDIAN, SYMBOL, UNIT, SensitivityTab, XAxis, plot_bindings
+from .sensitivity_common import (
+    CUSTOM, MEDIAN, SYMBOL, UNIT, SensitivityTab, XAxis, plot_bindings)
 from .view_base import BenchMove, Binding
 
-CUSTOM = "custom"
 SCAN_POINTS = 40
 SCAN_LOWEST_KEV = 0.1
 PRIOR_MODES = {"fitted freely": None, "constrained": 1.0}  # free: background_prior_rel = None
@@ -148,18 +148,7 @@ class SolarSensitivityView(SensitivityTab):
         return SolarSensitivity.preset("XENONnT-2022")
 
     # --- presets ---------------------------------------------------------------------------
-    def sync_preset(self) -> None:
-        """The preset control shows "custom" once the parameters leave the chosen preset, and
-        the model knows its preset (for ``published_ratio``)."""
-        preset = self.widgets["preset"]
-        name = matching_preset(self.model)
-        if preset.value != CUSTOM and name == CUSTOM:
-            self._syncing = True
-            try:
-                preset.value = CUSTOM
-            finally:
-                self._syncing = False
-        self.model.preset_name = None if name == CUSTOM else name
+    matching_preset = staticmethod(matching_preset)
 
     def compare_model(self, choice: str) -> SolarSensitivity:
         return _compare_model(choice)

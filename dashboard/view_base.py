@@ -713,11 +713,11 @@ class TabView(pn.viewable.Viewer):
 
     def build_figures(self) -> dict[str, LiveOverlay]:
         """The tab's figures, built once from the first data."""
-        raise NotImplementedError(f"{type(self).__name__} must build its figures")
+        raise TypeError(f"{type(self).__name__} must define build_figures()")
 
     def update_figures(self) -> None:
         """Write the new data into the figures (in place)."""
-        raise NotImplementedError(f"{type(self).__name__} must update its figures")
+        raise TypeError(f"{type(self).__name__} must define update_figures()")
 
     def readout_text(self) -> str:
         """The text under the figures (Markdown subset of :class:`Readout`)."""

@@ -1,7 +1,7 @@
 """Write assets/sample_spectrum.csv: the sample measured spectrum of the "Reactor sensitivity"
 tab's upload, a Poisson toy of the GEMMA-2012 preset without electromagnetic signal.
 
-    .venv/bin/python scripts/make_sample_spectrum.py [--seed 2012] [--out assets/sample_spectrum.csv]
+    .venv/bin/python scripts/make_sample_spectrum.py [--random-state 2012] [--out assets/sample_spectrum.csv]
 
 Per analysis bin of the preset (2.8-100 keV, 1-keV bins), ON counts ~ Poisson((b + sm) X_on)
 and OFF counts ~ Poisson(b X_off), with the preset's background b, Standard-Model rate sm and
@@ -24,7 +24,7 @@ OUT = Path(__file__).resolve().parents[1] / "assets" / "sample_spectrum.csv"
 PRESET = "GEMMA-2012"
 
 
-def sample_spectrum(seed: int) -> str:
+def sample_spectrum(random_state: int) -> str:
     """The CSV text of one toy of the preset (module docstring)."""
     detector = ReactorSensitivity.preset(PRESET)
     inputs = detector._inputs_object()  # the binned expectation of the preset's own analysis
@@ -32,13 +32,13 @@ def sample_spectrum(seed: int) -> str:
     X_on, X_off = inputs.exposures["X_on"][0], inputs.exposures["X_off"][0]
     edges = analysis_edges(np.array([detector.threshold_keV]), detector.window_max_keV,
                            detector.bin_width_keV)[0]
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     on = rng.poisson((rates["background"] + rates["sm"]) * X_on)
     off = rng.poisson(rates["background"] * X_off)
     lines = [
         f"# Sample spectrum for the nuEM Explorer upload: a Poisson toy of the {PRESET} preset "
         "(reactor ON and OFF counts, no electromagnetic signal),",
-        f"# made by `python scripts/make_sample_spectrum.py --seed {seed}`; fit it with the "
+        f"# made by `python scripts/make_sample_spectrum.py --random-state {random_state}`; fit it with the "
         f"{PRESET} detector (mass {detector.mass_kg:g} kg, flux {detector.flux_cm2_s:g} /cm2/s).",
         f"# on_days = {detector.days_on:.10g}",
         f"# off_days = {detector.days_off:.10g}",
@@ -51,10 +51,10 @@ def sample_spectrum(seed: int) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=2012)
+    parser.add_argument("--random-state", type=int, default=2012)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    args.out.write_text(sample_spectrum(args.seed), encoding="utf-8")
+    args.out.write_text(sample_spectrum(args.random_state), encoding="utf-8")
     print(f"wrote {args.out}")
 
 
