@@ -33,6 +33,7 @@ dashboard/app.py --args --allow-host NAME``); the cap is ``--max-sessions N`` or
 from __future__ import annotations
 
 import argparse
+import contextvars
 import logging
 import os
 import sys
@@ -282,7 +283,10 @@ def protect_server(app, settings: GuardSettings) -> bool:
     if cleanup is not None:
         cleanup.callback_time = min(cleanup.callback_time, CHECK_PERIOD_MS)
     guard.reaper = PeriodicCallback(guard.expire_unconnected, CHECK_PERIOD_MS)
-    guard.reaper.start()  # on the current IOLoop: the server's
+    # Started in an empty context: the timer would otherwise keep a copy of this session's
+    # context variables (Panel's current document) and with it the session's whole document,
+    # for the life of the server.  On the current IOLoop: the server's.
+    contextvars.Context().run(guard.reaper.start)
     install_short_error_replies()
     log.info("server protected: hosts %s, at most %d sessions, unconnected sessions kept %g s",
              sorted(settings.allowed_names), settings.max_sessions,
