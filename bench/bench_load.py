@@ -18,6 +18,7 @@ noise: compare runs made on an idle machine.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -31,6 +32,9 @@ def print_summary(result: dict) -> None:
     print(f"\n{len(rounds)} rounds of {rounds[0]['sessions']} sessions x "
           f"{rounds[0]['updates_per_session']} updates ({result['server']['command']}; "
           f"ramp {result['ramp_s']} s), {result['wall_s']:.0f} s")
+    print(f"  machine load average (1/5/15 min) before the run: "
+          + "/".join(f"{x:.2f}" for x in result["loadavg_before"])
+          + ", after: " + "/".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"  errors: {result['errors']}   updates answered: {result['updates_answered']}"
           f"/{result['updates_sent']}")
     for line in result["client_errors"][:10] + result["server"]["errors"][:10]:
@@ -48,6 +52,15 @@ def print_summary(result: dict) -> None:
         print("  live in the server after each round's cleanup: " + "; ".join(
             f"{c['documents']} documents, {c['models']} Bokeh models, {c['holoviews_plots']} "
             "HoloViews plots" for c in live["after_each_round"]))
+    solo = result.get("single_user_update_latency")
+    if solo:
+        for k, r in enumerate(rounds):
+            if r["update_latency"]:
+                print(f"  round {k + 1} update latency / single user: median "
+                      f"{r['update_latency']['median_ms'] / solo['median_ms']:.1f}x, p95 "
+                      f"{r['update_latency']['p95_ms'] / solo['p95_ms']:.1f}x")
+    print(f"  tab switches back to a tab built before (kept in the page, nothing sent): "
+          f"{result.get('tab_revisits_without_reply', 0)}")
     print(f"  sessions: {result['sessions_launched_total']} launched, "
           f"{result['sessions_destroyed_total']} destroyed; rebuilt per round "
           f"{[r['sessions_rebuilt'] for r in rounds]}")
@@ -82,17 +95,27 @@ def main(argv=None) -> int:
                         help="server processes (the server's --num-procs)")
     parser.add_argument("--app", default=APP,
                         help="app file for --server panel (its tabs must be the registry's)")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="serve the app of another checkout (an A/B against a commit: "
+                             "git worktree add DIR COMMIT)")
+    parser.add_argument("--solo-updates", type=int, default=40,
+                        help="updates of one user alone before the rounds: the single-user "
+                             "latency the load is compared with (0: none)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-warmup", action="store_true",
                         help="no warm-up user before the baseline")
     parser.add_argument("--output", default="load.json", help="file name in bench/results/")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="sample the server's stacks with py-spy into FILE (raw collapsed "
+                             "stacks; summary: python -m bench.profile_stacks FILE)")
     args = parser.parse_args(argv)
 
     result = run_load([(args.sessions, args.updates, args.visits)] * args.rounds,
                       kind=args.server, seed=args.seed,
                       timeout_s=args.timeout, ramp_s=args.ramp, warmup=not args.no_warmup,
                       unused_lifetime_ms=args.unused_session_lifetime, num_procs=args.num_procs,
-                      app=args.app)
+                      app=args.app, profile=args.profile, solo_updates=args.solo_updates,
+                      **({"root": args.root.resolve()} if args.root else {}))
     log = result.pop("server_log")
     print_summary(result)
     report(result, args.output)  # prints the latencies: update, tab visits, session open

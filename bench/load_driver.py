@@ -99,6 +99,13 @@ _LOG_WARNING = re.compile(r"\bWARNING\b")
 
 # --- the server -----------------------------------------------------------------------------------
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
 def read_rss_mb(pid: int, field_name: str = "VmRSS") -> float:
     """Resident memory of a process in MB from /proc (``VmHWM``: its peak)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -121,16 +128,21 @@ class ServerProcess:
     launch and destruction at INFO level (``PANEL_LOG_LEVEL=info``).  ``census``: install
     ``CENSUS_SETUP`` (``panel serve`` only) so that ``census()`` can count live objects.
     ``num_procs``: the server's ``--num-procs`` (Tornado forks that many workers; memory, CPU
-    and the census are then summed over the workers).
+    and the census are then summed over the workers).  ``profile``: a file to which
+    ``py-spy record`` (``pip install py-spy``) writes the server's sampled stacks (raw
+    "collapsed" format, ``--rate`` ``profile_rate`` per second; summarised by
+    ``bench/profile_stacks.py``); py-spy starts the server as its child.
     """
 
     def __init__(self, port: int | None = None, *, kind: str = "panel",
                  unused_lifetime_ms: int = 5000, check_unused_ms: int = 1000, root: Path = ROOT,
-                 census: bool = False, num_procs: int = 1, app: str = APP):
+                 census: bool = False, num_procs: int = 1, app: str = APP,
+                 profile: str | Path | None = None, profile_rate: int = 100):
         self.port = port or free_port()
         self.num_procs = num_procs
         self.root = Path(root)
         self._setup = None
+        self.profile = Path(profile) if profile else None
         if kind == "panel":
             self.command = [sys.executable, "-m", "panel", "serve", app,
                             "--address", "127.0.0.1", "--port", str(self.port),
@@ -149,6 +161,14 @@ class ServerProcess:
             raise ValueError(f"kind must be 'panel' or 'module', not {kind!r}")
         if num_procs != 1:
             self.command += ["--num-procs", str(num_procs)]
+        if self.profile is not None:
+            # Attaching to a running server fails here ("failed to find python version"):
+            # py-spy starts it instead (a blocking sampler: each sample pauses the server
+            # ~0.1 ms, ~1 % at 100 samples per second).
+            spy = Path(sys.executable).with_name("py-spy")
+            self.command = [str(spy), "record", "--rate", str(profile_rate), "--format", "raw",
+                            "--output", str(self.profile),
+                            *(["--subprocesses"] if num_procs != 1 else []), "--", *self.command]
         self.kind = kind
         self.url = f"http://127.0.0.1:{self.port}"
         self.lines: list[str] = []
@@ -178,16 +198,27 @@ class ServerProcess:
             with self._lock:
                 self.lines.append(line.rstrip("\n"))
 
+    @property
+    def pid(self) -> int:
+        """The server's process (its parent with ``--num-procs``): under a profiler, its child."""
+        if self.profile is None:
+            return self.process.pid
+        if getattr(self, "_server_pid", None) is None:
+            children = _children(self.process.pid)
+            if not children:
+                raise RuntimeError("py-spy has not started the server")
+            self._server_pid = children[0]
+        return self._server_pid
+
     def workers(self) -> list[int]:
         """The pids serving sessions: the process itself, or the workers it forked."""
-        pid = self.process.pid
+        pid = self.pid
         if self.num_procs == 1:
             return [pid]
-        return [int(child) for child in
-                Path(f"/proc/{pid}/task/{pid}/children").read_text().split()] or [pid]
+        return _children(pid) or [pid]
 
     def _pids(self) -> list[int]:
-        return sorted({self.process.pid, *self.workers()})
+        return sorted({self.pid, *self.workers()})
 
     def rss_mb(self) -> float:
         return sum(read_rss_mb(pid) for pid in self._pids())
@@ -268,6 +299,20 @@ class ServerProcess:
     def stop(self):
         if self._setup is not None:
             self._setup.close()
+        if self.profile is not None and self.process and self.process.poll() is None:
+            # Stop the server, not py-spy: py-spy writes its file once the server has exited.
+            workers = self.workers() if self.num_procs != 1 else []
+            try:
+                os.kill(self.pid, signal.SIGINT if self.num_procs == 1 else signal.SIGTERM)
+                for pid in workers:  # Tornado's parent gone: the workers do not restart
+                    if pid != self.pid:
+                        os.kill(pid, signal.SIGTERM)
+            except (ProcessLookupError, RuntimeError):
+                pass
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.send_signal(signal.SIGINT)
         if self.process and self.process.poll() is None:
             if self.num_procs != 1:
                 # Tornado's parent restarts a worker that a SIGINT stops, and a SIGINT in its
@@ -394,6 +439,7 @@ class SessionResult:
     update_latency_s: list[float] = field(default_factory=list)
     first_visit_s: list[float] = field(default_factory=list)
     revisit_s: list[float] = field(default_factory=list)
+    revisits_without_reply: int = 0
     updates_sent: int = 0
     updates_answered: int = 0
     patches: int = 0
@@ -518,17 +564,22 @@ class UserSession:
                     return True
         return False
 
-    async def _change(self, model_id: str, attr: str, value) -> tuple[float, float]:
-        """Set ``attr`` of a model as the browser would; return when it was sent and the latency
-        of the reply, in s."""
+    async def _send_change(self, model_id: str, attr: str, value) -> float:
+        """Set ``attr`` of a model as the browser would; return when it was sent."""
         from bokeh.protocol.messages.patch_doc import patch_doc
 
-        mark = len(self.reply_times)
         self.doc.models[model_id]["attributes"][attr] = value
         message = patch_doc(patch_doc.create_header(), {}, {"events": [
             {"kind": "ModelChanged", "model": {"id": model_id}, "attr": attr, "new": value}]})
         sent = time.perf_counter()
         await message.send(self.socket)
+        return sent
+
+    async def _change(self, model_id: str, attr: str, value) -> tuple[float, float]:
+        """Set ``attr`` of a model as the browser would; return when it was sent and the latency
+        of the reply, in s."""
+        mark = len(self.reply_times)
+        sent = await self._send_change(model_id, attr, value)
         async with self.changed:
             await asyncio.wait_for(
                 self.changed.wait_for(lambda: len(self.reply_times) > mark or self.reader.done()),
@@ -568,7 +619,14 @@ class UserSession:
             raise GiveUp(f"gave up after {MAX_FAILURES_IN_A_ROW} failures in a row")
 
     async def show_tab(self, index: int, first_visit: bool) -> bool:
+        """Switch to tab ``index`` and wait until its widgets have arrived.  A tab built before
+        is kept in the browser (dashboard.lazy_tabs): the server sends nothing for it, and the
+        switch is only counted (``revisits_without_reply``)."""
         title = self.titles[index]
+        if not first_visit and self._widgets(title):
+            await self._send_change(self.tabs, "active", index)
+            self.result.revisits_without_reply += 1
+            return True
         try:
             sent, latency = await self._change(self.tabs, "active", index)
             deadline = time.perf_counter() + self.timeout_s
@@ -730,6 +788,7 @@ async def _round(server: ServerProcess, controls: dict, sessions: int, updates: 
     await sampler
     return results, {
         "sessions": sessions, "updates_per_session": updates, "visits_per_tab": visits_per_tab,
+        "update_latency": summary([x for r in results for x in r.update_latency_s]),
         "wall_s": wall, "driver_cpu_s": cpu, "server_cpu_s": server_cpu, "peak_mb": max(samples),
         "at_last_close_mb": at_last_close, "after_close_mb": server.rss_mb(),
         "sessions_launched": launched,
@@ -742,7 +801,8 @@ async def _round(server: ServerProcess, controls: dict, sessions: int, updates: 
 
 
 async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, int, int]],
-                 seed: int, timeout_s: float, ramp_s: float, warmup: bool, cleanup_timeout_s: float) -> dict:
+                 seed: int, timeout_s: float, ramp_s: float, warmup: bool, cleanup_timeout_s: float,
+                 solo_updates: int = 0) -> dict:
     memory = {"before_mb": server.rss_mb()}
     live = {"before": await asyncio.to_thread(server.census)}
     warm = None
@@ -752,6 +812,11 @@ async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, 
         await _wait_destroyed(server, server.sessions_launched(), cleanup_timeout_s)
         live["after_warmup"] = await _settle(server)
         memory["warm_baseline_mb"] = server.rss_mb()
+    solo = None
+    if solo_updates:  # the latency one user alone sees, on the same server and machine
+        solo = await run_user(server.url, 0, solo_updates, controls, visits_per_tab=1,
+                              seed=seed + 98, timeout_s=timeout_s)
+        await _wait_destroyed(server, server.sessions_launched(), cleanup_timeout_s)
     results, stats = [], []
     for k, (sessions, updates, visits_per_tab) in enumerate(rounds):
         round_results, round_stats = await _round(server, controls, sessions, updates, visits_per_tab,
@@ -785,6 +850,8 @@ async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, 
     client_errors = [f"session {r.index}: {e}" for r in results for e in r.errors]
     if warm is not None:
         client_errors += [f"warm-up session: {e}" for e in warm.errors]
+    if solo is not None:
+        client_errors += [f"single-user session: {e}" for e in solo.errors]
     return {
         "rounds": stats, "ramp_s": ramp_s, "seed": seed, "warmup": warmup,
         "wall_s": sum(r["wall_s"] for r in stats),
@@ -793,8 +860,10 @@ async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, 
         "updates_sent": sum(r.updates_sent for r in results),
         "updates_answered": sum(r.updates_answered for r in results),
         "update_latency": summary([x for r in results for x in r.update_latency_s]),
+        "single_user_update_latency": summary(solo.update_latency_s) if solo else None,
         "tab_first_visit_latency": summary([x for r in results for x in r.first_visit_s]),
         "tab_revisit_latency": summary([x for r in results for x in r.revisit_s]),
+        "tab_revisits_without_reply": sum(r.revisits_without_reply for r in results),
         "session_open_time": summary([r.open_s for r in results if r.open_s is not None]),
         "patches_received": sum(r.patches for r in results),
         "patches_without_redraw": sum(r.patches_without_redraw for r in results),
@@ -811,7 +880,8 @@ async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, 
 def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
              seed: int = 0, timeout_s: float = 30.0, ramp_s: float = 0.2, warmup: bool = True,
              unused_lifetime_ms: int = 5000, check_unused_ms: int = 1000, root: Path = ROOT,
-             census: bool = True, num_procs: int = 1, app: str = APP, tabs=None) -> dict:
+             census: bool = True, num_procs: int = 1, app: str = APP, tabs=None,
+             profile: str | Path | None = None, solo_updates: int = 0) -> dict:
     """Serve the app and, for each ``(sessions, updates, visits_per_tab)`` of ``rounds`` in
     turn, run that many concurrent users (the i-th starting ``i * ramp_s`` after the first)
     making ``updates`` changes each over ``visits_per_tab`` visits of every tab, close them and
@@ -827,18 +897,25 @@ def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
     ``num_procs``: serve with that many forked processes (figures summed over them).
     ``app`` (``panel serve`` only) and ``tabs``: another app file and the tab classes it serves
     (default: dashboard/app.py and the registry); the users move ``tab_updates(tabs)``.
+    ``profile``: the server's stacks sampled by py-spy into that file (see ``ServerProcess``).
+    ``solo_updates``: before the rounds (after the warm-up), one user alone makes that many
+    updates over every tab: ``single_user_update_latency``, the reference the rounds' update
+    latencies (``rounds[k]["update_latency"]``) are compared with.
     """
     controls = tab_updates(tabs)  # before the server starts: it costs the client a second
     server = ServerProcess(kind=kind, unused_lifetime_ms=unused_lifetime_ms,
                            check_unused_ms=check_unused_ms, root=root,
-                           census=census and kind == "panel", num_procs=num_procs, app=app)
+                           census=census and kind == "panel", num_procs=num_procs, app=app,
+                           profile=profile)
+    load_before = os.getloadavg()
     cleanup_timeout_s = 60.0 if kind == "module" else 10.0 + 3 * unused_lifetime_ms / 1e3
     startup_s = server.start()
     try:
         report = asyncio.run(_drive(server, controls, list(rounds), seed, timeout_s, ramp_s,
-                                    warmup, cleanup_timeout_s))
+                                    warmup, cleanup_timeout_s, solo_updates))
     finally:
         server.stop()
+    report["loadavg_before"] = load_before
     report["server"] = {"command": " ".join(server.command), "cwd": str(server.root),
                         "startup_s": startup_s, **server.log_problems()}
     report["server_log"] = server.log()

@@ -12,6 +12,7 @@ import panel as pn
 from bokeh.io.doc import patch_curdoc
 
 from dashboard.formula_notes import formula_note
+from dashboard.lazy_tabs import LazyTabContents
 from dashboard.scenarios import tour
 from dashboard.tabs import TABS
 from dashboard.tour import Tour
@@ -34,9 +35,9 @@ pn.extension("mathjax", notifications=False, design="bootstrap")
 hv.extension("bokeh", logo=False)
 
 
-def _lazy(url: UrlState, tab, presenting):
-    """The tab's content, built when it is first shown (dynamic Tabs render only the active
-    tab); the link's values for it are applied then, and the session's projector mode."""
+def _tab_builder(url: UrlState, tab, presenting):
+    """A function that builds the tab's content: its view with the link's values for it
+    applied, the session's projector mode, its formula note and a notice for refused values."""
 
     def build():
         view = tab()
@@ -45,8 +46,7 @@ def _lazy(url: UrlState, tab, presenting):
             view.set_presentation(True)
         return pn.Column(notice, formula_note(tab.note), view, sizing_mode="stretch_both")
 
-    # ParamFunction, not pn.panel: pn.panel(func, lazy=True) calls a dependency-free func at once.
-    return pn.param.ParamFunction(_in_session_document(widget_guard.guarded(build)), lazy=True)
+    return _in_session_document(widget_guard.guarded(build))
 
 
 def _in_session_document(build):
@@ -72,10 +72,19 @@ def create_app(tabs=TABS) -> pn.template.BootstrapTemplate:
     keys = [tab.key for tab in tabs]
     present = pn.widgets.Toggle(label="Projector mode", value=url.app_values.get("present") == "1",
                                 color="light", width=150)
-    tab_panel = pn.Tabs(*[(tab.title, _lazy(url, tab, lambda: present.value)) for tab in tabs],
-                        dynamic=True, sizing_mode="stretch_both", active=keys.index(url.tab),
+    # Each tab is built when first shown and then kept (dashboard.lazy_tabs: a switch back
+    # sends nothing); the tab the link opens is built with the page.
+    lazy = LazyTabContents([_tab_builder(url, tab, lambda: present.value) for tab in tabs])
+    tab_panel = pn.Tabs(*[(tab.title, holder) for tab, holder in zip(tabs, lazy.holders)],
+                        sizing_mode="stretch_both", active=keys.index(url.tab),
                         stylesheets=[TAB_HEADER_CSS])
-    tab_panel.param.watch(lambda event: url.show_tab(keys[event.new]), "active")
+    lazy.show(tab_panel.active)
+
+    def show_tab(event):
+        lazy.show(event.new)
+        url.show_tab(keys[event.new])
+
+    tab_panel.param.watch(show_tab, "active")
 
     def presentation(event):
         url.set_app_value("present", "1" if event.new else "0")
@@ -90,9 +99,13 @@ def create_app(tabs=TABS) -> pn.template.BootstrapTemplate:
                             steps=tuple(step for step in tour() if step.tab in keys)))
     # The sidebar (the about text) starts folded: the tabs get the whole width on a laptop,
     # a projector or a narrow window; the ☰ button opens it.
+    # No busy indicator: Panel's is process-wide (every session's spinner is patched whenever
+    # any session handles an event); a tab being built shows its own "building" text instead
+    # (dashboard.lazy_tabs), and a redraw is quicker than a spinner would be noticed.
     return pn.template.BootstrapTemplate(
         title="νEM Explorer: electromagnetic neutrinos", sidebar=[pn.pane.Markdown(ABOUT)],
-        main=main, header=[present], sidebar_width=260, collapsed_sidebar=True)
+        main=main, header=[present], sidebar_width=260, collapsed_sidebar=True,
+        busy_indicator=None)
 
 
 def _when_built(url: UrlState, key: str, callback) -> None:

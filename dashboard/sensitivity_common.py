@@ -455,8 +455,15 @@ class SensitivityTab(TabView):
     # --- hooks (every sensitivity tab defines them) ------------------------------------------
     matching_preset: Callable  # model -> the preset whose parameters it holds, or CUSTOM
 
+    SCAN_LOWEST_KEV: ClassVar[float]  # the lowest threshold of the threshold scan
+
     def threshold_grid(self) -> np.ndarray:
-        raise TypeError(f"{type(self).__name__} must define threshold_grid()")
+        """The thresholds of the scan: from ``SCAN_LOWEST_KEV`` (or half the threshold, if
+        lower) to just below the highest recoil the detector's window and flux allow."""
+        m = self.model
+        top = min(m.window_max_keV, m.max_recoil_keV()) / 1.05
+        low = min(self.SCAN_LOWEST_KEV, m.threshold_keV / 2.0)
+        return np.geomspace(low, max(top, 1.01 * low), SCAN_POINTS)
 
     def compare_model(self, choice: str):
         raise TypeError(f"{type(self).__name__} must define compare_model()")

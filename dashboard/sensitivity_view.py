@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import math
 
-import numpy as np
 import param
 
 from model import ReactorSensitivity
@@ -28,8 +27,6 @@ from .sensitivity_common import (
 from .spectrum_upload import SpectrumUpload
 from .view_base import BenchMove, Binding
 
-SCAN_POINTS = 40
-SCAN_LOWEST_KEV = 0.01
 MU_CURVE = MEDIAN
 """The plotted median curve (its label; formerly the μν plot's only curve)."""
 FLUX_MODES = {"flux": 1.0, "power & distance": None}  # power & distance: flux_cm2_s = None
@@ -157,6 +154,7 @@ class SensitivityView(SensitivityTab):
     model = param.ClassSelector(class_=ReactorSensitivity, doc="The detector shown.")
     BENCH = BenchMove("mass_kg", MEDIAN)
     PINS = {"limit": MEDIAN}
+    SCAN_LOWEST_KEV = 0.01
     READOUT_HEIGHT = 200
     AXES = AXES
     COMPARE = COMPARE
@@ -220,12 +218,6 @@ class SensitivityView(SensitivityTab):
         return _compare_model(choice)
 
     # --- grid and labels -------------------------------------------------------------------
-    def threshold_grid(self) -> np.ndarray:
-        m = self.model
-        top = min(m.window_max_keV, m.max_recoil_keV()) / 1.05
-        low = min(SCAN_LOWEST_KEV, m.threshold_keV / 2.0)
-        return np.geomspace(low, max(top, 1.01 * low), SCAN_POINTS)
-
     def x_label(self) -> str:
         unit = "keV" if self.model.channel == "electron" else "keVee"
         return self.axis().label.format(unit=unit)

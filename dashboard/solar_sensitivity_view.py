@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import math
 
-import numpy as np
 import param
 
 from model import SolarSensitivity
@@ -28,8 +27,6 @@ from .sensitivity_common import (
     CUSTOM, MEDIAN, SYMBOL, UNIT, SensitivityTab, XAxis, plot_bindings)
 from .view_base import BenchMove, Binding
 
-SCAN_POINTS = 40
-SCAN_LOWEST_KEV = 0.1
 PRIOR_MODES = {"fitted freely": None, "constrained": 1.0}  # free: background_prior_rel = None
 SOURCE_LABELS = {"all (SSM B16-GS98)": "solar_all", **{
     name.removeprefix("solar_"): name for name in SOLAR_SOURCE_CHOICES if name != "solar_all"}}
@@ -104,6 +101,7 @@ class SolarSensitivityView(SensitivityTab):
     model = param.ClassSelector(class_=SolarSensitivity, doc="The detector shown.")
     BENCH = BenchMove("mass_kg", MEDIAN)
     PINS = {"limit": MEDIAN}
+    SCAN_LOWEST_KEV = 0.1
     READOUT_HEIGHT = 175
     AXES = AXES
     COMPARE = COMPARE
@@ -154,12 +152,6 @@ class SolarSensitivityView(SensitivityTab):
         return _compare_model(choice)
 
     # --- grid ------------------------------------------------------------------------------
-    def threshold_grid(self) -> np.ndarray:
-        m = self.model
-        top = min(m.window_max_keV, m.max_recoil_keV()) / 1.05
-        low = min(SCAN_LOWEST_KEV, m.threshold_keV / 2.0)
-        return np.geomspace(low, max(top, 1.01 * low), SCAN_POINTS)
-
     # --- readouts --------------------------------------------------------------------------
     def point_context(self) -> tuple[str, str]:
         m = self.model

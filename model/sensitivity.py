@@ -311,10 +311,28 @@ class _Sensitivity(param.Parameterized):
     """Scannable quantities that are not parameters: the exposure mass x days (kg day)."""
     SCAN_ALIASES: dict[str, str] = {}
     BACKGROUND_PARAMETER = ""
+    NEUTRINOS = "the neutrinos"
+    """The source's neutrinos, as the end-point message names them."""
 
     def __init__(self, **params):
         super().__init__(**params)
         self.preset_name: str | None = None
+
+    def max_recoil_keV(self) -> float:
+        """Kinematic end point of the recoil spectrum, keV (electron-equivalent)."""
+        raise TypeError(f"{type(self).__name__} must define max_recoil_keV()")
+
+    def check(self, threshold_keV: float | None = None) -> None:
+        """Raise ValueError if the parameters (with this threshold) cannot describe an
+        experiment."""
+        threshold = self.threshold_keV if threshold_keV is None else threshold_keV
+        T_end = self.max_recoil_keV()
+        if threshold >= T_end:
+            raise ValueError(f"threshold_keV = {threshold:g} lies above the kinematic "
+                             f"end point of {self.NEUTRINOS}, T_max = {T_end:.4g} keV")
+        if self.window_max_keV <= threshold:
+            raise ValueError(f"window_max_keV = {self.window_max_keV:g} must exceed "
+                             f"threshold_keV = {threshold:g}")
 
     # subclasses: _inputs_object(thresholds=None) -> Inputs; _likelihood(inputs) -> the
     # likelihood of the Asimov data; _scaled_inputs(parameter, values) -> Inputs for scans.
@@ -562,6 +580,7 @@ class ReactorSensitivity(_Sensitivity):
     SCANNABLE = ("threshold_keV", "mass_kg", "background_per_keV_kg_day", "days_on",
                  "days_off", "flux_cm2_s")
     SCAN_ALIASES = {"background_level": "background_per_keV_kg_day", "running_time": "days_on"}
+    NEUTRINOS = "reactor antineutrinos"
 
     # --- presets ----------------------------------------------------------------------------
     @classmethod
@@ -623,18 +642,6 @@ class ReactorSensitivity(_Sensitivity):
             raise ValueError(f"no electromagnetic signal in the analysis window: target "
                              f"{self.target!r} has no nuclear data for channel {self.channel!r}; "
                              f"choose one of {sorted(set(NUCLEAR_TARGETS) & set(TARGETS))}")
-
-    def check(self, threshold_keV: float | None = None) -> None:
-        """Raise ValueError if the parameters (with this threshold) cannot describe an
-        experiment."""
-        threshold = self.threshold_keV if threshold_keV is None else threshold_keV
-        T_end = self.max_recoil_keV()
-        if threshold >= T_end:
-            raise ValueError(f"threshold_keV = {threshold:g} lies above the kinematic "
-                             f"end point of reactor antineutrinos, T_max = {T_end:.4g} keV")
-        if self.window_max_keV <= threshold:
-            raise ValueError(f"window_max_keV = {self.window_max_keV:g} must exceed "
-                             f"threshold_keV = {threshold:g}")
 
     def _shapes(self):
         key, scale = self._spectrum_key()

@@ -95,6 +95,7 @@ class SolarSensitivity(_Sensitivity):
     sin2_theta_w = RealNumber(c.SIN2_THETA_W_LOW_ENERGY, bounds=(0.0, 1.0))
 
     SCANNABLE = ("threshold_keV", "mass_kg", "background_per_keV_t_yr", "days_on")
+    NEUTRINOS = "the solar neutrinos"
     SCAN_ALIASES = {"background_level": "background_per_keV_t_yr", "running_time": "days_on"}
 
     @classmethod
@@ -126,18 +127,6 @@ class SolarSensitivity(_Sensitivity):
 
     def max_recoil_keV(self) -> float:
         return float(self.spectrum().max_recoil_keV())
-
-    def check(self, threshold_keV: float | None = None) -> None:
-        """Raise ValueError if the parameters (with this threshold) cannot describe an
-        experiment."""
-        threshold = self.threshold_keV if threshold_keV is None else threshold_keV
-        T_end = self.max_recoil_keV()
-        if threshold >= T_end:
-            raise ValueError(f"threshold_keV = {threshold:g} lies above the kinematic end point "
-                             f"of the solar neutrinos, T_max = {T_end:.4g} keV")
-        if self.window_max_keV <= threshold:
-            raise ValueError(f"window_max_keV = {self.window_max_keV:g} must exceed "
-                             f"threshold_keV = {threshold:g}")
 
     def _shapes(self):
         key = self._spectrum_key()
