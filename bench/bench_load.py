@@ -81,8 +81,10 @@ def main(argv=None) -> int:
     parser.add_argument("--visits", type=int, default=2, help="visits of every tab per session")
     parser.add_argument("--rounds", type=int, default=2,
                         help="batches of sessions, one after the other (2+: leak check)")
-    parser.add_argument("--server", choices=["panel", "module"], default="panel",
-                        help="panel: panel serve dashboard/app.py; module: python -m dashboard")
+    parser.add_argument("--server", choices=["panel", "module", "cluster"], default="panel",
+                        help="panel: panel serve dashboard/app.py; module: python -m dashboard; "
+                             "cluster: --num-procs app processes behind nginx "
+                             "(deploy/serve_cluster.py)")
     # 30 users arriving over a minute; all are still open when the last arrives.  A flash crowd
     # (--ramp 0.2) overruns one process: session builds queue for over a minute.
     parser.add_argument("--ramp", type=float, default=2.0,

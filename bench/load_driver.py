@@ -143,24 +143,28 @@ class ServerProcess:
         self.root = Path(root)
         self._setup = None
         self.profile = Path(profile) if profile else None
+        options = ["--unused-session-lifetime", str(unused_lifetime_ms),
+                   "--check-unused-sessions", str(check_unused_ms), "--log-format", LOG_FORMAT]
+        if census and kind in ("panel", "cluster"):
+            self._setup = tempfile.NamedTemporaryFile("w", suffix="_census.py")
+            self._setup.write(CENSUS_SETUP)
+            self._setup.flush()
+            options += ["--setup", self._setup.name]
         if kind == "panel":
             self.command = [sys.executable, "-m", "panel", "serve", app,
                             "--address", "127.0.0.1", "--port", str(self.port),
-                            "--allow-websocket-origin", f"127.0.0.1:{self.port}",
-                            "--unused-session-lifetime", str(unused_lifetime_ms),
-                            "--check-unused-sessions", str(check_unused_ms),
-                            "--log-format", LOG_FORMAT]
-            if census:
-                self._setup = tempfile.NamedTemporaryFile("w", suffix="_census.py")
-                self._setup.write(CENSUS_SETUP)
-                self._setup.flush()
-                self.command += ["--setup", self._setup.name]
+                            "--allow-websocket-origin", f"127.0.0.1:{self.port}", *options]
+            if num_procs != 1:
+                self.command += ["--num-procs", str(num_procs)]
         elif kind == "module":
             self.command = [sys.executable, "-m", "dashboard", "--port", str(self.port)]
+            if num_procs != 1:
+                self.command += ["--num-procs", str(num_procs)]
+        elif kind == "cluster":  # nginx in front of num_procs app processes (deploy/)
+            self.command = [sys.executable, str(self.root / "deploy" / "serve_cluster.py"),
+                            "--procs", str(num_procs), "--port", str(self.port), "--", *options]
         else:
-            raise ValueError(f"kind must be 'panel' or 'module', not {kind!r}")
-        if num_procs != 1:
-            self.command += ["--num-procs", str(num_procs)]
+            raise ValueError(f"kind must be 'panel', 'module' or 'cluster', not {kind!r}")
         if self.profile is not None:
             # Attaching to a running server fails here ("failed to find python version"):
             # py-spy starts it instead (a blocking sampler: each sample pauses the server
@@ -181,7 +185,8 @@ class ServerProcess:
         env = {**os.environ, "PANEL_LOG_LEVEL": "info", "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(self.command, cwd=self.root, env=env, text=True,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        start_new_session=self.num_procs != 1)
+                                        start_new_session=self.num_procs != 1
+                                        or self.kind == "cluster")
         threading.Thread(target=self._pump, daemon=True).start()
         while True:
             try:
@@ -211,8 +216,12 @@ class ServerProcess:
         return self._server_pid
 
     def workers(self) -> list[int]:
-        """The pids serving sessions: the process itself, or the workers it forked."""
+        """The pids serving sessions: the process itself, the workers it forked, or (cluster)
+        the app processes behind nginx."""
         pid = self.pid
+        if self.kind == "cluster":
+            return [child for child in _children(pid)
+                    if b"nginx" not in Path(f"/proc/{child}/cmdline").read_bytes()]
         if self.num_procs == 1:
             return [pid]
         return _children(pid) or [pid]
@@ -314,7 +323,7 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.send_signal(signal.SIGINT)
         if self.process and self.process.poll() is None:
-            if self.num_procs != 1:
+            if self.num_procs != 1 or self.kind == "cluster":
                 # Tornado's parent restarts a worker that a SIGINT stops, and a SIGINT in its
                 # os.wait() is a traceback: stop the whole group at once.
                 os.killpg(self.process.pid, signal.SIGTERM)
@@ -473,15 +482,18 @@ class UserSession:
         from bokeh.events import DocumentReady
         from bokeh.protocol import Protocol
         from bokeh.protocol.receiver import Receiver
-        from tornado.httpclient import AsyncHTTPClient
+        from tornado.httpclient import AsyncHTTPClient, HTTPRequest
         from tornado.websocket import websocket_connect
 
         start = time.perf_counter()
         page = await AsyncHTTPClient().fetch(f"{self.url}/app", request_timeout=self.timeout_s)
         token = re.search(r'"token":"([^"]+)"', page.body.decode()).group(1)
-        ws_url = self.url.replace("http", "ws", 1) + "/app/ws"
-        self.raw_socket = await websocket_connect(ws_url, subprotocols=["bokeh", token],
-                                                  connect_timeout=self.timeout_s)
+        # As a browser: the page's cookies go with the websocket (a sticky proxy routes by them)
+        cookies = "; ".join(c.split(";", 1)[0] for c in page.headers.get_list("Set-Cookie"))
+        ws_request = HTTPRequest(self.url.replace("http", "ws", 1) + "/app/ws",
+                                 headers={"Cookie": cookies} if cookies else None,
+                                 connect_timeout=self.timeout_s)
+        self.raw_socket = await websocket_connect(ws_request, subprotocols=["bokeh", token])
         self.socket = WebSocketClientConnectionWrapper(self.raw_socket)
         self.protocol, self.receiver = Protocol(), Receiver(Protocol())
         ack = await asyncio.wait_for(self._read(), self.timeout_s)
@@ -861,6 +873,8 @@ async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, 
         "updates_answered": sum(r.updates_answered for r in results),
         "update_latency": summary([x for r in results for x in r.update_latency_s]),
         "single_user_update_latency": summary(solo.update_latency_s) if solo else None,
+        "single_user_first_visit_latency": summary(solo.first_visit_s) if solo else None,
+        "single_user_open_s": solo.open_s if solo else None,
         "tab_first_visit_latency": summary([x for r in results for x in r.first_visit_s]),
         "tab_revisit_latency": summary([x for r in results for x in r.revisit_s]),
         "tab_revisits_without_reply": sum(r.revisits_without_reply for r in results),
@@ -905,7 +919,7 @@ def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
     controls = tab_updates(tabs)  # before the server starts: it costs the client a second
     server = ServerProcess(kind=kind, unused_lifetime_ms=unused_lifetime_ms,
                            check_unused_ms=check_unused_ms, root=root,
-                           census=census and kind == "panel", num_procs=num_procs, app=app,
+                           census=census and kind in ("panel", "cluster"), num_procs=num_procs, app=app,
                            profile=profile)
     load_before = os.getloadavg()
     cleanup_timeout_s = 60.0 if kind == "module" else 10.0 + 3 * unused_lifetime_ms / 1e3

@@ -6,12 +6,16 @@ cd "$(dirname "$0")/.."
 
 VENV_EXTRA=test source scripts/venv.sh
 
-# Browser tests use Debian's Chromium (Playwright's own browser download cannot work offline).
-if [ ! -x /usr/bin/chromium ]; then
+# Browser tests use Debian's Chromium (Playwright's own browser download cannot work offline);
+# the proxy test runs the app behind Debian's nginx (deploy/).
+PACKAGES=()
+[ -x /usr/bin/chromium ] || PACKAGES+=(chromium)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || PACKAGES+=(nginx)
+if [ ${#PACKAGES[@]} -gt 0 ]; then
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${PACKAGES[@]}" >/dev/null
 fi
 
 exec .venv/bin/python -m pytest "$@"

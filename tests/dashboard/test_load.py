@@ -4,8 +4,10 @@
 clients, bench/load_driver.py) open the app at the same time and make 20 parameter updates
 each across the tabs (every tab visited once); they close and the server discards their
 sessions.  Then 2 more users visit every tab, and memory must not have grown.  The full run
-(30 sessions x 100 updates, every tab visited twice: a dynamic tab shown again renders new
-Bokeh models) is bench/bench_load.py.  About 80 s on 2 idle cores.
+(30 sessions x 100 updates, every tab visited twice; a tab shown again is kept in the page, so
+the second visit costs the server nothing) is bench/bench_load.py.  Before the rounds one user
+alone makes ``SOLO_UPDATES`` updates: the single-user latencies the load is compared with.
+About 100 s on 2 idle cores.
 
 Cleanup is checked twice.  Objects: the server (started with a census hook, see
 ``CENSUS_SETUP`` in bench/load_driver.py) counts its live Bokeh documents and HoloViews plots
@@ -30,6 +32,7 @@ from bench.load_driver import run_load
 pytestmark = pytest.mark.load
 
 ROUNDS = [(5, 20, 1), (2, 5, 1)]  # (sessions, updates per session, visits of every tab)
+SOLO_UPDATES = 30  # one user alone first: the single-user latencies of this run
 LEAK_MB_PER_SESSION = 2.0
 
 
@@ -42,7 +45,8 @@ def load():
     # running in this one, and the driver starts its own with asyncio.run.
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(run_load, ROUNDS, warmup=False, timeout_s=30.0,
-                           unused_lifetime_ms=5000, check_unused_ms=500).result()
+                           unused_lifetime_ms=5000, check_unused_ms=500,
+                           solo_updates=SOLO_UPDATES).result()
 
 
 def _details(load) -> str:
@@ -82,3 +86,20 @@ def test_memory_does_not_grow_from_round_to_round(load):
     growth = load["memory"]["growth_between_rounds_per_session_mb"]
     assert growth <= LEAK_MB_PER_SESSION, (
         f"{growth:.2f} MB per session left after the second round: {load['memory']}")
+
+
+def test_update_latency_under_load_is_bounded_by_the_single_users(load):
+    """One process serves every session in turn, so an update of one user can wait for at
+    most one piece of work of each other user in flight: an update, a first tab build or a
+    session open.  Its latency under load is then at most its own single-user latency plus
+    that of the longest such piece per other user, all measured in this run with one user
+    alone (no absolute times: the machine's speed cancels).  Work that grows with the number
+    of sessions (e.g. a process-wide busy indicator patched into every session on each
+    update) or updates that queue behind each other's stale work break the bound."""
+    sessions = ROUNDS[0][0]
+    solo_update = load["single_user_update_latency"]["p95_ms"]
+    longest_piece = max(solo_update, load["single_user_first_visit_latency"]["p95_ms"],
+                        1e3 * load["single_user_open_s"])
+    crowd = load["rounds"][0]["update_latency"]
+    bound = solo_update + (sessions - 1) * longest_piece
+    assert crowd["p95_ms"] <= bound, (crowd, load["single_user_update_latency"], longest_piece)
