@@ -212,7 +212,7 @@ def test_app_has_the_oscillations_tab():
 
 
 def test_notebook_use_from_a_model_object():
-    osc = SpinFlavourOscillation(mu1=2e-12, mu2=1e-12, B_perp_gauss=3e9, theta=0.3,
+    osc = SpinFlavourOscillation(mu1=2e-12, mu2=1e-12, B_perp_gauss=3e9, theta_rad=0.3,
                                  density_g_cm3=50.0, Y_e=0.45)
     view = OscillationView(osc)
     assert view.model is osc

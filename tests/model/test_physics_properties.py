@@ -150,7 +150,7 @@ def test_two_flavour_vacuum_oscillation_is_the_textbook_formula(E, dm2, theta, x
     e.g. PDG review of neutrino mixing), phase with hbar c in eV km (CODATA, exact in the SI);
     atol 1e-8: phases reach 1e6 rad here, where double precision leaves ~1e-10."""
     osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=0.0, B_perp_gauss=0.0, E_MeV=E,
-                                 dm2_eV2=dm2, theta=theta)
+                                 dm2_eV2=dm2, theta_rad=theta)
     p = osc.probabilities(np.array(x))
     hbar_c_eV_km = codata.physical_constants["reduced Planck constant times c in MeV fm"][0] * 1e-12
     expected = math.sin(2 * theta) ** 2 * np.sin(dm2 * np.array(x) / (4 * E * 1e6 * hbar_c_eV_km)) ** 2
@@ -163,7 +163,7 @@ def test_two_flavour_vacuum_oscillation_is_the_textbook_formula(E, dm2, theta, x
 @given(mu12=st.floats(-1e-11, 1e-11), B=log_floats(1e3, 1e10), density=log_floats(1e-3, 1e4),
        Y_e=st.floats(0.05, 0.95), theta=st.floats(0.0, math.pi / 2), majorana=st.booleans())
 def test_distance_averaged_probabilities_are_unitary(mu12, B, density, Y_e, theta, majorana):
-    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=mu12, B_perp_gauss=B, theta=theta,
+    osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=mu12, B_perp_gauss=B, theta_rad=theta,
                                  density_g_cm3=density, Y_e=Y_e, majorana=majorana)
     averaged = osc.averaged_probabilities(density_g_cm3=[density, 2 * density])
     values = averaged[["P_eL_eL", "P_eL_muL", "P_eL_eR", "P_eL_muR"]].to_numpy()
