@@ -18,7 +18,9 @@ import panel as pn
 import param
 from bokeh.models import SaveTool
 
-from .live_plot import LiveOverlay
+from .live_plot import Deferred, LiveOverlay
+
+RENAME_DELAY_MS = 400
 
 # Render the figure's own view and download it as stem.kind.  PNG at twice the screen's
 # resolution: the SVG export drawn onto a canvas of twice the figure's size (Bokeh's PNG export
@@ -86,12 +88,19 @@ class PlotExport:
                                            embed=False)
         self.png = self._image_button("png")
         self.svg = self._image_button("svg")
+        # A tool's new property rebuilds the figure's toolbar in the browser (~10 ms): the file
+        # name follows a burst of moves instead of delaying each redraw.
+        self._rename_later = Deferred(self.rename, RENAME_DELAY_MS)
         model.param.watch(self._rename, [p for p in model.param if p != "name"])
 
     def stem(self) -> str:
         return file_stem(self._stem(), self.suffix)
 
     def _rename(self, *events) -> None:
+        self._rename_later.request()
+
+    def rename(self) -> None:
+        """Name the downloads after the model's current parameters."""
         stem = self.stem()
         if self.save_tool.filename != stem:
             with pn.io.hold():  # a raw Bokeh model: change it where the server allows it

@@ -12,11 +12,13 @@ import logging
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 import holoviews as hv
 import numpy as np
 import panel as pn
 import param
+from panel.io.state import set_curdoc
 
 from .style import legend_columns, style_figure
 
@@ -253,6 +255,30 @@ def apply_to_model(model: param.Parameterized, values: Mapping, redraw: Callable
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"\*(.+?)\*")
+
+
+class Deferred:
+    """``callback`` run once, ``delay_ms`` after the first :meth:`request` of a burst, in the
+    session's document (outside a served session: at once).  For changes that make BokehJS
+    lay a figure out again (a title, a tool's property: 10-20 ms in the browser each), which
+    must not delay a slider's redraw."""
+
+    def __init__(self, callback: Callable[[], None], delay_ms: int):
+        self.callback, self.delay_ms = callback, delay_ms
+        self.pending = False
+
+    def request(self) -> None:
+        doc = pn.state.curdoc
+        if doc is None or doc.session_context is None:
+            self.callback()
+        elif not self.pending:
+            self.pending = True
+            doc.add_timeout_callback(partial(self._run, doc), self.delay_ms)
+
+    def _run(self, doc) -> None:
+        self.pending = False
+        with set_curdoc(doc):
+            self.callback()
 
 
 class Readout:

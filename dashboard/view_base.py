@@ -28,7 +28,6 @@ import html
 import math
 import warnings
 from collections.abc import Callable, Mapping
-from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
@@ -36,10 +35,9 @@ from typing import Any, ClassVar
 import numpy as np
 import panel as pn
 import param
-from panel.io.state import set_curdoc
 
 from .export import PlotExport, file_stem
-from .live_plot import LiveOverlay, Readout, apply_to_model
+from .live_plot import Deferred, LiveOverlay, Readout, apply_to_model
 from .scenarios import tab_guide
 from .style import SIZES, style_figure
 from .url_state import UrlField, widget_of
@@ -259,6 +257,9 @@ class TabView(pn.viewable.Viewer):
                         for name, figure in self.figures.items()}
         self._build_teaching_tools()
         self._subtitles = [figure.add_subtitle(self.subtitle()) for figure in self.figures.values()]
+        # A new title text makes BokehJS lay the figure out again (~20 ms): the subtitles
+        # follow a burst of moves instead of delaying each redraw.
+        self._subtitles_later = Deferred(self._update_subtitles, SUBTITLE_DELAY_MS)
 
     # --- widgets ----------------------------------------------------------------------------
     def _make_widget(self, b: Binding) -> None:
@@ -433,7 +434,7 @@ class TabView(pn.viewable.Viewer):
         self.after_update()
         redraw()
         if getattr(self, "_subtitles", None):
-            self._update_subtitles_soon()
+            self._subtitles_later.request()
         for b in self.BINDINGS:
             controls = [self.widgets[b.name]] + ([self.sliders[b.name]] if b.name in self.sliders else [])
             if b.gate:  # switched off: shown, but greyed
@@ -445,25 +446,11 @@ class TabView(pn.viewable.Viewer):
                 for control in controls:
                     control.visible = visible
 
-    def _update_subtitles_soon(self) -> None:
-        """The figures' subtitles follow a burst of moves once it ends: a new title text makes
-        BokehJS lay the figure out again (~20 ms), which must not delay a slider's redraw."""
-        doc = pn.state.curdoc
-        if doc is None or doc.session_context is None:
-            self._update_subtitles()
-        elif not self._subtitles_pending:
-            self._subtitles_pending = True
-            doc.add_timeout_callback(partial(self._update_subtitles, doc), SUBTITLE_DELAY_MS)
-
-    _subtitles_pending = False
-
-    def _update_subtitles(self, doc=None) -> None:
-        self._subtitles_pending = False
+    def _update_subtitles(self) -> None:
         text = self.subtitle()
-        with set_curdoc(doc) if doc is not None else nullcontext():
-            for subtitle in self._subtitles:
-                if subtitle.text != text:
-                    subtitle.text = text
+        for subtitle in self._subtitles:
+            if subtitle.text != text:
+                subtitle.text = text
 
     def after_update(self) -> None:
         """Called after every accepted change, before the redraw (e.g. to mark a preset as
