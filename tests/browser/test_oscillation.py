@@ -65,7 +65,8 @@ def test_B_slider_changes_the_curves_as_sin2_mu_B_x(page: Page, app_url):
     B_after = page.evaluate(_JS_B_SLIDER)
     assert B_after == pytest.approx(8.1, abs=1e-9)
     # Default view: mu1 = mu2 = 1e-12 mu_B in vacuum, so the spin flips whatever the flavour:
-    # P(eL -> eR) + P(eL -> muR) = sin^2(mu B x) (seed 004).  Each key press is one update:
+    # P(eL -> eR) + P(eL -> muR) = sin^2(mu B x) (Popov & Studenikin, EPJC 79, 144 (2019),
+    # arXiv:1902.08195, as shown in Studenikin's Quarks-2018 talk).  Each key press is one update:
     # wait until the page holds the curves of the final field.
     x = np.array(before["x"])
     mu_B_per_km = magnetic_energy_eV(1e-12, log_slider_value(B_after)) / c.HBAR_C_EV_KM

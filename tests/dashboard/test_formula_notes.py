@@ -84,7 +84,8 @@ def test_each_note_cites_public_papers(title):
 # --- the formulas are the model's ----------------------------------------------------------
 def test_recoil_note_states_the_electron_formulas_of_the_code():
     title = "Recoil spectra"
-    # seed 002 eq. (21), (25): the weak bracket and the exact magnetic term with 1/T - 1/E
+    # Studenikin, Nucl. Part. Phys. Proc. 273-275, 1711 (2016) (ICHEP_REVIEW), eqs. (21), (25):
+    # the weak bracket and the exact magnetic term with 1/T - 1/E
     assert has(title, r"\frac{G_F^2m_e}{2\pi}\left[(g_V + g_A)^2 + (g_V - g_A)^2"
                       r"\left(1 - \frac{T}{E}\right)^2 + (g_A^2 - g_V^2)\frac{m_eT}{E^2}\right]")
     assert has(title, r"\left(\frac{d\sigma}{dT}\right)_{\mu_\nu} = \frac{\pi\alpha^2}{m_e^2}"
@@ -95,14 +96,14 @@ def test_recoil_note_states_the_electron_formulas_of_the_code():
                       r"\left[\frac{\langle r^2\rangle}{3} - \frac{q_\nu}{m_eT}\right]")
     assert has(title, r"\frac{2\pi\alpha^2q_\nu^2}{m_eT^2}\left[1 - \frac{T}{E} + \frac{T^2}{2E^2}"
                       r" - \frac{m_eT}{2E^2}\right]")
-    # stepping approximation and the crossover with the sin^4 term (the seed prints sin^2)
+    # stepping approximation and the crossover with the sin^4 term (the review, eq. (27), prints sin^2)
     assert has(title, r"\sum_i n_i\,\theta(T - B_i)")
     assert has(title, r"\left(1 + 4\sin^2\theta_W + 8\sin^4\theta_W\right)\mu_B^2")
 
 
 def test_recoil_note_numbers_are_the_models():
     title = "Recoil spectra"
-    # delta g_V per 1e-32 cm^2 and the nu_bar_e crossover at 1e-11 mu_B (REFERENCE.md 3b, 3d)
+    # delta g_V per 1e-32 cm^2 and the nu_bar_e crossover at 1e-11 mu_B (docs/physics.md, Sec. 2)
     shift = em_vector_coupling_shift(1.0, charge_radius_cm2=1e-32)
     assert has(title, f"{shift:.4f} per $10^{{-32}}$")
     assert has(title, f"≈ {magnetic_sm_crossover_keV(1e-11):.1f} keV at $10^{{-11}}\\mu_B$")
@@ -125,7 +126,7 @@ def test_sensitivity_note_states_the_statistics_of_the_code():
     assert has(title, f"= {DELTA_CHI2_TWO_SIDED_90:.3f}$")  # q_nu, each sign
     assert has(title, r"|q_\nu| \lesssim \sqrt{\frac{T_{th}}{2m_e}}\;\frac{\mu_\nu}{\mu_B}\;e_0")
     assert has(title, f"{ICHEP_REVIEW}, eq. (32)", "(eq. (33))")
-    # GEMMA: 2.9e-11 mu_B at 2.8 keV -> 1.5e-12 e0 (seed 002 eq. (33))
+    # GEMMA: 2.9e-11 mu_B at 2.8 keV -> 1.5e-12 e0 (Studenikin (2016), eq. (33))
     gemma = millicharge_bound_from_moment(2.9e-11, 2.8)
     assert has(title, f"{gemma * 1e12:.1f}\\times10^{{-12}}e_0")
 

@@ -24,12 +24,13 @@ def test_plot_holds_the_theory_lines_and_the_limits():
     assert "eV" in figure.xaxis[0].axis_label and "μ_B" in figure.yaxis[0].axis_label
     legend = {item.label["value"] for item in figure.legend[0].items}
     assert {SM, NATURALNESS, BELL_DIRAC, BELL_MAJORANA} <= legend
-    for limit in MAGNETIC_MOMENT_LIMITS:  # REFERENCE.md section 6a values, as horizontal lines
+    for limit in MAGNETIC_MOMENT_LIMITS:  # docs/physics.md, Sec. 8 catalogue values, as horizontal lines
         assert _limit_label(limit) in legend
         np.testing.assert_array_equal(curve(view, _limit_label(limit)), [limit.mu_B, limit.mu_B])
     sm = curve(view, SM)
     i = np.argmin(abs(MASSES_EV - 1.0))
-    assert sm[i] == pytest.approx(3.2e-19 * MASSES_EV[i], rel=2e-3, abs=0)  # seed 002 eq. (8)
+    # Studenikin, Nucl. Part. Phys. Proc. 273-275, 1711 (2016), eq. (8)
+    assert sm[i] == pytest.approx(3.2e-19 * MASSES_EV[i], rel=2e-3, abs=0)
     assert np.isnan(sm[(MASSES_EV > 41e9) & (MASSES_EV < 160e9)]).all()  # no closed form near m_W
 
 
@@ -60,7 +61,7 @@ def test_mass_and_moment_move_the_marker_and_the_readouts():
 
 
 def test_millicharge_readout_reproduces_gemma():
-    """Seed 002 eq. (33): GEMMA's 2.9e-11 mu_B at 2.8 keV gives |q_nu| ~ 1.5e-12 e0."""
+    """Studenikin (2016), eq. (33): GEMMA's 2.9e-11 mu_B at 2.8 keV gives |q_nu| ~ 1.5e-12 e0."""
     view = TheoryView()
     assert "|qν| ≲ 1.52e-12 e₀" in view.readout.object
     control(view, "T_threshold_keV").value = math.log10(0.28)

@@ -1,4 +1,5 @@
-"""Stepping approximation and target bookkeeping (REFERENCE.md section 2; seed 000)."""
+"""Stepping approximation and target bookkeeping (docs/physics.md, Sec. 3; Kouzakov, Studenikin &
+Voloshin, J. Phys. Conf. Ser. 375, 042045 (2012))."""
 
 import numpy as np
 import pytest

@@ -1,5 +1,5 @@
-"""Tests of the effective magnetic moment mu_eff(nu_l, L, E) (seed 002; GS RMP 87, 531, IV.D)
-and of the PMNS matrix."""
+"""Tests of the effective magnetic moment mu_eff(nu_l, L, E) (Studenikin, Nucl. Part. Phys. Proc.
+273-275, 1711 (2016); GS RMP 87, 531, IV.D) and of the PMNS matrix."""
 
 import cmath
 import math
@@ -30,7 +30,7 @@ def test_pmns_matrix_is_unitary_and_in_the_standard_parametrisation():
 
 
 def _reference_mu_eff(flavour, L_km, E_MeV, moments, U, dm2_21, dm2_31):
-    """Seed 002 written out term by term, with the textbook phase m^2 L / 2E = 2 x 1.266932679
+    """Studenikin (2016) written out term by term, with the textbook phase m^2 L / 2E = 2 x 1.266932679
     dm2[eV^2] L[km] / E[GeV] (1.2669327 = 1/(4 hbar c) of P = sin^2(1.267 dm2 L / E), with
     hbar c = 197.3269804 MeV fm)."""
     l = FLAVOUR_INDEX[flavour]
@@ -103,7 +103,8 @@ def test_energy_and_distance_broadcast():
     assert result[0, 0] == pytest.approx(result[1, 1], rel=1e-12, abs=0)
 
 
-# --- Dirac versus Majorana: triangle inequalities (seed 003 Sec. 5; Frere, Heeck, Mollet,
+# --- Dirac versus Majorana: triangle inequalities (Studenikin, J. Phys. Conf. Ser. 718 (2016),
+# arXiv:1603.00337, Sec. 5; Frere, Heeck, Mollet,
 # PRD 92, 053002 (2015)): for Majorana neutrinos |mu_tau|^2 <= |mu_e|^2 + |mu_mu|^2 and cyclic.
 entries = st.floats(-1.0, 1.0, allow_nan=False)
 

@@ -1,13 +1,15 @@
 """Physics of nu-e elastic scattering against published and independently derived numbers.
 
 Sources of the reference values:
-* REFERENCE.md section 3a: sigma_SM at T << E, 1.038e-47 (s^2 = 0.23867) and 1.014e-47
+* docs/physics.md, Sec. 2: sigma_SM at T << E, 1.038e-47 (s^2 = 0.23867) and 1.014e-47
   (s^2 = 0.23122) cm^2/keV for nu_e / anti_nu_e; 2.159e-48 / 2.166e-48 for nu_mu.
-  Seed 000 eq. (sm) and seed 002 eq. (22): "approximately 1e-47 cm^2/keV".
-* REFERENCE.md 3b: pi alpha^2/m_e^2 = 2.4947e-25 cm^2; crossover at mu = 1e-11 mu_B:
-  2.40 keV (s^2 = 0.2387), 2.46 keV (0.23122); seed 002 eq. (27).
-* REFERENCE.md 3c/3d and seed 002 eqs. (25), (26), (32): millicharge term and the ratio
-  R = 2 m_e q^2 / (T mu^2); delta g_V = +0.0238 per <r^2> = 1e-32 cm^2.
+  Kouzakov, Studenikin & Voloshin, J. Phys. Conf. Ser. 375, 042045 (2012) ("KSV (2012)"
+  below), eq. (sm), and Studenikin, Nucl. Part. Phys. Proc. 273-275, 1711 (2016)
+  ("Studenikin (2016)" below), eq. (22): "approximately 1e-47 cm^2/keV".
+* docs/physics.md, Sec. 2: pi alpha^2/m_e^2 = 2.4947e-25 cm^2; crossover at mu = 1e-11 mu_B:
+  2.40 keV (s^2 = 0.2387), 2.46 keV (0.23122); Studenikin (2016), eq. (27).
+* docs/physics.md, Secs. 1 and 2, and Studenikin (2016), eqs. (25), (26), (32): millicharge
+  term and the ratio R = 2 m_e q^2 / (T mu^2); delta g_V = +0.0238 per <r^2> = 1e-32 cm^2.
 """
 
 import math
@@ -41,16 +43,16 @@ def test_standard_model_at_small_recoil_matches_reference(flavour, sin2, expecte
 
 
 def test_standard_model_equals_seed_eq22_for_electron_antineutrinos():
-    # Seed 002 eq. (22): G_F^2 m_e/(2 pi) (1 + 4 s^2 + 8 s^4) at E >> T.
+    # Studenikin (2016), eq. (22): G_F^2 m_e/(2 pi) (1 + 4 s^2 + 8 s^4) at E >> T.
     s2 = c.SIN2_THETA_W_LOW_ENERGY
     expected = WEAK_PREFACTOR_CM2_PER_KEV * (1 + 4 * s2 + 8 * s2**2)
     assert electron_cross_section(1e-6, 1e4).sm == pytest.approx(expected, rel=1e-8, abs=0)
-    assert WEAK_PREFACTOR_CM2_PER_KEV == pytest.approx(4.308e-48, rel=1e-3, abs=0)  # REFERENCE 3a
+    assert WEAK_PREFACTOR_CM2_PER_KEV == pytest.approx(4.308e-48, rel=1e-3, abs=0)  # docs/physics.md, Sec. 2
 
 
 def test_prefactors():
-    assert MAGNETIC_PREFACTOR_CM2 == pytest.approx(2.4947e-25, rel=1e-4, abs=0)  # REFERENCE 3b
-    # 2 pi alpha^2/m_e = 2.5495e-25 cm^2 MeV (REFERENCE 3c) = 2 m_e * pi alpha^2/m_e^2
+    assert MAGNETIC_PREFACTOR_CM2 == pytest.approx(2.4947e-25, rel=1e-4, abs=0)  # docs/physics.md, Sec. 2
+    # 2 pi alpha^2/m_e = 2.5495e-25 cm^2 MeV (computed [C]) = 2 m_e * pi alpha^2/m_e^2
     assert 2 * M_E * MAGNETIC_PREFACTOR_CM2 == pytest.approx(2.5495e-25, rel=1e-4, abs=0)
 
 
@@ -63,7 +65,8 @@ def test_antineutrino_flips_axial_coupling():
 
 
 def test_standard_model_full_energy_dependence_against_independent_gL_gR_form():
-    # REFERENCE 3a equivalent form: (2 G_F^2 m_e/pi)[g_L^2 + g_R^2 (1-y)^2 - g_L g_R m_e T/E^2]
+    # Equivalent form of the cross section of docs/physics.md, Sec. 2:
+    # (2 G_F^2 m_e/pi)[g_L^2 + g_R^2 (1-y)^2 - g_L g_R m_e T/E^2]
     # for neutrinos, g_L <-> g_R for antineutrinos; g_L = 1/2 + s^2 (nu_e), g_R = s^2.
     s2 = 0.23867
     T_keV = np.array([1.0, 50.0, 300.0, 900.0])
@@ -103,7 +106,8 @@ def test_magnetic_term_exact_form_and_mu_squared_scaling():
 
 
 def test_crossover_reproduces_seed_eq27():
-    # seed 002 eq. (27) at mu = 1e-11 mu_B: REFERENCE 3b gives 2.40 keV (s^2 = 0.2387) and 2.46
+    # Studenikin (2016), eq. (27) at mu = 1e-11 mu_B: docs/physics.md, Sec. 2 gives 2.40 keV
+    # (s^2 = 0.2387) and 2.46
     assert magnetic_sm_crossover_keV(1e-11) == pytest.approx(2.40, abs=0.01)
     assert magnetic_sm_crossover_keV(1e-11, sin2_theta_w=0.23122) == pytest.approx(2.46, abs=0.01)
     T = magnetic_sm_crossover_keV(3e-11)
@@ -118,12 +122,12 @@ def test_millicharge_exact_form_and_rutherford_limit():
     leading = 2 * math.pi * c.ALPHA**2 * q**2 / (M_E * T**2) * c.HBAR_C_SQUARED_MEV2_CM2 * 1e-3
     exact = leading * (1 - T / E + T**2 / (2 * E**2) - M_E * T / (2 * E**2))
     np.testing.assert_allclose(millicharge_only_cross_section(T_keV, E_MeV, q), exact, rtol=1e-10)
-    # REFERENCE 3c: exact/leading = 0.9988 at T = 1 keV, E = 1 MeV
+    # From the exact bracket of docs/physics.md, Sec. 2: exact/leading = 0.9988 at T = 1 keV, E = 1 MeV
     assert millicharge_only_cross_section(1.0, 1.0, q) / leading[0] == pytest.approx(0.9988, abs=1e-4)
 
 
 def test_seed_ratio_millicharge_to_magnetic():
-    # Seed 002, from eqs. (25) and (26): R = 2 m_e q^2 / (T mu^2) at E >> T.
+    # Studenikin (2016), from eqs. (25) and (26): R = 2 m_e q^2 / (T mu^2) at E >> T.
     mu, q = 2.9e-11, 1.5e-12
     for T_keV in (0.3, 2.8, 10.0):
         ratio = (millicharge_only_cross_section(T_keV, 1e4, q)
@@ -132,8 +136,8 @@ def test_seed_ratio_millicharge_to_magnetic():
 
 
 def test_studenikin_millicharge_estimate_from_gemma():
-    # Seed 002 eq. (32)-(33): q^2 <= T mu^2/(2 m_e) with GEMMA mu < 2.9e-11, T = 2.8 keV
-    # gives |q| ~ 1.5e-12 e0 (REFERENCE 3c computes 1.52e-12): the two terms are equal there.
+    # Studenikin (2016), eqs. (32)-(33): q^2 <= T mu^2/(2 m_e) with GEMMA mu < 2.9e-11, T = 2.8 keV
+    # gives |q| ~ 1.5e-12 e0 (docs/physics.md, Sec. 2 computes 1.52e-12): the two terms are equal there.
     q = math.sqrt(2.8e-3 * (2.9e-11) ** 2 / (2 * M_E))
     assert q == pytest.approx(1.52e-12, rel=5e-3, abs=0)
     assert (millicharge_only_cross_section(2.8, 1e4, q)
@@ -141,7 +145,7 @@ def test_studenikin_millicharge_estimate_from_gemma():
 
 
 def test_charge_radius_shift_convention():
-    # REFERENCE 3d: delta g_V = +0.0238 per <r^2> = 1e-32 cm^2 (sqrt2 pi alpha/(3 G_F) = 926.6 GeV^2)
+    # docs/physics.md, Sec. 2: delta g_V = +0.0238 per <r^2> = 1e-32 cm^2 (sqrt2 pi alpha/(3 G_F) = 926.6 GeV^2)
     assert em_vector_coupling_shift(1.0, charge_radius_cm2=1e-32) == pytest.approx(0.0238, abs=1e-4)
     # The SM cross section with g_V shifted by hand equals sm + charge.
     T_keV, E_MeV, r2 = np.array([1.0, 100.0, 1000.0]), 3.0, 2e-32
@@ -188,7 +192,7 @@ def test_stepping_target_is_active_electrons_times_free():
     free = electron_cross_section(T_keV, 2.0, mu_nu=1e-11)
     bound = electron_cross_section(T_keV, 2.0, mu_nu=1e-11, target="Ge")
     np.testing.assert_allclose(bound.total, active_electrons(T_keV, "Ge") * free.total)
-    # SM / mu ratio is unchanged by binding (seed 000)
+    # SM / mu ratio is unchanged by binding (KSV (2012))
     np.testing.assert_allclose(bound.sm / bound.magnetic, free.sm / free.magnetic, rtol=1e-14)
 
 

@@ -1,4 +1,5 @@
-"""CEvNS cross sections: an independent textbook computation, REFERENCE.md section 4 numbers,
+"""CEvNS cross sections: an independent textbook computation, numbers computed from the
+formulas of docs/physics.md, Sec. 4,
 limits (F -> 1, Z^2, mu^2), the <r^2>/q_nu convention shared with the electron channel,
 kinematics, and hypothesis properties."""
 
@@ -20,9 +21,9 @@ G_F_GEV2 = 1.1663788e-5        # PDG 2024
 HBAR_C_MEV_FM = 197.3269804    # CODATA 2018
 U_MEV = 931.49410242           # CODATA 2018 atomic mass unit
 M_E_MEV = 0.51099895           # CODATA 2018
-SIN2 = 0.23867                 # low-energy sin^2 theta_W, REFERENCE.md constants
+SIN2 = 0.23867                 # low-energy sin^2 theta_W, docs/physics.md, Sec. 1
 # Natural Ge: (A, atomic mass / u [AME2016], abundance [IUPAC 2009, Berglund & Wieser,
-# Pure Appl. Chem. 83, 397 (2011); the same as REFERENCE.md section 4])
+# Pure Appl. Chem. 83, 397 (2011)])
 GE_ISOTOPES = [(70, 69.92424875, 0.2057), (72, 71.922075826, 0.2745), (73, 72.923458956, 0.0775),
                (74, 73.921177761, 0.3650), (76, 75.921402726, 0.0773)]
 # Helm: Lewin & Smith, Astropart. Phys. 6, 87 (1996): s = 0.9 fm, a = 0.52 fm,
@@ -60,7 +61,8 @@ def test_standard_model_matches_independent_textbook_computation(T_keV, E_MeV):
 
 
 def test_reference_numbers_for_germanium():
-    # REFERENCE.md section 4 [C]: Q_W(<N>) = 39.26 (s^2 = 0.23867) and 38.30 (0.23122);
+    # Computed [C] from Q_W and the Helm F of docs/physics.md, Sec. 4 with the Ge isotopes above:
+    # Q_W(<N>) = 39.26 (s^2 = 0.23867) and 38.30 (0.23122);
     # isotopes 70..76: 36.55, 38.55, 39.55, 40.55, 42.55; F^2 = 0.982 at 1 keVnr.
     nuclides = nuclear_target("Ge").nuclides
     mean_N = float(np.sum(nuclides.weight * nuclides.N))
@@ -99,7 +101,7 @@ def test_magnetic_term_scales_as_z_squared_and_mu_squared():
     for name in ("Ge", "Si", "Xe", "Ar"):
         Z = ELEMENTS[name].Z
         per_z2[name] = float(nucleus_cross_section(T, E, name, mu_nu=mu).magnetic) / Z**2
-    # pi alpha^2/m_e^2 (1/T - 1/E) mu^2 per unit Z^2 (REFERENCE.md 3b prefactor 2.4947e-25 cm^2)
+    # pi alpha^2/m_e^2 (1/T - 1/E) mu^2 per unit Z^2 (docs/physics.md, Sec. 2: prefactor 2.4947e-25 cm^2)
     expected = 2.4947e-25 * mu**2 * (1 / (T * 1e-3) - 1 / E) * 1e-3
     for value in per_z2.values():
         assert value == pytest.approx(expected, rel=2e-4, abs=0)
@@ -114,8 +116,9 @@ def test_magnetic_term_scales_as_z_squared_and_mu_squared():
 
 def test_charge_radius_shift_follows_the_electron_channel_convention():
     # delta g_V(<r^2>) = sqrt2 pi alpha <r^2>/(3 G_F) (electron_scattering); for the proton it
-    # enters with the opposite sign, so Q_W -> Q_W + 2 Z delta g_V.  REFERENCE.md section 4:
-    # +1.52 for Ge at 1e-32 cm^2, and 1e-31 cm^2 multiplies the rate by ~1.93.
+    # enters with the opposite sign, so Q_W -> Q_W + 2 Z delta g_V.  docs/physics.md, Sec. 4:
+    # +1.52 for Ge at 1e-32 cm^2; computed [C] from the same shift, 1e-31 cm^2 multiplies the
+    # rate by ~1.93.
     r2 = 1e-32
     delta_g = float(em_vector_coupling_shift(1.0, 0.0, r2))
     shift = weak_charge_shift(1.0, 32, 67650.0, charge_radius_cm2=r2)
@@ -140,7 +143,8 @@ def test_charge_radius_shift_follows_the_electron_channel_convention():
 
 
 def test_millicharge_shift_and_interference():
-    # REFERENCE.md section 4: q = 1e-10 shifts Q_W(Ge) by -0.26 at T = 1 keVnr; the photon
+    # Computed [C] from the weak-charge shift of docs/physics.md, Sec. 4: q = 1e-10 shifts
+    # Q_W(Ge) by -0.26 at T = 1 keVnr; the photon
     # propagator 1/(2 M T) replaces the electron channel's 1/(2 m_e T).
     M = 67650.0
     shift = weak_charge_shift(1.0, 32, M, q_nu=1e-10)
@@ -176,8 +180,9 @@ def test_kinematic_end_point_uses_each_isotope_mass():
 
 
 def test_crossover_is_orders_of_magnitude_below_nu_e():
-    # Seed 001: the scale where the mu_nu term exceeds the SM term in CEvNS is orders of
-    # magnitude below the nu-e one (2.40 keV at 1e-11 mu_B, REFERENCE.md 3b).
+    # Kouzakov & Studenikin, J. Phys. Conf. Ser. 718 (2016), arXiv:1603.02462: the scale where
+    # the mu_nu term exceeds the SM term in CEvNS is orders of magnitude below the nu-e one
+    # (2.40 keV at 1e-11 mu_B, docs/physics.md, Sec. 2).
     nucleus = nucleus_magnetic_sm_crossover_keV(1e-11)
     electron = magnetic_sm_crossover_keV(1e-11)
     assert nucleus < 1e-4 * electron
@@ -189,7 +194,8 @@ def test_crossover_is_orders_of_magnitude_below_nu_e():
 
 
 def test_atomic_recoil_scale_is_far_below_thresholds():
-    # Seed 001: the atomic-recoil energy scale for Ge is insignificant for reactor experiments.
+    # Kouzakov & Studenikin (2016), Sec. 2: the atomic-recoil energy scale for Ge is
+    # insignificant for reactor experiments.
     # Reconstructed estimate Z^(4/3) (m_e/M) E_h (model docstring): 0.021 eV for Ge.
     M_ge = 72.6305 * U_MEV - 32 * M_E_MEV
     assert atomic_recoil_scale_eV("Ge") == pytest.approx(32 ** (4 / 3) * M_E_MEV / M_ge * 27.211386, rel=1e-4, abs=0)

@@ -57,8 +57,9 @@ def test_line_source_is_flux_times_targets_times_cross_section():
 
 
 def test_gemma_rates_at_one_keV_match_reference_reconstruction():
-    # REFERENCE.md 7 [C]: at Phi = 2.7e13, free electrons of Ge, T = 1 keV: magnetic rate at
-    # mu = 1e-11 is 1.54e-2 /(keV kg d) (from pi alpha^2/m_e^2 mu^2/T alone), SM 6.3e-3.
+    # Computed [C] with the GEMMA flux (docs/physics.md, Sec. 9) and the free-electron cross
+    # sections of docs/physics.md, Sec. 2: at Phi = 2.7e13, free electrons of Ge, T = 1 keV:
+    # magnetic rate at mu = 1e-11 is 1.54e-2 /(keV kg d) (from pi alpha^2/m_e^2 mu^2/T alone), SM 6.3e-3.
     spectrum = RecoilSpectrum(mu_nu=1e-11, flux_cm2_s=GEMMA_FLUX, binding="free")
     rates = spectrum.rates(1.0).iloc[0]
     assert rates["magnetic"] == pytest.approx(1.544e-2, rel=1e-2, abs=0)  # -1/E term: < 0.5% here
@@ -66,14 +67,16 @@ def test_gemma_rates_at_one_keV_match_reference_reconstruction():
 
 
 def test_folded_crossover_near_seed_value_and_independent_of_binding():
-    # Seed 002 eq. (27) with E -> infinity gives 2.40 keV at mu = 1e-11 (s^2 = 0.23867). The
+    # Studenikin, Nucl. Part. Phys. Proc. 273-275, 1711 (2016), eq. (27), with E -> infinity
+    # gives 2.40 keV at mu = 1e-11 (s^2 = 0.23867). The
     # reactor spectrum's finite energies change the two terms at keV recoils by about 1%
     # ((1 - T/E)^2, m_e T/E^2 and -1/E): the folded crossover is 2.425 keV, 0.95% above.
     free = RecoilSpectrum(mu_nu=1e-11, binding="free")
     bound = RecoilSpectrum(mu_nu=1e-11, binding="stepping")
     assert free.crossover_keV() == pytest.approx(magnetic_sm_crossover_keV(1e-11), rel=0.012, abs=0)
     assert free.crossover_keV() > magnetic_sm_crossover_keV(1e-11)
-    # Stepping multiplies both terms by the same factor (seed 000): same crossover.
+    # Stepping multiplies both terms by the same factor (Kouzakov, Studenikin & Voloshin,
+    # J. Phys. Conf. Ser. 375, 042045 (2012)): same crossover.
     assert bound.crossover_keV() == pytest.approx(free.crossover_keV(), rel=1e-9, abs=0)
     rates = free.rates(free.crossover_keV()).iloc[0]
     assert rates["magnetic"] == pytest.approx(rates["sm"], rel=1e-6, abs=0)
@@ -219,7 +222,7 @@ from model.quenching import keVee_per_keVnr, keVee_to_keVnr, keVnr_to_keVee  # n
 from model.recoil_spectrum import (  # noqa: E402
     ALL_TARGETS, CHANNELS, COMPONENTS, ENERGY_AXES, MIN_T_KEV)
 
-CONUS_FLUX = 2.3e13  # Brokdorf, 3.9 GW at 17.1 m (REFERENCE.md 1g and 7)
+CONUS_FLUX = 2.3e13  # Brokdorf, 3.9 GW at 17.1 m (docs/physics.md, Secs. 5 and 9)
 
 
 def brute_force_nucleus_rate(T_keVnr, spectrum: RecoilSpectrum, component: str) -> float:
@@ -386,7 +389,9 @@ def test_nucleus_crossover_folded_and_analytic():
     rates = spectrum._nucleus_rates(np.array([folded]), axis="keVnr")
     assert rates["magnetic"][0] == pytest.approx(rates["sm"][0], rel=1e-4, abs=0)
     electron = RecoilSpectrum(mu_nu=1e-11).crossover_keV()
-    assert folded < 1e-4 * electron  # seed 001: orders of magnitude below nu-e
+    # Kouzakov & Studenikin, J. Phys. Conf. Ser. 718 (2016), arXiv:1603.02462: orders of
+    # magnitude below nu-e
+    assert folded < 1e-4 * electron
     both = RecoilSpectrum(channel="both", mu_nu=1e-11)
     assert both.crossover_keV() == pytest.approx(electron, rel=1e-12, abs=0)
     assert both.crossover_keV("nucleus") == pytest.approx(folded, rel=1e-12, abs=0)

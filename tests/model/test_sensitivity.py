@@ -20,13 +20,12 @@ def gemma():
 
 
 def test_gemma_2012_median_expected_limit_near_published(gemma):
-    """GEMMA 2012 published mu < 2.9e-11 mu_B (Beda et al., AHEP 2012, 350150; REFERENCE.md
-    sections 6a, 7) for 1.5 kg, 2.8 keV, 2.5 /(keV kg d), 18134 h ON / 4487 h OFF, 2.7e13.
+    """GEMMA 2012 published mu < 2.9e-11 mu_B (Beda et al., AHEP 2012, 350150)
+    for 1.5 kg, 2.8 keV, 2.5 /(keV kg d), 18134 h ON / 4487 h OFF, 2.7e13.
 
     Our number is the *median* expected limit (Asimov).  The published limit is stronger: the
-    fitted mu^2 came out negative (REFERENCE.md section 7: GEMMA-2010 shows the same pattern,
-    4.8e-11 expected vs 3.2e-11 published), and a limit from data that fluctuated low beats
-    the median.  No tuning factor: within a factor 1.5, and weaker than published.
+    fitted mu^2 came out negative (as in GEMMA-2010, published 3.2e-11: Beda et al., Phys. Part.
+    Nucl. Lett. 7, 406 (2010)), and a limit from data that fluctuated low beats the median.  No tuning factor: within a factor 1.5, and weaker than published.
     """
     mu = gemma.mu_limit()
     published = limits.published_limit("mu_nu", "GEMMA", 2012)
@@ -38,7 +37,8 @@ def test_gemma_2012_median_expected_limit_near_published(gemma):
 
 
 def test_gemma_matches_the_gaussian_reconstruction_of_the_reference():
-    """REFERENCE.md section 7 [C]: free electrons, 1/T signal, flat background, unbinned:
+    """Computed [C] for the GEMMA preset (docs/physics.md, Secs. 2 and 9): free electrons,
+    1/T signal, flat background, unbinned:
     sigma(mu^2) = sqrt(B T_th (1/X_on + 1/X_off)) / c with c = Phi n_e pi alpha^2/m_e^2 * 86400
     = 1.544e20 /(kg d) per mu_B^2 at 2.7e13, and mu_90 = sqrt(1.2816 sigma) = 3.8e-11.
     Recomputed here from the constants; the model (exact 1/T - 1/E shape, fine bins) must
@@ -75,7 +75,7 @@ def test_asimov_limit_equals_gaussian_limit_with_large_counts(gemma):
     ({"days_on": 755.6 * 16, "days_off": 187.0 * 16}, 0.5),
 ])
 def test_background_dominated_scaling_quarter_power(changes, factor):
-    """mu^4 ∝ B (1/X_on + 1/X_off) / Phi^2 (REFERENCE.md section 7): x16 in B/(M t) -> x2."""
+    """mu^4 ∝ B (1/X_on + 1/X_off) / Phi^2 (the Gaussian reconstruction above): x16 in B/(M t) -> x2."""
     base = ReactorSensitivity(mass_kg=1.5, threshold_keV=2.8, background_per_keV_kg_day=2.5,
                               days_on=755.6, days_off=187.0, flux_cm2_s=2.7e13)
     changed = base.clone(**changes)
@@ -107,7 +107,8 @@ def test_threshold_scan_is_monotonic_and_leaves_object_unchanged(gemma):
 
 
 def test_lowering_threshold_into_ge_L_shell_shows_stepping_loss():
-    """Stepping approximation (seed 000, KSV 2011): below the Ge L edges (1.2-1.4 keV) only
+    """Stepping approximation (Kouzakov, Studenikin & Voloshin, J. Phys. Conf. Ser. 375, 042045
+    (2012); KSV 2011): below the Ge L edges (1.2-1.4 keV) only
     22 of 32 electrons can take the recoil, above them 30.  Relative to free electrons the
     limit at 3 keV is weaker by about (32/30)^(1/2) in the background-dominated regime, and
     the loss grows when the window reaches into the L shell."""
@@ -121,8 +122,8 @@ def test_lowering_threshold_into_ge_L_shell_shows_stepping_loss():
 
 
 def test_studenikin_millicharge_estimate(gemma):
-    """Seed 002 eq. (32): q^2 < mu^2 T_th / (2 m_e); GEMMA's 2.9e-11 at 2.8 keV gives
-    |q| < 1.5e-12 e0 (Studenikin, EPL 107, 21001 (2014); REFERENCE.md 6b: 1.52e-12)."""
+    """Studenikin, Nucl. Part. Phys. Proc. 273-275, 1711 (2016), eq. (32): q^2 < mu^2 T_th / (2 m_e);
+    GEMMA's 2.9e-11 at 2.8 keV gives |q| < 1.5e-12 e0 (Studenikin, EPL 107, 21001 (2014); docs/physics.md, Sec. 2: 1.52e-12)."""
     from model.theory import millicharge_bound_from_moment
 
     assert millicharge_bound_from_moment(2.9e-11, 2.8) == pytest.approx(1.52e-12, rel=5e-3, abs=0)

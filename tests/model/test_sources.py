@@ -1,4 +1,4 @@
-"""Reactor and solar sources against REFERENCE.md section 1 and independent integration."""
+"""Reactor and solar sources against docs/physics.md, Sec. 5 and independent integration."""
 
 import numpy as np
 import pytest
@@ -12,8 +12,8 @@ from model.solar import BE7_LINES, PP_ENDPOINT_MEV, be7_source, pp_source
 
 
 @pytest.mark.parametrize("isotope, expected", [
-    # REFERENCE.md 1b table "Integrals over 2-8 MeV per fission" [C]: Huber U235, Pu239, Pu241
-    # and Mueller U238.
+    # Integrals over 2-8 MeV per fission [C] of the fits of Huber, PRC 84, 024617 (2011),
+    # Table III (U235, Pu239, Pu241) and Mueller et al., PRC 83, 054615 (2011), Table VI (U238).
     ("U235", 1.687), ("Pu239", 1.262), ("Pu241", 1.615), ("U238", 2.244)])
 def test_huber_mueller_isotope_integrals(isotope, expected):
     value, _ = quad(lambda E: isotope_spectrum(E, isotope), 2.0, 8.0)
@@ -21,8 +21,8 @@ def test_huber_mueller_isotope_integrals(isotope, expected):
 
 
 def test_fuel_mix_integral_and_energy_per_fission():
-    # REFERENCE 1b: HM mix with the Baldoncini fractions gives 1.600 per fission over 2-8 MeV;
-    # 1g: the mean energy per fission of that mix is 205.99 MeV.
+    # docs/physics.md, Sec. 5: HM mix with the Baldoncini fractions gives 1.600 per fission over
+    # 2-8 MeV; the mean energy per fission of that mix is 205.99 MeV.
     assert antineutrinos_per_fission(DEFAULT_FUEL, 2.0, 8.0) == pytest.approx(1.600, abs=1e-3)
     assert mean_energy_per_fission_MeV() == pytest.approx(205.99, abs=0.01)
 
@@ -31,15 +31,16 @@ def test_low_energy_extension_is_continuous_and_plausible():
     below = reactor_spectrum(JOIN_ENERGY_MEV * (1 - 1e-9))
     above = reactor_spectrum(JOIN_ENERGY_MEV)
     assert below == pytest.approx(above, rel=1e-6, abs=0)
-    # Total per fission: the (unverified) Kopeikin 2012 table integrates to 6.67 over 0-9 MeV
-    # (REFERENCE 1d); fission products ~6 plus ~1.2 from U-238 capture [R].
+    # Total per fission: the (unverified) Kopeikin 2012 table (Phys. At. Nucl. 75, 143 (2012))
+    # integrates to 6.67 over 0-9 MeV; fission products ~6 plus ~1.2 from U-238 capture [R].
     assert 6.0 < antineutrinos_per_fission() < 7.4
     assert np.all(reactor_spectrum(np.geomspace(1e-4, 10, 300)) > 0)
     assert reactor_spectrum(10.5) == 0.0
 
 
 @pytest.mark.parametrize("power_GW, distance_m, quoted", [
-    # REFERENCE.md 1g: quoted total fluxes (two significant digits, so up to ~3% rounding)
+    # Quoted total fluxes of GEMMA, TEXONO, CONUS, Dresden-II (docs/physics.md, Sec. 5) and
+    # CONUS+ (its preset in model/sensitivity.py); two significant digits, so up to ~3% rounding
     (3.0, 13.9, 2.7e13), (2.9, 28.0, 6.4e12), (3.9, 17.1, 2.3e13), (2.96, 10.39, 4.8e13),
     (3.6, 20.7, 1.5e13)])
 def test_flux_from_power_matches_quoted_experiment_fluxes(power_GW, distance_m, quoted):

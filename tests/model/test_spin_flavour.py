@@ -1,9 +1,12 @@
-"""Physics tests of SpinFlavourOscillation: units, the seeds' analytic formulas against the
+"""Physics tests of SpinFlavourOscillation: units, the published analytic formulas against the
 exact 4x4 evolution, resonances, properties, and input checks.
 
-Reference values are computed here from first principles ([C]) or quoted from the seeds:
-Popov & Studenikin, EPJC 79, 144 (2019), arXiv:1902.08195; Studenikin, Quarks-2018 talk;
-Studenikin, arXiv:1603.00337, eq. (27).
+Reference values are computed here from first principles ([C]) or quoted from:
+Popov & Studenikin, EPJC 79, 144 (2019), arXiv:1902.08195; Studenikin, "Overview on
+electromagnetic properties of neutrino", talk at Quarks-2018, Valday (2018) ("the Quarks-2018
+talk" below), which shows their results; Studenikin, "Status and perspectives of neutrino
+magnetic moments", J. Phys. Conf. Ser. 718 (2016), arXiv:1603.00337, eq. (27) ("Studenikin,
+arXiv:1603.00337" below).
 """
 
 import math
@@ -21,7 +24,8 @@ from model.spin_flavour import (
     PROBABILITY_COLUMNS, magnetic_energy_eV, magnetic_oscillation_length_km,
     popov_studenikin_probabilities, vacuum_oscillation_length_km)
 
-# Seed 004, Fig. 1: B_perp = 1e8 G, p = 1 MeV, Delta m^2 = 7e-5 eV^2, mu1 = mu2 = 1e-12 mu_B.
+# Quarks-2018 talk, Fig. 1 (after Popov & Studenikin (2019)): B_perp = 1e8 G, p = 1 MeV,
+# Delta m^2 = 7e-5 eV^2, mu1 = mu2 = 1e-12 mu_B.
 SEED_FIGURE = dict(mu1=1e-12, mu2=1e-12, mu12=0.0, B_perp_gauss=1e8, E_MeV=1.0, dm2_eV2=7e-5,
                    theta_rad=0.5836)
 DISTANCES_KM = np.linspace(0.0, 6000.0, 6001)  # ~170 vacuum and ~5.6 magnetic lengths
@@ -35,7 +39,7 @@ def test_magnetic_energy_in_eV():
 
 
 def test_hbar_c_converts_eV_to_inverse_km():
-    # hbar c = 197.3269804 MeV fm = 1.973269804e-10 eV km (CODATA; REFERENCE.md header).
+    # hbar c = 197.3269804 MeV fm = 1.973269804e-10 eV km (CODATA).
     assert model_constants.HBAR_C_EV_KM == pytest.approx(1.973269804e-10, rel=1e-9, abs=0)
 
 
@@ -68,9 +72,9 @@ def test_pure_field_spin_flip_is_sin2_mu_B_x():
     np.testing.assert_allclose(osc.probabilities(x)["P_eL_eR"], np.sin(mu_B_x) ** 2, atol=1e-12)
 
 
-# --- Popov-Studenikin (seed 004) --------------------------------------------------------------
+# --- Popov-Studenikin (EPJC 79, 144 (2019); Quarks-2018 talk) ---------------------------------
 @pytest.mark.parametrize("mu1, mu2, theta", [
-    (1e-12, 1e-12, 0.5836),      # the seed's figure, mu1 = mu2
+    (1e-12, 1e-12, 0.5836),      # the Quarks-2018 figure, mu1 = mu2
     (1e-12, 3e-12, 0.5836),      # mu1 != mu2
     (2e-12, -1e-12, 0.3),        # opposite signs
     (5e-12, 0.0, 1.2),
@@ -90,7 +94,8 @@ def test_exact_agrees_with_popov_studenikin(mu1, mu2, theta):
 
 
 def test_seed_figure_flavour_oscillation_is_modulated_by_the_spin_flip():
-    # Seed 004: for mu1 = mu2, P(eL -> muL) = (1 - sin^2(mu B x)) sin^2 2theta sin^2(dm2 x / 4p).
+    # Quarks-2018 talk (Popov & Studenikin (2019)): for mu1 = mu2,
+    # P(eL -> muL) = (1 - sin^2(mu B x)) sin^2 2theta sin^2(dm2 x / 4p).
     osc = SpinFlavourOscillation(**SEED_FIGURE)
     p = osc.probabilities(DISTANCES_KM)
     mu_B_x = magnetic_energy_eV(1e-12, 1e8) / c.HBAR_C_EV_KM * DISTANCES_KM
@@ -159,7 +164,7 @@ def test_seed003_spin_oscillation_in_field_and_matter():
     x = np.linspace(0, 5000, 2001)
     np.testing.assert_allclose(osc.probability_array(x), osc.probability_array(x, "analytic"),
                                atol=1e-9)
-    # E_eff = mu B, Delta_eff = (V_e - phi')/2 (seed 003 eq. (28), twist added)
+    # E_eff = mu B, Delta_eff = (V_e - phi')/2 (Studenikin, arXiv:1603.00337, eq. (28), twist added)
     level = osc.spin_oscillation()
     V_e, _ = osc.matter_potentials_eV()
     assert level.coupling_per_km == pytest.approx(magnetic_energy_eV(2e-12, 3e8) / c.HBAR_C_EV_KM, rel=1e-6, abs=0)
@@ -168,8 +173,8 @@ def test_seed003_spin_oscillation_in_field_and_matter():
 
 @pytest.mark.parametrize("angle, expect_flip", [(math.pi / 2, True), (2.0, True), (0.0, False)])
 def test_transversal_matter_current_flips_helicity_without_field(angle, expect_flip):
-    # Seed 003/004: even without a field (and with mu = 0) the transverse current of moving
-    # matter rotates the spin, E_eff = V v sin(phi) / (2 gamma), Delta_eff = V (1 - v cos phi)/2;
+    # Studenikin, arXiv:1603.00337, and the Quarks-2018 talk: even without a field (and with
+    # mu = 0) the transverse current of moving matter rotates the spin, E_eff = V v sin(phi) / (2 gamma), Delta_eff = V (1 - v cos phi)/2;
     # a longitudinal current does not change the helicity.
     m_nu, E_MeV, v = 1.0, 1e-5, 0.9  # gamma = 10 makes the effect visible
     osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, B_perp_gauss=0.0, theta_rad=0.0, E_MeV=E_MeV,
@@ -236,7 +241,7 @@ def _peak_and_half_width(values, curve):
 
 @pytest.mark.parametrize("majorana, Y_e", [(False, 0.5), (False, 0.4), (True, 0.8)])
 def test_spin_flavour_conversion_peaks_at_the_two_level_resonance_density(majorana, Y_e):
-    # Small mixing, where the two-level reduction holds (Akhmedov; Lim-Marciano; seed 004).
+    # Small mixing, where the two-level reduction holds (Akhmedov; Lim-Marciano; Quarks-2018 talk).
     osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, B_perp_gauss=1e8, E_MeV=1.0,
                                  dm2_eV2=7e-5, theta_rad=0.05, Y_e=Y_e, majorana=majorana)
     rho_res, width = osc.resonance_density_two_level_g_cm3(), osc.resonance_width_g_cm3()
@@ -250,7 +255,7 @@ def test_spin_flavour_conversion_peaks_at_the_two_level_resonance_density(majora
 
 
 def test_dirac_resonance_density_value():
-    # Two-level condition at small mixing (seed 004): sqrt2 G_F N_A rho (3 Y_e - 1)/2 =
+    # Two-level condition at small mixing (Quarks-2018 talk): sqrt2 G_F N_A rho (3 Y_e - 1)/2 =
     # Delta m^2 (1 + cos 2theta) / 4E -> 1830 g/cm^3 for the parameters below [C].
     osc = SpinFlavourOscillation(mu1=0.0, mu2=0.0, mu12=1e-12, E_MeV=1.0, dm2_eV2=7e-5,
                                  theta_rad=0.05, Y_e=0.5)

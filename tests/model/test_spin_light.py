@@ -1,9 +1,11 @@
 """Physics tests of the spin light of neutrino (model/spin_light.py).
 
-Reference numbers: seed 004 (Studenikin, Quarks-2018 talk, slides on Grigoriev, Lokhov,
-Studenikin & Ternov, PLB 718, 512 (2012) and JCAP 11 (2017) 024) and REFERENCE.md section 5,
-whose first-principles values [C] are recomputed here independently of the model from
-CODATA constants (scipy.constants) and the PDG W mass.
+Reference numbers: Studenikin, "Overview on electromagnetic properties of neutrino", talk at
+Quarks-2018, Valday (2018) ("the Quarks-2018 talk" below), slides on Grigoriev, Lokhov,
+Studenikin & Ternov, PLB 718, 512 (2012) and JCAP 11, 024 (2017), arXiv:1705.07481
+("Grigoriev et al. (2017)" below), and docs/physics.md, Sec. 6, whose first-principles
+values [C] are recomputed here independently of the model from CODATA constants
+(scipy.constants) and the PDG W mass.
 """
 
 import math
@@ -42,35 +44,37 @@ def n_tilde_exact_MeV(n_n_cm3):
 
 
 def seed_plasmon_mass_MeV(n_e_cm3):
-    """The seed's formula m_gamma = sqrt(2 alpha/pi) mu_e, with mu_e exact."""
+    """The formula of the Quarks-2018 talk (Grigoriev et al. (2017)), m_gamma = sqrt(2 alpha/pi) mu_e,
+    with mu_e exact."""
     return math.sqrt(2 * ALPHA / math.pi) * mu_e_exact(n_e_cm3)
 
 
-# --- seed numbers -----------------------------------------------------------------------------
+# --- published numbers ------------------------------------------------------------------------
 def test_plasmon_mass_at_1e37():
-    """m_gamma at n_e = 1e37 cm^-3: seed 004 says 8.87 MeV, first principles give 8.96 MeV.
+    """m_gamma at n_e = 1e37 cm^-3: Grigoriev et al. (2017) and the Quarks-2018 talk say
+    8.87 MeV, first principles give 8.96 MeV.
 
-    Bookkeeping (REFERENCE.md section 5): p_F = (3 pi^2 n_e)^(1/3) hbar c = 131.52 MeV, so
-    mu_e = 131.52 MeV and m_gamma = sqrt(2 alpha/pi) mu_e = 8.964 MeV.  The seed's 8.87 MeV
+    Bookkeeping (docs/physics.md, Sec. 6): p_F = (3 pi^2 n_e)^(1/3) hbar c = 131.52 MeV, so
+    mu_e = 131.52 MeV and m_gamma = sqrt(2 alpha/pi) mu_e = 8.964 MeV.  The published 8.87 MeV
     is sqrt(2 alpha/pi) x 130.1 MeV, the chemical potential of n_e = 0.969e37 cm^-3: its
-    coefficient is 1.1% low.  The seed's other numbers carry the same low mu_e (its eps_W
-    coefficient 5.77 TeV is 1.2% high, its p_th coefficient 28.5 TeV follows from the
-    rounded 8.87 MeV and 3.2 eV), so we compute mu_e exactly and compare with the seed at
-    the stated 1.2%.  The model's m_gamma^2 = e^2 n_e <1/E> equals sqrt(2 alpha/pi) mu_e
+    coefficient is 1.1% low.  The other published numbers carry the same low mu_e (the eps_W
+    coefficient 5.77 TeV is 1.2% high, the talk's p_th coefficient 28.5 TeV follows from the
+    rounded 8.87 MeV and 3.2 eV), so we compute mu_e exactly and compare with the published
+    value at the stated 1.2%.  The model's m_gamma^2 = e^2 n_e <1/E> equals sqrt(2 alpha/pi) mu_e
     for p_F >> m_e to 5e-5 here (the m_e^2 arsinh term).
     """
     m_gamma = SpinLight(density_cm3=1e38, Y_e=0.1).plasmon_mass_MeV()  # n_e = 1e37
     assert mu_e_exact(1e37) == pytest.approx(131.52, abs=0.01)
     assert m_gamma == pytest.approx(seed_plasmon_mass_MeV(1e37), rel=1e-4, abs=0)
     assert m_gamma == pytest.approx(8.964, abs=1e-3)
-    assert m_gamma == pytest.approx(8.87, rel=0.012, abs=0)  # seed 004, 1.1% low
-    # The seed's value is the exact one at n_e = 0.969e37 cm^-3 (mu_e = 130.1 MeV):
+    assert m_gamma == pytest.approx(8.87, rel=0.012, abs=0)  # Grigoriev et al. (2017), 1.1% low
+    # The published value is the exact one at n_e = 0.969e37 cm^-3 (mu_e = 130.1 MeV):
     assert float(degenerate_plasmon_mass_MeV(0.969e37)) == pytest.approx(8.87, rel=1e-3, abs=0)
     assert float(electron_chemical_potential_MeV(0.969e37)) == pytest.approx(130.1, rel=1e-3, abs=0)
 
 
 def test_n_tilde_at_1e38():
-    """ñ = G_F n_n / (2 sqrt2) = 3.169 eV at n_n = 1e38 cm^-3; seed 004 rounds to 3.2 eV."""
+    """ñ = G_F n_n / (2 sqrt2) = 3.169 eV at n_n = 1e38 cm^-3; Grigoriev et al. (2017) round to 3.2 eV."""
     assert float(neutron_potential_n_tilde_eV(1e38)) == pytest.approx(
         n_tilde_exact_MeV(1e38) * 1e6, rel=1e-12, abs=0)
     assert float(neutron_potential_n_tilde_eV(1e38)) == pytest.approx(3.169, abs=1e-3)
@@ -80,15 +84,15 @@ def test_n_tilde_at_1e38():
 
 
 def test_threshold_at_1e38_and_Ye_0p1():
-    """E_th at n = 1e38 cm^-3, Y_e = 0.1; seed 004: 6.82 TeV.
+    """E_th at n = 1e38 cm^-3, Y_e = 0.1; Grigoriev et al. (2017), Quarks-2018 talk: 6.82 TeV.
 
     The model's n is the nucleon density (n_e = Y_e n = 1e37, n_n = 0.9e38), which is what
-    the seed's Y_e^(2/3)/(1 - Y_e) factor needs.  Exact: m_gamma^2/(4 ñ) = 7.04 TeV.  The seed
-    starts from m_gamma = 8.87 MeV and ñ = 3.2 eV (n_n/1e38): 8.87^2/(4 x 3.2 x 0.9 eV) =
+    the talk's Y_e^(2/3)/(1 - Y_e) factor needs.  Exact: m_gamma^2/(4 ñ) = 7.04 TeV.  The
+    published value starts from m_gamma = 8.87 MeV and ñ = 3.2 eV (n_n/1e38): 8.87^2/(4 x 3.2 x 0.9 eV) =
     6.83 TeV, printed as 6.82 through its rounded prefactor 28.5 (28.53 from the same inputs).
     The 3.1% between 7.04 and 6.83 is (8.964/8.87)^2 x (3.2/3.169) = 1.0213 x 1.0099.  Read
     with n_n = 1e38 (n = 1e38/0.9, n_e = 1.11e37) the exact threshold is 6.80 TeV, 0.3% from
-    the seed (REFERENCE.md section 5).
+    the published value (docs/physics.md, Sec. 6).
     """
     sl = SpinLight(density_cm3=1e38, Y_e=0.1, E_TeV=10.0, mu_nu=1e-11, m_nu_eV=0.0)
     exact_TeV = seed_plasmon_mass_MeV(1e37) ** 2 / (4 * n_tilde_exact_MeV(0.9e38)) / 1e6
@@ -108,9 +112,10 @@ def test_threshold_at_1e38_and_Ye_0p1():
 
 
 def test_seed_threshold_prefactor():
-    """Seed 004: p_th ~ 28.5 Y_e^(2/3)/(1 - Y_e) (1e38/n)^(1/3) TeV.  From the rounded inputs
-    (8.87 MeV at 1e37, 3.2 eV at 1e38) the prefactor is 28.53 TeV; exactly it is 29.4 TeV
-    (REFERENCE.md section 5).  The model follows the formula's scaling wherever p_F >> m_e."""
+    """Quarks-2018 talk: p_th ~ 28.5 Y_e^(2/3)/(1 - Y_e) (1e38/n)^(1/3) TeV.  From the rounded
+    inputs (8.87 MeV at 1e37, 3.2 eV at 1e38) the prefactor is 28.53 TeV; exactly it is 29.4 TeV
+    (m_gamma and ñ at n = 1e38 from CODATA constants, as above).  The model follows the
+    formula's scaling wherever p_F >> m_e."""
     rounded = (8.87 * 10 ** (1 / 3)) ** 2 / (4 * 3.2e-6) / 1e6
     assert rounded == pytest.approx(28.5, rel=2e-3, abs=0)
     exact = seed_plasmon_mass_MeV(1e38) ** 2 / (4 * n_tilde_exact_MeV(1e38)) / 1e6
@@ -122,7 +127,8 @@ def test_seed_threshold_prefactor():
 
 
 def test_threshold_includes_the_neutrino_mass():
-    """(m_gamma^2 + 2 m_gamma m_nu)/(4 ñ p) < 1 (seed 004): p_th grows by 1 + 2 m_nu/m_gamma."""
+    """(m_gamma^2 + 2 m_gamma m_nu)/(4 ñ p) < 1 (Quarks-2018 talk; Grigoriev et al., PLB 718, 512
+    (2012)): p_th grows by 1 + 2 m_nu/m_gamma."""
     massless = SpinLight(density_cm3=1e38, Y_e=0.1)
     massive = SpinLight(density_cm3=1e38, Y_e=0.1, m_nu_eV=1e3)
     ratio = massive.threshold_momentum_TeV() / massless.threshold_momentum_TeV()
@@ -132,9 +138,10 @@ def test_threshold_includes_the_neutrino_mass():
 
 
 def test_w_threshold():
-    """eps_W = m_W^2/(4 mu_e) for relativistic electrons (seed 004: 5.77 (1e38/(Y_e n))^(1/3)
-    TeV).  Exact: 5.70 TeV at n_e = 1e38 (mu_e = 283.4 MeV), 12.28 TeV at n_e = 1e37; the
-    seed's coefficient is 1.2% high, from the same low mu_e as its m_gamma (130.1 MeV at
+    """eps_W = m_W^2/(4 mu_e) for relativistic electrons (Grigoriev et al. (2017): 5.77
+    (1e38/(Y_e n))^(1/3) TeV).  Exact: 5.70 TeV at n_e = 1e38 (mu_e = 283.4 MeV), 12.28 TeV at
+    n_e = 1e37; the published coefficient is 1.2% high, from the same low mu_e as the published
+    m_gamma (130.1 MeV at
     1e37 gives 5.76 at 1e38).  Without electrons the model's head-on kinematics give the
     Glashow resonance m_W^2/(2 m_e) = 6.32 PeV."""
     assert float(w_production_threshold_MeV(1e38)) / 1e6 == pytest.approx(
@@ -150,11 +157,11 @@ def test_w_threshold():
 
 
 def test_seed_tau_is_the_energy_loss_time():
-    """Seed 004: tau_SLnu ~ 5.4e15 (1e-11 mu_B/mu)^2 (1e32/n)^2 (1 PeV/E) s.
+    """Quarks-2018 talk: tau_SLnu ~ 5.4e15 (1e-11 mu_B/mu)^2 (1e32/n)^2 (1 PeV/E) s.
 
     With ñ = G_F n/(2 sqrt2) at n = 1e32 cm^-3 (neutrons: Y_e = 0) and mu_B = e0/(2 m_e),
     the energy-loss time E/I = 3/(4 mu^2 ñ^2 p) = 5.60e15 s and 1/Gamma = 1.87e15 s
-    (REFERENCE.md section 5).  The seed is the energy-loss time: with its rounded ñ = 3.2e-6 eV
+    (docs/physics.md, Sec. 6).  The talk's tau is the energy-loss time: with its rounded ñ = 3.2e-6 eV
     it is 5.49e15 s (2% lower), and the printed 5.4 rounds that by another 1.7%: 4% in all.
     """
     sl = SpinLight(density_cm3=1e32, Y_e=0.0, E_TeV=1e3, mu_nu=1e-11)
@@ -167,7 +174,7 @@ def test_seed_tau_is_the_energy_loss_time():
     assert rounded_n_tilde == pytest.approx(5.49e15, rel=2e-3, abs=0)
     assert sl.lifetime_s() == pytest.approx(1.87e15, rel=2e-3, abs=0)
     assert sl.lifetime_s() == pytest.approx(sl.energy_loss_time_s() / 3, rel=1e-12, abs=0)
-    # the scalings of the seed's formula
+    # the scalings of the talk's formula
     for change, factor in [({"mu_nu": 2e-11}, 1 / 4), ({"density_cm3": 2e32}, 1 / 4),
                            ({"E_TeV": 1e4}, 1 / 10)]:
         scaled = SpinLight(**{**dict(density_cm3=1e32, Y_e=0.0, E_TeV=1e3, mu_nu=1e-11), **change})
@@ -175,7 +182,7 @@ def test_seed_tau_is_the_energy_loss_time():
 
 
 def test_rate_power_and_mean_photon_energy():
-    """Gamma = 4 mu^2 ñ^2 p, I = (4/3) mu^2 ñ^2 p^2, so <omega> = I/Gamma = p/3 (REFERENCE.md 5)."""
+    """Gamma = 4 mu^2 ñ^2 p, I = (4/3) mu^2 ñ^2 p^2, so <omega> = I/Gamma = p/3 (docs/physics.md, Sec. 6)."""
     sl = SpinLight(density_cm3=1e38, Y_e=0.01, E_TeV=100.0, mu_nu=3e-11)
     n_tilde = n_tilde_exact_MeV(0.99e38)
     p = 1e8
@@ -212,7 +219,8 @@ def test_allowed_window():
 
 # --- the plasmon mass: both limits of the degenerate gas ---------------------------------------
 def test_plasmon_mass_limits():
-    """Relativistic: sqrt(2 alpha/pi) mu_e (seed 004); non-relativistic: the plasma frequency
+    """Relativistic: sqrt(2 alpha/pi) mu_e (Quarks-2018 talk; Grigoriev et al. (2017));
+    non-relativistic: the plasma frequency
     omega_p^2 = 4 pi alpha n_e / m_e; no electrons: no plasmon mass."""
     for n_e in (1e35, 1e37, 1e40):
         assert float(degenerate_plasmon_mass_MeV(n_e)) == pytest.approx(seed_plasmon_mass_MeV(n_e), rel=2e-3, abs=0)

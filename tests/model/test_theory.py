@@ -1,8 +1,11 @@
-"""Tests of the theory calculators (model/theory.py) against the seeds' numbers.
+"""Tests of the theory calculators (model/theory.py) against published numbers.
 
-Seed 002: Studenikin, "Electromagnetic neutrino: a short review" (ICHEP 2014), equation
-numbers as printed there; seed 003: Studenikin's review of neutrino magnetic moments
-(triangle inequalities, section 5); seed 004: Studenikin, Quarks-2018 talk (Bell et al.).
+Studenikin, "Electromagnetic neutrino: a short review", Nucl. Part. Phys. Proc. 273-275, 1711
+(2016) (ICHEP 2014; "Studenikin (2016)" below), equation numbers as printed there; Studenikin,
+"Status and perspectives of neutrino magnetic moments", J. Phys. Conf. Ser. 718 (2016),
+arXiv:1603.00337 ("Studenikin (TAUP 2015)" below; triangle inequalities, section 5);
+Studenikin, "Overview on electromagnetic properties of neutrino", talk at Quarks-2018, Valday
+(2018) (Bell et al.).
 Reference values are recomputed here from CODATA constants (scipy.constants).
 """
 
@@ -28,13 +31,13 @@ M_E = PC["electron mass energy equivalent in MeV"][0]
 G_F = PC["Fermi coupling constant"][0] * 1e-6  # MeV^-2
 M_TAU = PC["tau mass energy equivalent in MeV"][0]
 M_W = 80.369e3  # MeV, PDG 2024
-GEMMA_MU_LIMIT = 2.9e-11  # seed 002 eq. (29)
-GEMMA_THRESHOLD_KEV = 2.8  # seed 002 eq. (28)
+GEMMA_MU_LIMIT = 2.9e-11  # Studenikin (2016), eq. (29)
+GEMMA_THRESHOLD_KEV = 2.8  # Studenikin (2016), eq. (28)
 
 
 # --- the Standard-Model Dirac moment -------------------------------------------------------------
 def test_sm_dirac_moment_at_1_eV():
-    """Seed 002 eq. (8): 3 e G_F m / (8 sqrt2 pi^2) ~ 3.2e-19 (m/1 eV) mu_B.  In units of
+    """Studenikin (2016), eq. (8): 3 e G_F m / (8 sqrt2 pi^2) ~ 3.2e-19 (m/1 eV) mu_B.  In units of
     mu_B = e/(2 m_e) the charge cancels: 3 G_F m_e m / (4 sqrt2 pi^2) = 3.203e-19 per eV."""
     exact = 3 * G_F * M_E * 1e-6 / (4 * math.sqrt(2) * math.pi**2)
     assert float(dirac_moment_sm(1.0)) == pytest.approx(exact, rel=1e-12, abs=0)
@@ -43,7 +46,7 @@ def test_sm_dirac_moment_at_1_eV():
 
 
 def test_heavy_neutrino_regimes():
-    """Seed 002 eq. (16): (1 + 5 b/18) times eq. (8), b = m^2/m_W^2, for 2 GeV << m << m_W;
+    """Studenikin (2016), eq. (16): (1 + 5 b/18) times eq. (8), b = m^2/m_W^2, for 2 GeV << m << m_W;
     eq. (17): e G_F m / (8 pi^2 sqrt2), one third of eq. (8), for m >> m_W."""
     m = 20e9
     b = (20e3 / M_W) ** 2
@@ -60,7 +63,7 @@ def test_heavy_neutrino_regimes():
 
 # --- transition moments ---------------------------------------------------------------------------
 def test_transition_moment_scale_of_eq_12():
-    """Seed 002 eq. (12): transition moments are 4e-23 mu_B (m_i +- m_j)/eV sum (m_l/m_tau)^2 U U*.
+    """Studenikin (2016), eq. (12): transition moments are 4e-23 mu_B (m_i +- m_j)/eV sum (m_l/m_tau)^2 U U*.
     The exact coefficient 3 G_F m_e /(16 sqrt2 pi^2) (m_tau/m_W)^2 per eV is 3.91e-23."""
     exact = 3 * G_F * M_E * 1e-6 / (16 * math.sqrt(2) * math.pi**2) * (M_TAU / M_W) ** 2
     assert theory.DIRAC_TRANSITION_MU_B_PER_EV * theory.GIM_WEIGHTS[2] == pytest.approx(exact, rel=1e-4, abs=0)
@@ -113,7 +116,7 @@ def test_dirac_moments_are_hermitian_and_majorana_antisymmetric():
 
 
 def test_majorana_cp_options_of_eq_15():
-    """Seed 002 eq. (15): with CP conserved, either mu^M = 2 mu^D and eps^M = 0, or mu^M = 0 and
+    """Studenikin (2016), eq. (15): with CP conserved, either mu^M = 2 mu^D and eps^M = 0, or mu^M = 0 and
     eps^M = 2 eps^D, depending on the relative CP phase of nu_i and nu_j.  Real U (delta = 0,
     no Majorana phases): mu^M = 0 for every pair.  alpha21 = pi multiplies column 2 by i: the
     pairs (1,2) and (2,3) switch to mu^M = 2 mu^D, eps^M = 0; the pair (1,3) does not."""
@@ -152,11 +155,11 @@ def test_majorana_pmns_is_unitary(s12, s13, s23, delta, a21, a31):
 
 # --- naturalness ---------------------------------------------------------------------------------
 def test_naturalness_eq_19():
-    """Seed 002 eq. (19): delta m ~ Lambda^2/(2 m_e) mu/mu_B = (mu/1e-18 mu_B)(Lambda/1 TeV)^2 eV;
+    """Studenikin (2016), eq. (19): delta m ~ Lambda^2/(2 m_e) mu/mu_B = (mu/1e-18 mu_B)(Lambda/1 TeV)^2 eV;
     exactly, 2 m_e/(1 TeV)^2 = 1.022e-18, so mu = 1e-18 at 1 TeV gives 0.978 eV."""
     assert float(naturalness_mass_shift_eV(1e-18, 1.0)) == pytest.approx(1e24 / (2 * M_E * 1e6) * 1e-18, rel=1e-12, abs=0)
     assert float(naturalness_mass_shift_eV(1e-18, 1.0)) == pytest.approx(0.978, abs=1e-3)
-    assert float(naturalness_mass_shift_eV(1e-18, 1.0)) == pytest.approx(1.0, rel=0.025, abs=0)  # the seed's round number
+    assert float(naturalness_mass_shift_eV(1e-18, 1.0)) == pytest.approx(1.0, rel=0.025, abs=0)  # the review's round number
     assert float(naturalness_mass_shift_eV(2e-18, 10.0)) == pytest.approx(200 * 0.9785, rel=1e-3, abs=0)
 
 
@@ -168,7 +171,7 @@ def test_naturalness_limit_inverts_the_mass_shift(mu, scale):
 
 
 def test_bell_bounds():
-    """Seed 004 (Bell et al. 2005): mu^D <~ 1e-15 mu_B for Lambda ~ 1 TeV, delta m <= 1 eV, several
+    """Quarks-2018 talk (Bell et al. 2005): mu^D <~ 1e-15 mu_B for Lambda ~ 1 TeV, delta m <= 1 eV, several
     orders below the experimental limits.  Majorana (Bell et al. 2006 abstract): weaker than
     present limits at Lambda ~ 1 TeV, stronger only for Lambda > 10-100 TeV."""
     assert float(bell_dirac_bound()) == pytest.approx(1e-15, rel=1e-6, abs=0)
@@ -189,8 +192,8 @@ def test_bell_bounds():
 
 # --- millicharge from a moment limit --------------------------------------------------------------
 def test_millicharge_from_gemma():
-    """Seed 002 eqs. (32)-(33): q^2 <~ (T/2 m_e)(mu/mu_B)^2 e0^2; GEMMA's 2.9e-11 mu_B at
-    T = 2.8 keV gives |q| ~ 1.5e-12 e0 (1.52e-12 exactly, REFERENCE.md section 3c)."""
+    """Studenikin (2016), eqs. (32)-(33): q^2 <~ (T/2 m_e)(mu/mu_B)^2 e0^2; GEMMA's 2.9e-11 mu_B at
+    T = 2.8 keV gives |q| ~ 1.5e-12 e0 (1.52e-12 exactly, docs/physics.md, Sec. 2)."""
     q = float(millicharge_bound_from_moment(GEMMA_MU_LIMIT, GEMMA_THRESHOLD_KEV))
     assert q == pytest.approx(GEMMA_MU_LIMIT * math.sqrt(2.8e-3 / (2 * M_E)), rel=1e-12, abs=0)
     assert q == pytest.approx(1.52e-12, abs=0.005e-12)
@@ -202,8 +205,8 @@ def test_millicharge_from_gemma():
 
 
 def test_millicharge_bound_equates_the_two_cross_sections():
-    """At the bound the pure q_nu term equals the mu_nu term at T = T_th for E >> T (seed 002
-    eqs. (25), (26); the model's cross sections, electron_scattering.py)."""
+    """At the bound the pure q_nu term equals the mu_nu term at T = T_th for E >> T (Studenikin
+    (2016), eqs. (25), (26); the model's cross sections, electron_scattering.py)."""
     q = float(millicharge_bound_from_moment(GEMMA_MU_LIMIT, GEMMA_THRESHOLD_KEV))
     magnetic = electron_cross_section(GEMMA_THRESHOLD_KEV, 1e4, mu_nu=GEMMA_MU_LIMIT).magnetic
     charge = millicharge_only_cross_section(GEMMA_THRESHOLD_KEV, 1e4, q)
@@ -220,7 +223,7 @@ def test_millicharge_bound_rejects_bad_input(args, name):
 
 # --- Majorana triangle inequalities -----------------------------------------------------------------
 def test_triangle_examples():
-    """Seed 003 section 5: |mu_e|^2 <= |mu_mu|^2 + |mu_tau|^2 and cyclic for Majorana neutrinos."""
+    """Studenikin (TAUP 2015), section 5: |mu_e|^2 <= |mu_mu|^2 + |mu_tau|^2 and cyclic for Majorana neutrinos."""
     assert majorana_triangle_inequalities(1e-12, 1.5e-12, 1.5e-12).satisfied
     assert majorana_triangle_inequalities(5e-12, 3e-12, 4e-12).satisfied  # equality: mu_e^2 = 25 = 9 + 16
     broken = majorana_triangle_inequalities(3e-12, 2e-12, 2e-12)
@@ -239,7 +242,7 @@ complex_moments = st.tuples(st.floats(-1, 1), st.floats(-1, 1)).map(lambda z: co
 @given(st.lists(complex_moments, min_size=3, max_size=3), st.floats(0.0, 1e3), st.floats(0.5, 10.0))
 def test_majorana_effective_moments_obey_the_triangle_at_any_baseline(entries, L_km, E_MeV):
     """Any antisymmetric (Majorana) moment matrix, propagated to any distance with the
-    effective moment of seed 002 (model.effective_moment), satisfies the inequalities."""
+    effective moment of Studenikin (2016) (model.effective_moment), satisfies the inequalities."""
     m12, m13, m23 = entries
     matrix = np.array([[0, m12, m13], [-m12, 0, m23], [-m13, -m23, 0]])
     moments = [float(effective_magnetic_moment(f, L_km, E_MeV, matrix, nature="majorana"))
