@@ -44,6 +44,7 @@ import numpy as np
 
 from bench.timing import summary_ms
 from tests.browser_support import free_port, wait_for_port
+from tests.ws_client import ShadowDocument, read_message
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = "dashboard/app.py"  # what ``panel serve`` runs, relative to ``root``
@@ -345,76 +346,6 @@ class ServerProcess:
 
 # --- one simulated user -------------------------------------------------------------------------
 
-class ShadowDocument:
-    """The session's models as the server serialised them: type name and attributes by id.
-
-    Enough to find widgets and to tell what a patch touched, without building Bokeh models in
-    the client (deserialising a tab's few hundred models costs 0.2-0.5 s of client CPU, which
-    would compete with the server for the same cores).  Attributes left at their defaults are
-    absent, as in Bokeh's own serialisation.
-    """
-
-    def __init__(self, doc_json: dict):
-        self.models: dict[str, dict] = {}
-        self.add(doc_json["roots"])
-
-    def add(self, value) -> None:
-        """Register every serialised model object found in ``value``."""
-        if isinstance(value, list):
-            for item in value:
-                self.add(item)
-        elif isinstance(value, dict):
-            if value.get("type") == "object" and "id" in value:
-                entry = self.models.setdefault(value["id"], {
-                    "name": value["name"], "type": value["name"].rsplit(".", 1)[-1],
-                    "attributes": {}})
-                entry["attributes"].update(value.get("attributes", {}))
-            for item in value.values():
-                self.add(item)
-
-    def apply(self, events: list[dict]) -> None:
-        for event in events:
-            if event.get("kind") == "ModelChanged":
-                self.add(event["new"])
-                model = self.models.get(event["model"]["id"])
-                if model is not None:
-                    model["attributes"][event["attr"]] = event["new"]
-            elif event.get("kind") == "RootAdded":
-                self.add(event["model"])
-
-    def type(self, model_id: str, qualified: bool = False) -> str | None:
-        """The model's class name (``qualified``: with its module, as Bokeh registers it)."""
-        model = self.models.get(model_id)
-        return model and model["name" if qualified else "type"]
-
-    def get(self, model_id: str, attr: str, default=None):
-        return self.models[model_id]["attributes"].get(attr, default)
-
-    def descendants(self, model_id: str) -> list[str]:
-        """Ids of the models ``model_id`` refers to, directly or not (itself included)."""
-        seen, stack = set(), [model_id]
-        while stack:
-            current = stack.pop()
-            if current in seen or current not in self.models:
-                continue
-            seen.add(current)
-            stack.extend(_references(self.models[current]["attributes"]))
-        return list(seen)
-
-    def find(self, type_name: str) -> list[str]:
-        return [i for i, model in self.models.items() if model["type"] == type_name]
-
-
-def _references(value) -> list[str]:
-    if isinstance(value, list):
-        return [ref for item in value for ref in _references(item)]
-    if isinstance(value, dict):
-        if "id" in value and value.get("type", "object") == "object":
-            return [value["id"]]
-        return [ref for item in value.values() for ref in _references(item)]
-    return []
-
-
 _WIDGET_TYPES: dict[str, bool] = {}
 
 
@@ -531,13 +462,7 @@ class UserSession:
         raise RuntimeError(f"no Tabs titled {self.titles}; found {[self._tab_titles(t) for t in tabs]}")
 
     async def _read(self):
-        while True:
-            fragment = await self.raw_socket.read_message()
-            if fragment is None:
-                return None
-            message = await self.receiver.consume(fragment)
-            if message is not None:
-                return message
+        return await read_message(self.raw_socket, self.receiver)
 
     async def _read_forever(self):
         try:

@@ -24,17 +24,12 @@ MODES = {"normal": "", "present": "&present=1"}
 
 
 def take(page, base: str, key: str, size: tuple[int, int], mode: str, full: bool) -> list[Path]:
-    from tests.browser_support import TIMEOUT_MS
+    from tests.browser_support import wait_for_plots
 
     width, height = size
     page.set_viewport_size({"width": width, "height": height})
     page.goto(f"{base}/app?tab={key}{MODES[mode]}")
-    page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
-                           timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        """() => [...Bokeh.documents[0].all_models].some((m) => m.type === "GlyphRenderer")""",
-        timeout=60_000)
-    page.wait_for_load_state("networkidle")
+    wait_for_plots(page)
     page.wait_for_timeout(1500)  # layout settles, fonts and MathJax
     name = f"{key}_{width}x{height}_{mode}"
     paths = [OUT / f"{name}.png"]

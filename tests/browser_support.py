@@ -267,6 +267,16 @@ def wait_for_change(page, curve: list[str], old_y: list) -> dict:
     return latest(page, curve)
 
 
+def wait_for_plots(page) -> None:
+    """Wait until the page's Bokeh document holds a drawn curve and the network is quiet."""
+    page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
+                           timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        """() => [...Bokeh.documents[0].all_models].some((m) => m.type === "GlyphRenderer")""",
+        timeout=60_000)
+    page.wait_for_load_state("networkidle")
+
+
 def chromium_page(playwright, errors: list[str]):
     """A page in headless Debian Chromium that appends console errors, page errors and failed
     requests to ``errors`` (used by bench/)."""

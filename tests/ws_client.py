@@ -110,21 +110,50 @@ def start_server(kind: str, extra: list[str] = (), env: dict | None = None,
 
 
 
+def _references(value) -> list[str]:
+    if isinstance(value, list):
+        return [ref for item in value for ref in _references(item)]
+    if isinstance(value, dict):
+        if "id" in value and value.get("type", "object") == "object":
+            return [value["id"]]
+        return [ref for item in value.values() for ref in _references(item)]
+    return []
+
+
+async def read_message(socket, receiver):
+    """The next whole Bokeh protocol message from a Tornado websocket (None once it closed)."""
+    while True:
+        fragment = await socket.read_message()
+        if fragment is None:
+            return None
+        message = await receiver.consume(fragment)
+        if message is not None:
+            return message
+
+
 class ShadowDocument:
-    """The session's models as serialised by the server: type name and attributes by id."""
+    """The session's models as the server serialised them: type name and attributes by id.
+
+    Enough to find widgets and to tell what a patch touched, without building Bokeh models in
+    the client (deserialising a tab's few hundred models costs 0.2-0.5 s of client CPU, which
+    would compete with the server for the same cores).  Attributes left at their defaults are
+    absent, as in Bokeh's own serialisation.  Shared by these tests and the load bench.
+    """
 
     def __init__(self, doc_json: dict):
         self.models: dict[str, dict] = {}
         self.add(doc_json.get("roots", []))
 
     def add(self, value) -> None:
+        """Register every serialised model object found in ``value``."""
         if isinstance(value, list):
             for item in value:
                 self.add(item)
         elif isinstance(value, dict):
             if value.get("type") == "object" and "id" in value and "name" in value:
                 entry = self.models.setdefault(value["id"], {
-                    "type": value["name"].rsplit(".", 1)[-1], "attributes": {}})
+                    "name": value["name"], "type": value["name"].rsplit(".", 1)[-1],
+                    "attributes": {}})
                 entry["attributes"].update(value.get("attributes", {}))
             for item in value.values():
                 self.add(item)
@@ -139,6 +168,22 @@ class ShadowDocument:
                     model["attributes"][event["attr"]] = event["new"]
             elif kind == "RootAdded":
                 self.add(event["model"])
+
+    def type(self, model_id: str, qualified: bool = False) -> str | None:
+        """The model's class name (``qualified``: with its module, as Bokeh registers it)."""
+        model = self.models.get(model_id)
+        return model and model["name" if qualified else "type"]
+
+    def descendants(self, model_id: str) -> list[str]:
+        """Ids of the models ``model_id`` refers to, directly or not (itself included)."""
+        seen, stack = set(), [model_id]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.models:
+                continue
+            seen.add(current)
+            stack.extend(_references(self.models[current]["attributes"]))
+        return list(seen)
 
     def get(self, model_id: str, attr: str, default=None):
         return self.models[model_id]["attributes"].get(attr, default)
@@ -248,13 +293,7 @@ class Session:
         await message.send(WebSocketClientConnectionWrapper(self.socket))
 
     async def _read(self):
-        while True:
-            fragment = await self.socket.read_message()
-            if fragment is None:
-                return None
-            message = await self.receiver.consume(fragment)
-            if message is not None:
-                return message
+        return await read_message(self.socket, self.receiver)
 
     async def _read_forever(self):
         try:

@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("playwright")
 
 from dashboard.tabs import TABS  # noqa: E402
-from tests.browser_support import TIMEOUT_MS, PageProblems  # noqa: E402
+from tests.browser_support import TIMEOUT_MS, PageProblems, wait_for_plots  # noqa: E402
 
 pytestmark = pytest.mark.browser
 SIZES = [(1366, 768), (1920, 1080), (800, 900)]
@@ -70,12 +70,7 @@ JS_NO_OVERFLOW = """() => {
 
 def open_tab(page, url: str, key: str, extra: str = ""):
     page.goto(f"{url}/app?tab={key}{extra}")
-    page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
-                           timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        """() => [...Bokeh.documents[0].all_models].some((m) => m.type === "GlyphRenderer")""",
-        timeout=60_000)
-    page.wait_for_load_state("networkidle")
+    wait_for_plots(page)
     page.wait_for_timeout(600)  # layout settles
 
 

@@ -19,7 +19,7 @@ from dashboard.scenarios import tab_guide, tour  # noqa: E402
 from dashboard.tabs import TABS  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     JS_CURVE_DATA, JS_MU_SLIDER_VALUE, TIMEOUT_MS, PageProblems, latest, slider_handle,
-    wait_for_change)
+    wait_for_change, wait_for_plots)
 
 pytestmark = pytest.mark.browser
 TOTAL = ["total", "T_keV", "rate"]
@@ -28,12 +28,7 @@ TOTAL = ["total", "T_keV", "rate"]
 def opened(page, url: str, search: str = "") -> PageProblems:
     problems = PageProblems(page, url)
     page.goto(f"{url}/app{search}")
-    page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
-                           timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        """() => [...Bokeh.documents[0].all_models].some((m) => m.type === "GlyphRenderer")""",
-        timeout=60_000)
-    page.wait_for_load_state("networkidle")
+    wait_for_plots(page)
     return problems
 
 

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from dashboard.sensitivity_common import (
-    ASTRO, BAND_1, BAND_2, COMPARE, COMPARE_BANDS, DEFER_MS, ESTIMATE, LIMITS, MEDIAN)
+    ASTRO, BAND_1, BAND_2, COMPARE, COMPARE_BANDS, DEFER_MS, ESTIMATE, LIMITS)
 from dashboard.sensitivity_view import CUSTOM, CEVNS_THRESHOLD_KEV, SensitivityView
 from model import ReactorSensitivity, fit_spectrum, limits, read_spectrum_csv
 from model.sensitivity import BAND_QUANTILES
 from model.theory import millicharge_bound_from_moment
+from tests.dashboard.sensitivity_helpers import band, median, visible
 from tests.view_support import control
 
 SAMPLE = Path(__file__).resolve().parents[2] / "assets" / "sample_spectrum.csv"
@@ -28,20 +29,6 @@ def view():
     return SensitivityView(ReactorSensitivity.preset("GEMMA-2012"))
 
 
-def median(view):
-    return view.figures["limit"].data(MEDIAN)
-
-
-def band(view, name="live_1"):
-    return view.limit_figure.band_data(name)
-
-
-def visible(view, label) -> bool:
-    figure = view.limit_figure
-    if label in figure.band_renderers:
-        return figure.band_renderers[label].visible
-    source = figure.overlay.sources[label]
-    return all(r.visible for r in figure.figure.renderers if getattr(r, "data_source", None) is source)
 
 
 def legend_shown(view, label) -> bool:

@@ -7,10 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from dashboard.sensitivity_common import COMPARE, ESTIMATE, MEDIAN
+from dashboard.sensitivity_common import COMPARE, ESTIMATE
 from dashboard.solar_sensitivity_view import CUSTOM, SolarSensitivityView
 from model import SolarSensitivity, limits
 from model.sensitivity import BAND_QUANTILES
+from tests.dashboard.sensitivity_helpers import band, median, visible
 from tests.view_support import control
 
 BATCH_RTOL = 1e-9
@@ -22,20 +23,6 @@ def view():
     return SolarSensitivityView()
 
 
-def median(view):
-    return view.figures["limit"].data(MEDIAN)
-
-
-def band(view, name="live_1"):
-    return view.limit_figure.band_data(name)
-
-
-def visible(view, label) -> bool:
-    figure = view.limit_figure
-    if label in figure.band_renderers:
-        return figure.band_renderers[label].visible
-    source = figure.overlay.sources[label]
-    return all(r.visible for r in figure.figure.renderers if getattr(r, "data_source", None) is source)
 
 
 def test_opens_on_xenonnt_with_the_model_scan_and_its_bands(view):
