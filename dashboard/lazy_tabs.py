@@ -2,18 +2,16 @@
 
 Panel's ``Tabs(dynamic=True)`` renders only the active tab and puts an empty spacer in the
 place of every other one.  Measured in the load bench (``python -m bench.bench_load
---profile``, summarised by ``python -m bench.profile_stacks``; bench/README.md, "Where the
-CPU goes"): every switch then re-serialises the tab shown, a few hundred Bokeh models, also
-when it was shown before; drops the one left from the document; and walks the whole document
-with Panel's preprocessing hooks: 0.4 s of server CPU per switch, a third of the server's
-time with 30 users.
+--profile``, summarised by ``python -m bench.profile_stacks``; bench/README.md, "Load"):
+every switch then re-serialises the tab shown, a few hundred Bokeh models, also when it was
+shown before, and drops the one left from the document: ~0.4 s of server CPU per switch.
 
 Here the tab set is an ordinary (non-dynamic) ``pn.Tabs`` whose tabs are light holders
 (:class:`LazyTabContents`): a holder shows a short "building" text until its tab is first
 shown, and its content is built then (a session builds only what its user looks at) and kept.
 Showing a tab again only changes the tab set's ``active`` index, which the browser already
-did; the server sends nothing.  A first visit adds the new tab's models to its holder, and
-Panel's hooks walk that holder only.
+did; the server sends nothing.  A first visit still costs the build and Panel's adding of
+the new models to the page (together ~0.7 s of server CPU per tab in the load bench).
 
 The "building" text is what the user sees while the server builds the tab: the browser has
 it already and shows it at once on the click, for that user only.  (Panel's global busy
