@@ -31,6 +31,31 @@ if hv.Store.current_backend != "bokeh" or "bokeh" not in hv.Store.renderers:
 Curves = Mapping[str, tuple[np.ndarray, np.ndarray]]
 
 
+def write_columns(source, columns: Mapping[str, Sequence[float]]) -> None:
+    """Write numeric ``columns`` into a Bokeh ``source`` and send only what changed.
+
+    Unchanged columns send nothing (an unchanged figure is not repainted: 5-15 ms per figure
+    in Chromium); changed columns of unchanged length are patched in place (a new ``data``
+    also makes BokehJS rebuild the figure's legend, forcing style recalculations: 10-20 ms
+    per slider move); a new length or a new set of columns replaces ``data``."""
+    columns = {name: np.asarray(values, dtype=float) for name, values in columns.items()}
+    old = source.data
+    lengths = {len(values) for values in columns.values()}
+    if (len(lengths) != 1 or set(old) != set(columns)
+            or any(len(old[name]) not in lengths for name in columns)):
+        source.data = columns
+        return
+    changed = {name: values for name, values in columns.items()
+               if not np.array_equal(old[name], values, equal_nan=True)}
+    if not changed:
+        return
+    for name, values in changed.items():
+        # A new array, set silently, for the patch to write into: arrays handed out before
+        # (``data``) keep their values.
+        dict.__setitem__(source.data, name, values.copy())
+    source.patch({name: [(slice(0, len(values)), values)] for name, values in changed.items()})
+
+
 class LiveOverlay:
     """An overlay of labelled curves (and vertical marker lines) built once by HoloViews.
 
@@ -110,7 +135,7 @@ class LiveOverlay:
         Call inside ``pn.io.hold()`` to send everything in one websocket message.
         """
         for label, (xs, ys) in curves.items():
-            self._write(self.sources[label], xs, ys)
+            write_columns(self.sources[label], {self.x: xs, self.y: ys})
         self._show_drawn(curves)
         for label, position in (vlines or {}).items():
             self.vline_glyphs[label].location = position
@@ -123,24 +148,6 @@ class LiveOverlay:
             self.figure.x_range.start, self.figure.x_range.end = x_range
         if y_range is not None:
             self.figure.y_range.start, self.figure.y_range.end = y_range
-
-    def _write(self, source, xs, ys) -> None:
-        old_x, old_y = source.data[self.x], source.data[self.y]
-        new_x = len(old_x) != len(xs) or not np.array_equal(old_x, xs)
-        if not new_x and np.array_equal(old_y, ys, equal_nan=True):
-            return
-        if len(old_x) != len(xs) or len(old_y) != len(ys):
-            source.data = {self.x: xs, self.y: ys}
-            return
-        # Same length: patch the columns.  BokehJS redraws the curve either way, but a new
-        # ``data`` also makes it rebuild the whole legend (it watches every model its items
-        # reach), forcing style recalculations: 10-20 ms per slider move in Chromium.
-        columns = {self.y: ys, **({self.x: xs} if new_x else {})}
-        for name, values in columns.items():
-            # A new array, set silently, for the patch to write into: arrays handed out
-            # before (``data``) keep their values.
-            dict.__setitem__(source.data, name, np.array(values, dtype=float))
-        source.patch({name: [(slice(0, len(values)), values)] for name, values in columns.items()})
 
     def add_subtitle(self, text: str):
         """A second, smaller title line under the title (the key parameters)."""

@@ -53,7 +53,7 @@ from model.profile_likelihood import BAND_QUANTILES
 from model.theory import millicharge_bound_from_moment
 
 from . import style
-from .live_plot import LiveOverlay
+from .live_plot import LiveOverlay, write_columns
 
 CUSTOM = "custom"  # the preset control when the parameters are no preset's
 from .view_base import Binding, TabView
@@ -255,24 +255,6 @@ def astrophysical_span(quantity: str) -> tuple[float, float] | None:
 
 
 # --- the figure --------------------------------------------------------------------------------
-def _write_columns(source: ColumnDataSource, columns: Mapping[str, np.ndarray]) -> None:
-    """New columns into a source: patched in place when the lengths are unchanged (as
-    :class:`LiveOverlay` does for curves), replaced otherwise."""
-    columns = {name: np.asarray(values, dtype=float) for name, values in columns.items()}
-    old = source.data
-    lengths = {len(values) for values in columns.values()}
-    if any(len(old[name]) not in lengths for name in columns) or len(lengths) != 1:
-        source.data = columns
-        return
-    changed = {name: values for name, values in columns.items()
-               if not np.array_equal(old[name], values, equal_nan=True)}
-    if not changed:
-        return
-    for name, values in changed.items():
-        dict.__setitem__(source.data, name, values.copy())
-    source.patch({name: [(slice(0, len(values)), values)] for name, values in changed.items()})
-
-
 class LimitFigure:
     """The expected-limit plot (module docstring): a :class:`LiveOverlay` of the curves and
     reference lines plus filled bands (Bokeh ``VArea``) under them, all updated in place."""
@@ -337,7 +319,7 @@ class LimitFigure:
     def set_band(self, name: str, x: np.ndarray, low, high) -> None:
         """Fill band ``name`` between ``low`` and ``high`` (None: nothing drawn)."""
         nan = np.full(len(x), np.nan)
-        _write_columns(self.band_sources[name], {
+        write_columns(self.band_sources[name], {
             "x": x, "low": nan if low is None else low, "high": nan if high is None else high})
 
     def band_data(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

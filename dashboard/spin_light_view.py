@@ -20,7 +20,7 @@ from model.spin_light import FLAVOURS
 from .export import number
 from .formula_notes import SPIN_LIGHT
 from . import style
-from .live_plot import LiveOverlay
+from .live_plot import LiveOverlay, write_columns
 from .view_base import BenchMove, Binding, TabView
 
 FLAVOUR_LABELS = {"ν̄ₑ": "anti_nu_e", "ν̄_μ, ν̄_τ": "anti_nu_mu_tau"}
@@ -261,8 +261,8 @@ class SpinLightView(TabView):
         self.figures["thresholds"].update(self._region_curves(thresholds),
                                           y_range=self._region_y_range(thresholds),
                                           vlines={"nucleon density n": s.density_cm3})
-        self.band_source.data = self._allowed_band(thresholds)
-        self.point_source.data = {"x": [s.density_cm3], "y": [s.E_TeV]}
+        write_columns(self.band_source, self._allowed_band(thresholds))
+        write_columns(self.point_source, {"x": [s.density_cm3], "y": [s.E_TeV]})
         markers = self._energy_markers()
         self.figures["rates"].update(self._rate_curves(rates), vlines=markers,
                                      y_range=self._log_range(rates["rate_per_s"], 12))

@@ -22,7 +22,7 @@ from model.theory import (
 from .export import number
 from .formula_notes import THEORY
 from . import style
-from .live_plot import LiveOverlay, Readout
+from .live_plot import LiveOverlay, Readout, write_columns
 from .view_base import BenchMove, Binding, TabView, deprecated_alias
 
 MASS_EXPONENTS = (-3.0, 13.0)  # log10 m_nu/eV: 1 meV to 10 TeV, through the heavy regimes
@@ -151,7 +151,7 @@ class TheoryView(TabView):
     def update_figures(self) -> None:
         self.figures["theory"].update(self._curves(), vlines={"m_ν": self.model.m_nu_eV})
         self._show_limit_group(self.figures["theory"])
-        self.point_source.data = self._point()
+        write_columns(self.point_source, self._point())
         self._show_moments()
 
     def _show_moments(self) -> None:
