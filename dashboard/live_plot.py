@@ -20,10 +20,11 @@ import panel as pn
 import param
 from panel.io.state import set_curdoc
 
-from .style import legend_columns, style_figure
+from .style import legend_columns, legend_row_px, style_figure
 
 log = logging.getLogger(__name__)
 LEGEND_COLUMNS = 3
+LEGEND_ROWS_IN_HEIGHT = 2  # legend rows a pane's height includes (see LiveOverlay.fit_legend)
 
 if hv.Store.current_backend != "bokeh" or "bokeh" not in hv.Store.renderers:
     hv.extension("bokeh", logo=False)  # views also work outside the app (notebooks, tests)
@@ -126,6 +127,29 @@ class LiveOverlay:
             drawn = label not in self.hidden and bool(np.isfinite(np.asarray(y, dtype=float)).any())
             if item.visible != drawn:
                 item.visible = drawn
+        self.fit_legend()
+
+    _pane: pn.pane.Bokeh | None = None
+    _pane_height = 0
+
+    def fit_legend(self) -> None:
+        """Legend columns for the entries shown (``style.legend_columns``), and the figure as
+        tall as its pane's ``height`` plus the rows its legend needs beyond
+        ``LEGEND_ROWS_IN_HEIGHT``: the data area keeps its height.  (With a fixed height, the
+        one-column legend of ten reference limits left the reactor-sensitivity plot a 100 px
+        strip on a 1366x768 screen.)  Call after changing entries or their type size."""
+        extra_px = 0
+        for legend in self.figure.legend:
+            font_px = int(float(str(legend.label_text_font_size).removesuffix("px")))
+            columns = legend_columns(legend, font_px)
+            if legend.ncols != columns:
+                legend.ncols = columns
+            rows = -(-sum(bool(item.visible) for item in legend.items) // columns)
+            extra_px += max(0, rows - LEGEND_ROWS_IN_HEIGHT) * legend_row_px(font_px)
+        if self._pane is not None:
+            height = self._pane_height + extra_px
+            if self.figure.height != height:
+                self.figure.height = self._pane.height = height
 
     def update(self, curves: Curves, *, x_range: tuple[float, float] | None = None,
                y_range: tuple[float, float] | None = None,
@@ -195,8 +219,7 @@ class LiveOverlay:
         source.data = {self.x: np.asarray(xs, dtype=float), self.y: np.asarray(ys, dtype=float)}
         item.label = value(label)
         renderer.visible = item.visible = True
-        for legend in self.figure.legend:  # a long pin label may need fewer columns
-            legend.ncols = legend_columns(legend)
+        self.fit_legend()  # a long pin label may need fewer columns
 
     @property
     def pinned(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -220,13 +243,17 @@ class LiveOverlay:
         return np.asarray(source.data[self.x]), np.asarray(source.data[self.y])
 
     def pane(self, height: int = 540) -> pn.pane.Bokeh:
-        """The figure in a pane as wide as its column and ``height`` px tall (title, axes and the
-        legend below included)."""
+        """The figure in a pane as wide as its column and ``height`` px tall (title, axes and a
+        legend of up to ``LEGEND_ROWS_IN_HEIGHT`` rows below included; taller by the rows of a
+        longer legend, see :meth:`fit_legend`)."""
         # The figure's own sizing mode wins over the pane's in Panel's layout: keep them equal.
         self.figure.sizing_mode = "stretch_width"
-        self.figure.height = height
         self.figure.min_height = None
-        return pn.pane.Bokeh(self.figure, sizing_mode="stretch_width", height=height)
+        self.figure.height = height
+        self._pane = pn.pane.Bokeh(self.figure, sizing_mode="stretch_width", height=height)
+        self._pane_height = height
+        self.fit_legend()
+        return self._pane
 
 
 def apply_to_model(model: param.Parameterized, values: Mapping, redraw: Callable[[], None],

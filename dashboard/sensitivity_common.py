@@ -341,6 +341,7 @@ class LimitFigure:
                 shown = any(r.visible for r in item.renderers)
                 if item.visible != shown:
                     item.visible = shown
+        self.overlay.fit_legend()
 
     def label_compare(self, text: str) -> None:
         if self._item_label(self.compare_item) != text:

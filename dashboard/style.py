@@ -101,6 +101,12 @@ def legend_columns(legend, font_px: int | None = None) -> int:
     return max(1, min(3, int(LEGEND_WIDTH_PX // entry_px)))
 
 
+def legend_row_px(font_px: int) -> int:
+    """Height of one legend row in px: Bokeh's 20 px label box (or the text's line, if taller)
+    and its 3 px spacing."""
+    return max(20, round(1.25 * font_px)) + 3
+
+
 def style_figure(figure, present: bool = False) -> None:
     """Type sizes, line widths and the legend's muting hint of a Bokeh figure, for a mode."""
     sizes = SIZES[present]

@@ -781,6 +781,7 @@ class TabView(pn.viewable.Viewer):
         with pn.io.hold():
             for figure in self.figures.values():
                 style_figure(figure.figure, present)
+                figure.fit_legend()  # larger type: other columns and row heights
             for readout in self.readouts():
                 readout.pane.styles = {**readout.pane.styles, "font-size": f"{sizes['readout']}px"}
 

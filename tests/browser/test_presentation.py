@@ -1,6 +1,6 @@
 """Every tab as people see it, in headless Chromium at 1366x768, 1920x1080 and 800x900: no
 horizontal scrolling of the page, each plot's data area at least 80% of the main column's
-width, legends listing drawn curves only and no two alike; the projector mode (?present=1)
+width and 180 px tall, legends listing drawn curves only and no two alike; the projector mode (?present=1)
 with ticks of 16 px or more and readouts of 18 px or more.  (The same rules on the server's
 models: tests/dashboard/test_presentation.py.)"""
 
@@ -15,6 +15,10 @@ from tests.browser_support import TIMEOUT_MS, PageProblems, wait_for_plots  # no
 
 pytestmark = pytest.mark.browser
 SIZES = [(1366, 768), (1920, 1080), (800, 900)]
+# A data area at least this tall, however long its legend: a fixed figure height once left the
+# reactor-sensitivity plot a 100 px strip above a ten-row legend (dashboard/live_plot.py,
+# LiveOverlay.fit_legend).  The smallest today: spin light's lifetimes, ~195 px in projector mode.
+MIN_FRAME_HEIGHT_PX = 180
 
 # Per visible figure: frame (data area) width, and its legend entries (label, look, drawn).
 JS_FIGURES = """() => {
@@ -56,6 +60,7 @@ JS_FIGURES = """() => {
       }
     }
     out.push({title: model.title?.text ?? "", frame: view.frame.bbox.width,
+              frameHeight: view.frame.bbox.height,
               left: view.el.getBoundingClientRect().left, entries});
   }
   return out;
@@ -88,6 +93,8 @@ def test_every_tab_fits_the_window_and_its_legends_show_what_is_drawn(page, app_
         for figure in figures:
             assert figure["frame"] >= 0.8 * main["width"], (tab.key, size, figure["title"],
                                                             figure["frame"], main["width"])
+            assert figure["frameHeight"] >= MIN_FRAME_HEIGHT_PX, (tab.key, size, figure["title"],
+                                                                 figure["frameHeight"])
             undrawn = [e["label"] for e in figure["entries"] if not e["drawn"]]
             assert not undrawn, (tab.key, figure["title"], undrawn)
             looks = [e["look"] for e in figure["entries"]]
@@ -107,6 +114,9 @@ def test_projector_mode_in_the_link_enlarges_ticks_and_readouts(page, app_url):
         readout = page.locator(".nuem-readout").first
         size = readout.evaluate("(el) => parseFloat(getComputedStyle(el.shadowRoot?.firstElementChild ?? el).fontSize)")
         assert size >= 18, (tab.key, size)
+        for figure in page.evaluate(JS_FIGURES):  # larger type, longer legends: still room
+            assert figure["frameHeight"] >= MIN_FRAME_HEIGHT_PX, (tab.key, figure["title"],
+                                                                 figure["frameHeight"])
     problems.assert_clean()
 
 

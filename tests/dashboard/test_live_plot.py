@@ -82,3 +82,41 @@ def test_new_length_replaces_the_data(plot):
     np.testing.assert_array_equal(y, short**-1)
     sent = _source_events(events, overlay, "a")
     assert sent and not any(isinstance(e, ColumnsPatchedEvent) for e in sent)
+
+
+def test_a_legend_longer_than_two_rows_makes_the_figure_taller_not_the_data_area_smaller():
+    """Eight entries too long for two columns: one column of eight rows, six beyond the two a
+    pane's height includes, each a legend row tall; hiding six of them gives the height back."""
+    from dashboard.live_plot import LEGEND_ROWS_IN_HEIGHT
+    from dashboard.style import legend_row_px
+
+    labels = [f"a reference limit with a long label, number {i}" for i in range(8)]
+    overlay = LiveOverlay({label: (X, X**-i) for i, label in enumerate(labels)},
+                          {label: {} for label in labels}, x="T_keV", y="rate")
+    pane = overlay.pane(500)
+    (legend,) = overlay.figure.legend
+    assert legend.ncols == 1
+    row_px = legend_row_px(14)  # the legend's type size in the normal mode (dashboard/style.py)
+    assert overlay.figure.height == pane.height == 500 + (8 - LEGEND_ROWS_IN_HEIGHT) * row_px
+    overlay.set_visible(labels[2:], False)
+    assert overlay.figure.height == pane.height == 500
+
+
+def test_write_columns_sends_nothing_for_unchanged_columns_and_patches_changed_ones():
+    from bokeh.models import ColumnDataSource
+
+    from dashboard.live_plot import write_columns
+
+    source = ColumnDataSource({"x": [1.0, 2.0], "y": [3.0, np.nan]})
+    document = Document()
+    document.add_root(source)
+    events = []
+    document.on_change(lambda event: events.append(event))
+    write_columns(source, {"x": [1.0, 2.0], "y": [3.0, np.nan]})
+    assert events == []
+    write_columns(source, {"x": [1.0, 2.0], "y": [3.0, 4.0]})
+    assert [type(e) for e in events] == [ColumnsPatchedEvent]
+    assert list(source.data["y"]) == [3.0, 4.0]
+    write_columns(source, {"x": [1.0], "y": [5.0]})
+    assert isinstance(events[-1], ColumnDataChangedEvent)
+    assert list(source.data["y"]) == [5.0]
