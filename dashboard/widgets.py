@@ -15,8 +15,13 @@ import param
 from bokeh.models import CustomJSTickFormatter
 from panel.io.state import state
 
-# Shows 10**x of a log10 slider as "1.0e-11" in the browser.
-POWER_OF_TEN_CODE = "return Math.pow(10, tick).toExponential(1);"
+# Shows 10**x of a log10 slider with two significant digits in the browser: "2.8" or "150"
+# between 0.01 and 1000, "1.0e-11" or "2.7e13" outside (no "e+0": "2.8e+0" read as a typo).
+POWER_OF_TEN_CODE = """
+const value = Math.pow(10, tick);
+if (value >= 0.01 && value < 1000) { return String(Number(value.toPrecision(2))); }
+return value.toExponential(1).replace("e+", "e");
+"""
 
 # The private members of Panel's Syncable that ResponsiveFloatSlider relies on, with the
 # signatures it was written against (Panel 1.9).  tests/dashboard/test_widgets.py checks them,

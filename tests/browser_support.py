@@ -268,12 +268,15 @@ def wait_for_change(page, curve: list[str], old_y: list) -> dict:
 
 
 def wait_for_plots(page) -> None:
-    """Wait until the page's Bokeh document holds a drawn curve and the network is quiet."""
+    """Wait until the page's Bokeh document holds a curve, every root view is drawn and the
+    network is quiet."""
     page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0",
                            timeout=TIMEOUT_MS)
     page.wait_for_function(
         """() => [...Bokeh.documents[0].all_models].some((m) => m.type === "GlyphRenderer")""",
         timeout=60_000)
+    # The document's models arrive before its views are built; "idle" means every root drawn.
+    page.wait_for_function("() => Bokeh.documents[0].is_idle", timeout=60_000)
     page.wait_for_load_state("networkidle")
 
 

@@ -82,5 +82,9 @@ def test_a_second_visitor_reads_every_slider_after_the_first_left(browser, fast_
         readouts = slider_readouts(page, tab.key, fast_cleanup_url)
         bad = {title: value for title, value in readouts.items() if not NUMBER.match(value)}
         assert not bad, f"{tab.key}: slider readouts that are not numbers: {bad}"
+        # A log slider shows "2.8" or "1.0e-11", never "2.8e+0" (read as a typo on a projector).
+        awkward = {title: value for title, value in readouts.items() if "e+" in value
+                   or ("e" in value and 0.01 <= abs(float(value)) < 1000)}
+        assert not awkward, f"{tab.key}: readouts in an awkward notation: {awkward}"
     problems.assert_clean()
     second.close()
