@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import SaveTool
+from bokeh.models import CustomJS, SaveTool
 
 from .live_plot import Deferred, LiveOverlay
 
@@ -54,6 +54,25 @@ view.export("svg").to_blob().then((svg) => {
   image.src = url;
 });
 """
+
+
+class ImageButton(pn.widgets.Button):
+    """A button that downloads a figure as PNG or SVG in the browser (``_EXPORT_JS``).
+
+    The script is attached to the button's own Bokeh model (a new ``CustomJS`` per model, so
+    per session), not through Panel's ``js_on_click``: a Panel link makes every later change
+    of the page's layout (each tab's first visit) search the whole document for linked
+    models, ~12 % of a first visit's server CPU in the load bench (bench/README.md, "Load").
+    """
+
+    export_args = param.Dict(default={}, doc="the CustomJS arguments: fig, tool, kind")
+
+    _rename = {**pn.widgets.Button._rename, "export_args": None}
+
+    def _get_model(self, doc, root=None, parent=None, comm=None):
+        model = super()._get_model(doc, root, parent, comm)
+        model.js_on_event("button_click", CustomJS(args=dict(self.export_args), code=_EXPORT_JS))
+        return model
 
 
 def file_stem(*parts) -> str:
@@ -106,11 +125,10 @@ class PlotExport:
             with pn.io.hold():  # a raw Bokeh model: change it where the server allows it
                 self.save_tool.filename = stem
 
-    def _image_button(self, kind: str) -> pn.widgets.Button:
-        button = pn.widgets.Button(label=kind.upper(), color="light", width=70)
-        button.js_on_click(args={"fig": self.plot.figure, "tool": self.save_tool, "kind": kind},
-                           code=_EXPORT_JS)
-        return button
+    def _image_button(self, kind: str) -> ImageButton:
+        return ImageButton(label=kind.upper(), color="light", width=70,
+                           export_args={"fig": self.plot.figure, "tool": self.save_tool,
+                                        "kind": kind})
 
     def frame(self) -> pd.DataFrame:
         """The plotted curves: one x column and a column per curve when they share x,

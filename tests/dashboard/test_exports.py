@@ -57,6 +57,24 @@ def test_every_plot_of_every_tab_has_csv_png_and_svg():
                     np.testing.assert_allclose(rows[export.plot.y], y, rtol=1e-9, equal_nan=True)
 
 
+def test_image_buttons_carry_their_script_without_a_panel_link():
+    # A Panel link (js_on_click, jslink) makes every later layout change of the page (each
+    # tab's first visit) search the whole document for linked models: none may be registered.
+    from panel.links import Callback
+
+    registered = len(Callback.registry)
+    for view_class in TABS:
+        view = view_class()
+        view.panel().get_root()
+        for export in view.exports.values():
+            for button, kind in ((export.png, "png"), (export.svg, "svg")):
+                (model,) = button._models.values()
+                (script,) = model[0].js_event_callbacks["button_click"]
+                assert script.args["kind"] == kind and script.args["fig"] is export.plot.figure
+                assert "view.export(\"svg\")" in script.code
+    assert len(Callback.registry) == registered, view_class.title
+
+
 def test_recoil_csv_is_the_model_spectrum():
     spectrum = RecoilSpectrum(mu_nu=2e-11, q_nu=3e-13, target="Si", threshold_keV=1.0)
     view = RecoilView(spectrum)
