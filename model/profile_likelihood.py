@@ -193,6 +193,15 @@ class FittedBackgroundLikelihood:
     def __call__(self, signal):
         return self.deviance(signal)
 
+    def _slope_at_zero(self, B, c, inverse_prior):
+        """d ln L / d a at a = 0+: sum B (n/c - 1) + prior term; +inf where a bin with counts
+        has no expectation without background."""
+        counted = (self.n > 0) & (B > 0)
+        unexplained = np.any(counted & (c <= 0), axis=-1)
+        terms = np.where(c > 0, B * (self.n / np.where(c > 0, c, 1.0) - 1.0), -B)
+        slope = np.sum(terms, axis=-1) + inverse_prior
+        return np.where(unexplained, np.inf, slope)
+
     def profiled_scale(self, signal):
         """The background normalisation a maximising the likelihood at this signal."""
         c = np.maximum(self.known + signal, 0.0) * self.X
@@ -200,16 +209,22 @@ class FittedBackgroundLikelihood:
         n = self.n
         inverse_prior = 0.0 if not self.prior_rel else 1.0 / self.prior_rel**2
         total_B = np.sum(B, axis=-1)
-        # Start from the counting estimate (sum n - sum c) / sum B, kept positive.
+        # ln L is concave in a: where its slope at a = 0 is not positive (the signal alone
+        # accounts for the counts) the maximum on a >= 0 is a = 0 exactly.  Newton's halvings
+        # only approach it: they took all the steps, for every row of the batch, and left ~1e-12.
+        at_zero = self._slope_at_zero(B, c, inverse_prior) <= 0.0
+        # Elsewhere start from the counting estimate (sum n - sum c) / sum B, kept positive.
         a = np.maximum((np.sum(n, axis=-1) - np.sum(c, axis=-1)) / total_B, 1e-3)
+        a = np.where(at_zero, 0.0, a)
         for _ in range(BACKGROUND_NEWTON_STEPS):
             mean = np.maximum(a[..., None] * B + c, np.finfo(float).tiny)
             ratio = n / mean
             gradient = np.sum(B * (ratio - 1.0), axis=-1) - inverse_prior * (a - 1.0)
             curvature = np.sum(B * B * ratio / mean, axis=-1) + inverse_prior
-            step = gradient / np.maximum(curvature, np.finfo(float).tiny)
+            # (rows held at a = 0 may have no curvature there: their step is not used)
+            step = gradient / np.maximum(np.where(at_zero, 1.0, curvature), np.finfo(float).tiny)
             # ln L is concave in a: Newton from either side; never below zero (halve instead)
-            new = np.where(a + step > 0, a + step, 0.5 * a)
+            new = np.where(at_zero, 0.0, np.where(a + step > 0, a + step, 0.5 * a))
             if np.all(np.abs(new - a) <= 1e-12 * np.maximum(a, 1e-12)):
                 a = new
                 break

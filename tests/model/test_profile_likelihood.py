@@ -94,3 +94,36 @@ def test_asimov_statistic_vanishes_without_signal(gemma_inputs, xenon_inputs):
     fitted = FittedBackgroundLikelihood(rates["sm"], rates["background"], X)
     assert float(fitted.deviance(0.0 * rates["magnetic"])[0]) == pytest.approx(0.0, abs=1e-8)
     assert float(fitted.profiled_scale(0.0 * rates["magnetic"])[0]) == pytest.approx(1.0, rel=1e-9, abs=0)
+
+
+def _log_likelihood(known, background, X, n, a, signal):
+    """ln L of Poisson counts n with means (a B + k + s) X, up to terms without a: from its
+    definition, for a grid of background scales a (grid,) -> (grid, rows)."""
+    mean = (a[:, None, None] * background + np.maximum(known + signal, 0.0)) * X[:, None]
+    mean = np.maximum(mean, 1e-300)
+    return np.sum(n * np.log(mean) - mean, axis=-1)
+
+
+def test_profiled_scale_is_the_maximum_on_a_nonnegative_grid(xenon_inputs):
+    """The profiled background scale a maximises ln L over a >= 0 (checked on a fine grid),
+    including rows whose signal alone accounts for the counts: there the maximum lies on the
+    boundary and a is 0 exactly (Newton's halvings only approached it, ~1e-12 after all 30
+    steps, and made every solve of the batch take all of them)."""
+    rates, X = xenon_inputs
+    known, background = rates["sm"][:1], rates["background"][:1]
+    rows = 4
+    known, background = np.repeat(known, rows, 0), np.repeat(background, rows, 0)
+    X = np.repeat(X[:1], rows)
+    fitted = FittedBackgroundLikelihood(known, background, X)
+    # signal strengths: none, a little, about the background, three times the background
+    signal = np.array([0.0, 0.1, 1.0, 3.0])[:, None] * background
+    a = fitted.profiled_scale(signal)
+    grid = np.concatenate([[0.0], np.linspace(1e-4, 2.0, 20001)])
+    on_grid = _log_likelihood(known, background, X, fitted.n, grid, signal)
+    best = grid[np.argmax(on_grid, axis=0)]
+    np.testing.assert_allclose(a[:2], best[:2], rtol=2e-4)
+    assert a[0] == pytest.approx(1.0, rel=1e-9, abs=0) and a[1] == pytest.approx(0.9, rel=1e-6, abs=0)
+    assert best[2:].tolist() == [0.0, 0.0] and a[2:].tolist() == [0.0, 0.0]  # on the boundary
+    # the profiled statistic is ln L at that a: no better a on the grid
+    at_a = _log_likelihood(known, background, X, fitted.n, a, signal)[np.arange(rows), np.arange(rows)]
+    assert np.all(on_grid <= at_a + 1e-12 * np.abs(at_a))
