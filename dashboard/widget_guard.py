@@ -108,6 +108,13 @@ def refusal_reason(obj: Reactive, name: str, value) -> str | None:
     return None
 
 
+def _empty_choice(obj: Reactive, msg: Mapping) -> bool:
+    """An empty selection sent to a drop-down that offers no empty option (Panel's conversion
+    turns ``""`` into the first option, which the check after it would accept)."""
+    return (isinstance(obj, pn.widgets.Select) and msg.get("value") == ""
+            and "" not in list(obj.labels))
+
+
 def guard_widget(obj: Reactive, on_refused: OnRefused | None = None) -> Reactive:
     """Check every change ``obj`` receives from the browser with :func:`refusal_reason`.
 
@@ -123,6 +130,12 @@ def guard_widget(obj: Reactive, on_refused: OnRefused | None = None) -> Reactive
     report = on_refused or _log_refusal
 
     def checked(msg: dict) -> dict:
+        if _empty_choice(obj, msg):  # Panel would read it as the first option: refused instead
+            report(obj, "value", "", "one of the options offered")
+            _restore_soon(obj, ["value"])
+            msg = {prop: value for prop, value in msg.items() if prop != "value"}
+            if not msg:
+                return {}
         try:
             params = convert(msg)
         except Exception as error:  # noqa: BLE001  (e.g. an option index past the end)

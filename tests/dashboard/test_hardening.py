@@ -292,6 +292,23 @@ def test_a_guarded_slider_refuses_and_keeps_its_value():
     assert len(notice.messages) == 5 and notice.pane.visible
 
 
+def test_a_guarded_select_refuses_an_empty_choice():
+    """Found by the random-seed runs of test_browser_values_outside_a_widgets_range_never_reach_
+    the_model (solar tab, target Xe): Panel turns a browser's empty selection "" into the first
+    option, so a malformed message switched the detector to Ge.  Refused: the value stays."""
+    notice = widget_guard.RefusalNotice()
+    select = widget_guard.guard_widget(pn.widgets.Select(options=["Ge", "Si", "Xe"], value="Xe"),
+                                       notice)
+    select._process_events({"value": ""})
+    assert select.value == "Xe" and len(notice.messages) == 1
+    select._process_events({"value": "Si"})
+    assert select.value == "Si"
+    # an empty option that is offered stays a choice
+    offered = widget_guard.guard_widget(pn.widgets.Select(options=["", "a"], value="a"), notice)
+    offered._process_events({"value": ""})
+    assert offered.value == ""
+
+
 def test_a_guarded_tab_set_refuses_an_index_past_the_last_tab():
     tabs = widget_guard.guard_widget(pn.Tabs(("a", "x"), ("b", "y")))
     for bad in (2, 99, -1, 1.5):
