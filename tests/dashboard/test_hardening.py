@@ -293,14 +293,14 @@ def test_a_guarded_slider_refuses_and_keeps_its_value():
 
 
 def test_a_guarded_select_refuses_an_empty_choice():
-    """Found by the random-seed runs of test_browser_values_outside_a_widgets_range_never_reach_
-    the_model (solar tab, target Xe): Panel turns a browser's empty selection "" into the first
-    option, so a malformed message switched the detector to Ge.  Refused: the value stays."""
+    """Panel turns a browser's empty selection "" into the first option, so a malformed message
+    switched the solar tab's detector from Xe to Ge (found by a random-seed run of the
+    hypothesis test above).  Refused: the value stays and the notice tells."""
     notice = widget_guard.RefusalNotice()
     select = widget_guard.guard_widget(pn.widgets.Select(options=["Ge", "Si", "Xe"], value="Xe"),
                                        notice)
     select._process_events({"value": ""})
-    assert select.value == "Xe" and len(notice.messages) == 1
+    assert select.value == "Xe" and len(notice.messages) == 1 and notice.pane.visible
     select._process_events({"value": "Si"})
     assert select.value == "Si"
     # an empty option that is offered stays a choice
@@ -604,16 +604,6 @@ def test_no_traceback_in_the_server_log(entry):
     assert_clean_log(entry)
 
 
-def _ipv6_loopback() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6) as sock:
-            sock.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback on this machine")
 @pytest.mark.parametrize("command", [["-m", "dashboard"],
                                      ["-m", "panel", "serve", "dashboard/app.py"]])
 def test_both_entries_serve_on_ipv6(command):

@@ -115,7 +115,8 @@ def test_profiled_scale_is_the_maximum_on_a_nonnegative_grid(xenon_inputs):
     known, background = np.repeat(known, rows, 0), np.repeat(background, rows, 0)
     X = np.repeat(X[:1], rows)
     fitted = FittedBackgroundLikelihood(known, background, X)
-    # signal strengths: none, a little, about the background, three times the background
+    # signal: none, a tenth of the background (maximum at a = 0.9), equal to the background
+    # (the Asimov counts are then met at a = 0: the boundary), three times the background
     signal = np.array([0.0, 0.1, 1.0, 3.0])[:, None] * background
     a = fitted.profiled_scale(signal)
     grid = np.concatenate([[0.0], np.linspace(1e-4, 2.0, 20001)])
