@@ -18,8 +18,10 @@ import holoviews as hv
 import numpy as np
 import panel as pn
 import param
+from bokeh.document import Document
 from panel.io.state import set_curdoc
 
+from .figure_copies import FigureTemplates, spec_key
 from .style import legend_columns, legend_row_px, style_figure
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ if hv.Store.current_backend != "bokeh" or "bokeh" not in hv.Store.renderers:
     hv.extension("bokeh", logo=False)  # views also work outside the app (notebooks, tests)
 
 Curves = Mapping[str, tuple[np.ndarray, np.ndarray]]
+FIGURE_TEMPLATES = FigureTemplates()  # figures HoloViews drew, copied for each session
 
 
 def write_columns(source, columns: Mapping[str, Sequence[float]]) -> None:
@@ -57,8 +60,36 @@ def write_columns(source, columns: Mapping[str, Sequence[float]]) -> None:
     source.patch({name: [(slice(0, len(values)), values)] for name, values in changed.items()})
 
 
+def _render_overlay(curves: Curves, styles: Mapping[str, dict], x: str, y: str,
+                    vlines: Mapping[str, tuple[float, dict]], static: Sequence[hv.Element],
+                    overlay_opts: dict):
+    """HoloViews' Bokeh figure of the overlay, and its handles: ``"source:<label>"`` for each
+    curve's ColumnDataSource and ``"glyph:<label>"`` for each vertical line's Span."""
+    elements = [hv.Curve(curves[label], x, y, label=label).opts(**{"line_width": 2, **style})
+                for label, style in styles.items()]
+    elements += [hv.VLine(position, label=label).opts(**{"line_width": 2, **style})
+                 for label, (position, style) in vlines.items()]
+    elements += list(static)
+    # The legend goes below the frame, in columns: it never covers the data.
+    overlay = hv.Overlay(elements).opts(
+        hv.opts.Curve(backend_opts={"plot.output_backend": "canvas"}),
+        hv.opts.Overlay(**{"responsive": True, "min_height": 380, "show_grid": True,
+                           "legend_position": "bottom", "legend_cols": LEGEND_COLUMNS,
+                           "legend_limit": 200,  # HoloViews drops legends over 25 entries
+                           **overlay_opts}))
+    # A document of its own: the plot is not tied to (nor cleaned up with) a session's.
+    plot = hv.renderer("bokeh").get_plot(overlay, doc=Document())
+    subplots = list(plot.subplots.values())
+    handles = {f"source:{label}": subplot.handles["source"]
+               for label, subplot in zip(styles, subplots)}
+    handles.update({f"glyph:{label}": subplot.handles["glyph"]
+                    for label, subplot in zip(vlines, subplots[len(styles):])})
+    return plot.state, handles
+
+
 class LiveOverlay:
-    """An overlay of labelled curves (and vertical marker lines) built once by HoloViews.
+    """An overlay of labelled curves (and vertical marker lines) built once by HoloViews (or a
+    copy of the figure HoloViews drew for the same input: :mod:`dashboard.figure_copies`).
 
     ``styles`` maps each curve label to Bokeh line options (``color``, ``line_dash``, ...);
     its order fixes the legend order.  ``vlines`` maps marker labels to ``(x, style)``.
@@ -77,26 +108,18 @@ class LiveOverlay:
         self.x, self.y = x, y
         self.labels = list(styles)
         self.vline_labels = list(vlines or {})
-        elements = [hv.Curve(curves[label], x, y, label=label).opts(**{"line_width": 2, **style})
-                    for label, style in styles.items()]
-        elements += [hv.VLine(position, label=label).opts(**{"line_width": 2, **style})
-                     for label, (position, style) in (vlines or {}).items()]
-        elements += list(static)
-        # The legend goes below the frame, in columns: it never covers the data.
-        overlay = hv.Overlay(elements).opts(
-            hv.opts.Curve(backend_opts={"plot.output_backend": "canvas"}),
-            hv.opts.Overlay(**{"responsive": True, "min_height": 380, "show_grid": True,
-                               "legend_position": "bottom", "legend_cols": LEGEND_COLUMNS,
-                               "legend_limit": 200,  # HoloViews drops legends over 25 entries
-                               **overlay_opts}))
-        plot = hv.renderer("bokeh").get_plot(overlay)
-        subplots = list(plot.subplots.values())
-        self.figure = plot.state
-        self.sources = {label: subplot.handles["source"]
-                        for label, subplot in zip(self.labels, subplots)}
-        self.vline_glyphs = {label: subplot.handles["glyph"]
-                             for label, subplot in zip(self.vline_labels,
-                                                       subplots[len(self.labels):])}
+        render = partial(_render_overlay, curves, styles, x, y, vlines or {}, static, overlay_opts)
+        # Equal inputs give equal figures: copy the one HoloViews drew for them, if any
+        # (dashboard.figure_copies; elements in ``static`` are not compared, so not cached).
+        key = None if static else spec_key(
+            {label: tuple(np.asarray(a) for a in curves[label]) for label in styles},
+            styles, x, y, vlines or {}, overlay_opts)
+        if key is None:
+            self.figure, handles = render()
+        else:
+            self.figure, handles = FIGURE_TEMPLATES.copy(key, render)
+        self.sources = {label: handles[f"source:{label}"] for label in self.labels}
+        self.vline_glyphs = {label: handles[f"glyph:{label}"] for label in self.vline_labels}
         self.hidden: set[str] = set()  # curves hidden on purpose (set_visible)
         self.vline_texts = {label: self._marker_label(label, position, style)
                             for label, (position, style) in (vlines or {}).items()}

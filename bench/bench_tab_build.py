@@ -1,0 +1,84 @@
+"""Server CPU of opening a session and of each tab's first visit, in one process, no browser.
+
+    python -m bench.bench_tab_build [--sessions 8]
+
+Each session is built as ``panel serve`` builds one (``dashboard.app.create_app`` into a new
+Bokeh document), then every other tab is shown once, as a user clicking through the tabs.
+Process CPU time per step; the first session of each mode is a warm-up (imports, caches).
+Modes, interleaved session by session so that the machine's load hits both alike:
+
+* ``copies``:   figures copied from the template HoloViews drew for the same input
+                (``dashboard.figure_copies``, as served);
+* ``holoviews``: every figure drawn by HoloViews (a template store of no entries).
+
+Medians per tab over the sessions, and their ratio; written to bench/results/tab_build.json.
+These are the costs the load bench's first visits pay before any queueing (bench/README.md,
+"Load").
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import panel as pn
+from bokeh.document import Document
+from panel.io.state import set_curdoc
+
+from bench.timing import write
+from dashboard import live_plot
+from dashboard.app import create_app
+from dashboard.figure_copies import FigureTemplates
+from dashboard.tabs import TABS
+
+
+def one_session() -> dict[str, float]:
+    """CPU seconds: ``open`` (the app with its first tab) and each other tab's first visit."""
+    document = Document()
+    times = {}
+    with set_curdoc(document):
+        start = time.process_time()
+        app = create_app()
+        app.server_doc(document)
+        times["open"] = time.process_time() - start
+        tabs = next(item for item in app.main.objects if isinstance(item, pn.Tabs))
+        for index in range(1, len(tabs)):
+            start = time.process_time()
+            tabs.active = index
+            times[TABS[index].key] = time.process_time() - start
+    return times
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=8, help="timed sessions per mode")
+    args = parser.parse_args(argv)
+    served = live_plot.FIGURE_TEMPLATES
+    modes = {"copies": served, "holoviews": FigureTemplates(entries=0)}
+    runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in modes}
+    try:
+        for session in range(args.sessions + 1):
+            for mode, templates in modes.items():
+                live_plot.FIGURE_TEMPLATES = templates
+                times = one_session()
+                if session > 0:  # the first: warm-up
+                    runs[mode].append(times)
+    finally:
+        live_plot.FIGURE_TEMPLATES = served
+    steps = list(runs["copies"][0])
+    summary = {mode: {step: statistics.median(run[step] for run in runs[mode]) * 1e3
+                      for step in steps} for mode in modes}
+    for mode in modes:
+        summary[mode]["all tabs"] = sum(summary[mode][step] for step in steps)
+    print(f"  {'step':18s} {'copies':>9s} {'holoviews':>10s} {'ratio':>6s}  (median CPU ms)")
+    for step in [*steps, "all tabs"]:
+        copies, drawn = summary["copies"][step], summary["holoviews"][step]
+        print(f"  {step:18s} {copies:9.0f} {drawn:10.0f} {drawn / copies:6.2f}")
+    path = write({"sessions": args.sessions, "median_cpu_ms": summary, "runs": runs},
+                 "tab_build.json")
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
