@@ -5,15 +5,17 @@
 Each session is built as ``panel serve`` builds one (``dashboard.app.create_app`` into a new
 Bokeh document), then every other tab is shown once, as a user clicking through the tabs.
 Process CPU time per step; the first session of each mode is a warm-up (imports, caches).
-Modes, interleaved session by session so that the machine's load hits both alike:
+Modes, interleaved session by session so that the machine's load hits all alike:
 
-* ``copies``:   figures copied from the template HoloViews drew for the same input
-                (``dashboard.figure_copies``, as served);
-* ``holoviews``: every figure drawn by HoloViews (a template store of no entries).
+* ``served``:     as served: figures copied from the template HoloViews drew for the same
+                  input (``dashboard.figure_copies``), the document's models recomputed by
+                  ``dashboard.document_models``;
+* ``bokeh walk``: the same with Bokeh's own recomputation of the document's models;
+* ``holoviews``:  that, and every figure drawn by HoloViews (a template store of no entries).
 
-Medians per tab over the sessions, and their ratio; written to bench/results/tab_build.json.
-These are the costs the load bench's first visits pay before any queueing (bench/README.md,
-"Load").
+Medians per step over the sessions, and each mode's ratio to ``served``; written to
+bench/results/tab_build.json.  These are the costs the load bench's first visits pay before
+any queueing (bench/README.md, "Load").
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from bokeh.document import Document
 from panel.io.state import set_curdoc
 
 from bench.timing import write
-from dashboard import live_plot
+from dashboard import document_models, live_plot
 from dashboard.app import create_app
 from dashboard.figure_copies import FigureTemplates
 from dashboard.tabs import TABS
@@ -54,27 +56,32 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=8, help="timed sessions per mode")
     args = parser.parse_args(argv)
-    served = live_plot.FIGURE_TEMPLATES
-    modes = {"copies": served, "holoviews": FigureTemplates(entries=0)}
+    served, install = live_plot.FIGURE_TEMPLATES, document_models.install
+    modes = {"served": (served, install),
+             "bokeh walk": (served, lambda document: False),
+             "holoviews": (FigureTemplates(entries=0), lambda document: False)}
     runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in modes}
     try:
         for session in range(args.sessions + 1):
-            for mode, templates in modes.items():
-                live_plot.FIGURE_TEMPLATES = templates
+            for mode, (templates, installer) in modes.items():
+                live_plot.FIGURE_TEMPLATES, document_models.install = templates, installer
                 times = one_session()
                 if session > 0:  # the first: warm-up
                     runs[mode].append(times)
     finally:
-        live_plot.FIGURE_TEMPLATES = served
-    steps = list(runs["copies"][0])
+        live_plot.FIGURE_TEMPLATES, document_models.install = served, install
+    steps = list(runs["served"][0])
     summary = {mode: {step: statistics.median(run[step] for run in runs[mode]) * 1e3
                       for step in steps} for mode in modes}
     for mode in modes:
         summary[mode]["all tabs"] = sum(summary[mode][step] for step in steps)
-    print(f"  {'step':18s} {'copies':>9s} {'holoviews':>10s} {'ratio':>6s}  (median CPU ms)")
+    header = "".join(f"{mode:>12s}" for mode in modes)
+    print(f"  {'step':18s}{header}   (median CPU ms; ratio to served)")
     for step in [*steps, "all tabs"]:
-        copies, drawn = summary["copies"][step], summary["holoviews"][step]
-        print(f"  {step:18s} {copies:9.0f} {drawn:10.0f} {drawn / copies:6.2f}")
+        base = summary["served"][step]
+        cells = "".join(f"{summary[mode][step]:7.0f} {summary[mode][step] / base:4.2f}"
+                        for mode in modes)
+        print(f"  {step:18s}{cells}")
     path = write({"sessions": args.sessions, "median_cpu_ms": summary, "runs": runs},
                  "tab_build.json")
     print(f"written to {path}")
