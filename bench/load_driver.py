@@ -16,7 +16,9 @@ and only the tab's movable controls are moved, so widgets added later (export, U
 left alone.  :func:`tab_updates` derives them from the tab registry
 (``dashboard.tabs.TABS``): per tab title, ``view.movable_controls()`` of a default instance,
 the sliders and selects whose every move changes a plotted curve, a marker or a readout (their
-Bokeh titles are the bindings' labels).  An update is *answered* when such a patch comes back.
+Bokeh titles are the bindings' labels).  An update is *answered* when such a patch comes back,
+or when the server puts the moved control back to another value (a refused value: a select may
+offer a target the current channel has no data for; the view's notice explains it).
 
 Latency of one update: from sending the change to the last plot/readout patch of its reply
 (the reply ends when no further such patch arrives within ``max(0.2 s, half the latency so
@@ -405,6 +407,7 @@ class UserSession:
         self.doc: ShadowDocument | None = None
         self.tabs: str | None = None
         self.closed = False
+        self.last_sent: tuple[str, str, object] | None = None  # (model id, attribute, value)
 
     async def open(self):
         from bokeh.client.websocket import WebSocketClientConnectionWrapper
@@ -490,9 +493,16 @@ class UserSession:
                 self.changed.notify_all()
 
     def _is_reply(self, events: list[dict]) -> bool:
-        """Whether a patch redraws something: a source, plot, annotation or text changed."""
+        """Whether a patch redraws something: a source, plot, annotation or text changed; or
+        the control last moved was put back to another value (a refused value: the view's
+        notice may already show that message, e.g. the same refusal twice, and then only the
+        control changes)."""
         for event in events:
             if event.get("kind") in ("ColumnDataChanged", "ColumnsStreamed", "ColumnsPatched"):
+                return True
+            if (self.last_sent is not None and event.get("kind") == "ModelChanged"
+                    and (event["model"]["id"], event.get("attr")) == self.last_sent[:2]
+                    and event.get("new") != self.last_sent[2]):
                 return True
             if event.get("kind") == "ModelChanged" and event.get("attr") != "css_classes":
                 model_id = event["model"]["id"]
@@ -506,6 +516,7 @@ class UserSession:
         from bokeh.protocol.messages.patch_doc import patch_doc
 
         self.doc.models[model_id]["attributes"][attr] = value
+        self.last_sent = (model_id, attr, value)
         message = patch_doc(patch_doc.create_header(), {}, {"events": [
             {"kind": "ModelChanged", "model": {"id": model_id}, "attr": attr, "new": value}]})
         sent = time.perf_counter()

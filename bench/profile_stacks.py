@@ -30,7 +30,9 @@ PHASES: list[tuple[str, tuple[str, ...]]] = [
     ("session open: build (page request)", (
         "DocHandler.get", "ApplicationContext.create_session_if_needed")),
     ("session open: send document (PULL-DOC)", ("ServerSession.pull", "ServerSession._handle_pull")),
-    ("tab: first build", ("_in_session_document.<locals>.build_in_session",)),
+    # The build and Panel adding the tab's models to the page (and sending them) are all
+    # under LazyTabContents.show; the build alone is under build_in_session.
+    ("tab: first build", ("LazyTabContents.show", "_in_session_document.<locals>.build_in_session")),
     ("tab: show/hide (re-render, serialise)", ("Tabs._update_active",)),
     ("update: view (model, figures, patch)", ("TabView._changed",)),
     ("update: other (Panel events, echoes)", ("Syncable._change_coroutine", "Syncable._change_event",

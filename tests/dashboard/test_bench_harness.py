@@ -81,3 +81,26 @@ def test_server_time_wraps_the_change_handler_only_while_it_runs():
         slider.value = slider.value + slider.step
         assert len(times.ms) == 1 and times.ms[0] > 0  # one update, however many controls it set
     assert TabView.__dict__["_changed"] is original
+
+
+def test_a_refused_value_put_back_answers_the_load_users_update():
+    """The recoil tab refuses target CsI in the electron channel; refused twice, only the
+    select is put back (the notice already shows the message).  That answers the update; an
+    echo of the value sent, or a linked input widget changing, does not."""
+    from bench.load_driver import UserSession
+    from tests.ws_client import ShadowDocument
+
+    select = {"type": "object", "name": "panel.models.widgets.CustomSelect", "id": "s1",
+              "attributes": {"value": "Ge"}}
+    other = {"type": "object", "name": "Slider", "id": "s2",
+             "attributes": {"value": 1.0}}
+    user = UserSession("http://127.0.0.1:1/app", 0, 0, 1.0, {})
+    user.doc = ShadowDocument({"roots": [select, other]})
+    user.last_sent = ("s1", "value", "CsI")
+
+    def changed(model_id, new):
+        return [{"kind": "ModelChanged", "model": {"id": model_id}, "attr": "value", "new": new}]
+
+    assert user._is_reply(changed("s1", "Ge"))  # put back: refused
+    assert not user._is_reply(changed("s1", "CsI"))  # the value sent, echoed
+    assert not user._is_reply(changed("s2", 2.0))  # another input widget
