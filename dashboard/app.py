@@ -94,7 +94,7 @@ def create_app(tabs=TABS) -> pn.template.BootstrapTemplate:
     present.param.watch(presentation, "value")
     if pn.state.curdoc is not None:
         repaint_guard.install(pn.state.curdoc)
-        document_models.install(pn.state.curdoc)  # a tab's first visit: ~5x cheaper model walk
+        document_models.install(pn.state.curdoc)  # walks and messages that grew with the page
     main = [url.notice, tab_panel]
     if url.app_values.get("tour") == "1":
         main.insert(1, Tour(show_tab=lambda key: setattr(tab_panel, "active", keys.index(key)),

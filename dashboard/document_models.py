@@ -1,26 +1,33 @@
-"""A session document's set of models, recomputed ~5x faster than Bokeh does it (server only).
+"""A session document's model manager without the costs that grew with the page (server only).
 
-Why: when a tab is first shown its models join the page, and Bokeh recomputes the document's
-set of models (``DocumentModelManager.recompute``) by walking every model of the page through
-its property descriptors: each unset property's default is computed again, for every model,
-every time.  With all seven tabs open a page holds ~2250 models and one walk took 35-113 ms of
-server CPU, growing with every tab (``python -m bench.bench_tab_build``; bench/README.md,
-"Load").  :func:`referenced_models` walks the same graph through the values Bokeh stores
-(``_property_values``, the unstable defaults it has materialised, the theme's values), and
-skips defaults that can hold no model: the same set of models, ~5x faster
-(tests/dashboard/test_document_models.py compares the two on every tab's page).
+Why: a page with every tab open holds ~2250 Bokeh models, and two things Bokeh does walk all of
+them (profile of the 30-user load bench, ``python -m bench.profile_stacks``; bench/README.md,
+"Load"):
 
-:func:`install` gives one session's document this walk; everything else of Bokeh's
-recomputation (attaching and detaching models, the name index) is kept as Bokeh 3.9 does it.
-A Bokeh without the private members used here leaves the document as it is (logged); the test
-then fails and names them.  Server CPU only: what is sent to the browser is unchanged.
+* when a tab is first shown its models join the page, and Bokeh recomputes the document's
+  set of models (``DocumentModelManager.recompute``) by walking every model through its
+  property descriptors: each unset property's default is computed again, every time, 35-113
+  ms per first visit.  :func:`referenced_models` walks the same graph through the values
+  Bokeh stores (``_property_values``, the unstable defaults it has materialised, the theme's
+  values) and skips defaults that can hold no model: the same models, 16-26 ms for the full
+  page;
+* every message to the browser (``patch_doc.create``) started by building ``{id(model): ref}``
+  of every model the browser has, ~1.2 ms per message, and a slider move sends several (the
+  redraw, the link's URL, the deferred subtitles): 13 % of the server's CPU in the load bench.
+  :class:`SessionModelManager` keeps that mapping between messages and renews it only when
+  the models the browser has change.
+
+Both are tested against Bokeh's own (tests/dashboard/test_document_models.py: the same models
+on every tab's page, the same messages).  :func:`install` gives one session's document this
+manager; everything else is Bokeh 3.9's.  A Bokeh whose manager is not the one this was
+written for leaves the document as it is (logged); the test then fails and says so.  Server
+CPU only: what is sent to the browser is unchanged.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import is_dataclass
-from types import MethodType
 
 from bokeh.core.has_props import HasProps
 from bokeh.document import Document
@@ -109,38 +116,109 @@ def referenced_models(roots) -> dict[str, Model]:
     return found
 
 
-def _recompute(manager: DocumentModelManager) -> None:
-    # Bokeh 3.9's DocumentModelManager.recompute with the walk above.
-    from bokeh.util.datatypes import MultiValuedDict
+class SessionModelManager(DocumentModelManager):
+    """Bokeh 3.9's model manager of a document, with two costs that grew with the page gone:
 
-    document = manager._document()
-    if document is None:
-        return
-    recomputed = referenced_models(document.roots)
-    new_models = set(recomputed.values())
-    old_models = set(manager._models.values())
-    by_name: MultiValuedDict[str, Model] = MultiValuedDict()
-    for model in new_models:
-        if model.name is not None:
-            by_name.add_value(model.name, model)
-    for model in old_models - new_models:
-        manager._seen_model_ids.add(model.id)
-        model._detach_document()
-    for model in new_models - old_models:
-        model._attach_document(document)
-        manager._new_models.add(model)
-    manager._models = recomputed
-    manager._models_by_name = by_name
+    * :meth:`recompute` walks the page with :func:`referenced_models`;
+    * :meth:`synced_refs`: the references every outgoing message starts from (``{id(model):
+      ref}`` of the models the browser has), kept between messages.  Bokeh's
+      ``patch_doc.create`` rebuilt them from every model of the page for every message
+      (~1.2 ms per message on a page of ~2250 models; a slider move sends several: the redraw,
+      the link's URL, the deferred subtitles), see :func:`_create_patch`.
+
+    Everything else is Bokeh's.  Set on a document by :func:`install`.
+    """
+
+    _synced_refs: dict[int, dict] | None = None
+
+    def recompute(self) -> None:
+        # Bokeh 3.9's DocumentModelManager.recompute with the walk above.
+        from bokeh.util.datatypes import MultiValuedDict
+
+        document = self._document()
+        if document is None:
+            return
+        recomputed = referenced_models(document.roots)
+        new_models = set(recomputed.values())
+        old_models = set(self._models.values())
+        by_name: MultiValuedDict[str, Model] = MultiValuedDict()
+        for model in new_models:
+            if model.name is not None:
+                by_name.add_value(model.name, model)
+        detached, attached = old_models - new_models, new_models - old_models
+        for model in detached:
+            self._seen_model_ids.add(model.id)
+            model._detach_document()
+        for model in attached:
+            model._attach_document(document)
+            self._new_models.add(model)
+        self._models = recomputed
+        self._models_by_name = by_name
+        if detached or attached:
+            self._synced_refs = None
+
+    def flush_synced(self, is_still_new=None) -> None:
+        if not self._new_models:
+            return  # nothing to flush: the synced models are unchanged (most messages)
+        super().flush_synced(is_still_new)
+        self._synced_refs = None
+
+    def __setitem__(self, id, model) -> None:
+        super().__setitem__(id, model)
+        self._synced_refs = None
+
+    def synced_refs(self) -> dict[int, dict]:
+        """A new dict ``{id(model): model.ref}`` of the models the browser has (the one
+        Bokeh's Serializer builds from ``synced_references``), copied from a kept one."""
+        if self._synced_refs is None:
+            new = self._new_models
+            self._synced_refs = {id(model): model.ref for model in self._models.values()
+                                 if model not in new}
+        return dict(self._synced_refs)
+
+
+def _create_patch(cls, events, **metadata):
+    """``patch_doc.create`` (Bokeh 3.9), starting from the kept references of a document with a
+    :class:`SessionModelManager`; any other document's message is made by Bokeh's own."""
+    from bokeh.core.serialization import Serializer
+    from bokeh.protocol.messages.patch_doc import PatchJson
+
+    documents = {event.document for event in events}
+    manager = next(iter(documents)).models if len(documents) == 1 else None
+    if not isinstance(manager, SessionModelManager):
+        return _BOKEH_CREATE_PATCH(cls, events, **metadata)
+    header = cls.create_header()
+    serializer = Serializer()
+    serializer._references = manager.synced_refs()
+    patch_json = PatchJson(events=serializer.encode(events))
+    manager.flush_synced(lambda model: not serializer.has_ref(model))
+    message = cls(header, metadata, patch_json)
+    message.add_buffers(*serializer.buffers)
+    return message
+
+
+_BOKEH_CREATE_PATCH = None
+
+
+def _use_kept_references() -> bool:
+    """Make ``patch_doc.create`` start from kept references (once per process)."""
+    global _BOKEH_CREATE_PATCH
+    from bokeh.protocol.messages.patch_doc import patch_doc
+
+    if _BOKEH_CREATE_PATCH is None:
+        _BOKEH_CREATE_PATCH = patch_doc.create.__func__
+        patch_doc.create = classmethod(_create_patch)
+    return True
 
 
 def install(document: Document) -> bool:
-    """Recompute ``document``'s model set with :func:`referenced_models`; False (and the
-    document unchanged) if this Bokeh's model manager lacks the members it relies on."""
+    """Give ``document`` a :class:`SessionModelManager`; False (and the document unchanged) if
+    this Bokeh's model manager is not the one it was written for (Bokeh 3.9's)."""
     manager = document.models
-    missing = [name for name in (*_MANAGER_STATE, "recompute") if not hasattr(manager, name)]
-    if missing:
-        log.warning("Bokeh's document model manager lacks %s: faster recompute not installed",
-                    ", ".join(missing))
-        return False
-    manager.recompute = MethodType(_recompute, manager)
-    return True
+    missing = [name for name in _MANAGER_STATE if not hasattr(manager, name)]
+    if type(manager) is not DocumentModelManager or missing:
+        log.warning("Bokeh's document model manager is %s%s: not replaced", type(manager).__name__,
+                    f" without {', '.join(missing)}" if missing else "")
+        return type(manager) is SessionModelManager
+    manager.__class__ = SessionModelManager
+    return _use_kept_references()

@@ -1,8 +1,10 @@
-"""The faster recomputation of a document's models (dashboard.document_models) finds exactly
-the models Bokeh's own walk finds, and keeps the document's bookkeeping as Bokeh does."""
+"""A session document's model manager (dashboard.document_models): its walk finds exactly the
+models Bokeh's own walk finds, it keeps the document's bookkeeping as Bokeh does, and the
+messages it sends are Bokeh's own."""
 
 from __future__ import annotations
 
+import numpy as np
 import panel as pn
 import pytest
 from bokeh.document import Document
@@ -16,7 +18,7 @@ from panel.io.state import set_curdoc
 
 from dashboard import document_models
 from dashboard.app import create_app
-from dashboard.document_models import referenced_models
+from dashboard.document_models import SessionModelManager, referenced_models
 
 
 def bokeh_walk(roots) -> dict[str, object]:
@@ -37,8 +39,7 @@ def full_page():
 
 
 def test_the_session_document_uses_the_faster_walk(full_page):
-    recompute = full_page.models.recompute
-    assert getattr(recompute, "__func__", None) is document_models._recompute, (
+    assert type(full_page.models) is SessionModelManager, (
         "not installed: this Bokeh's DocumentModelManager lacks a member it relies on")
 
 
@@ -85,3 +86,61 @@ def test_removed_models_are_detached_and_added_ones_attached():
     assert removed.document is None and document.models.seen(removed.id)
     assert added.document is document and document.get_model_by_id(added.id) is added
     assert document.get_model_by_name("gone") is None
+
+
+def normalised(message) -> tuple:
+    """A message's content and buffers with the buffers' ids renamed in order of appearance."""
+    import json
+
+    names: dict[str, str] = {}
+    text = json.dumps(message.content, default=lambda value: f"<{type(value).__name__} "
+                                                             f"{getattr(value, 'id', '')}>")
+    for buffer in message.buffers:
+        names[str(buffer.id)] = f"b{len(names)}"
+    for old, new in names.items():
+        text = text.replace(old, new)
+    return text, [bytes(buffer.data) for buffer in message.buffers]
+
+
+def test_messages_are_the_ones_bokeh_makes():
+    """A new tab's models, a property change and a patched source, encoded from the kept
+    references and by Bokeh's own ``patch_doc.create``: the same message, and the same models
+    left to sync."""
+    from bokeh.protocol.messages.patch_doc import patch_doc
+
+    document = Document()
+    assert document_models.install(document)
+    manager = document.models
+    source = ColumnDataSource({"x": np.arange(5.0), "y": np.arange(5.0) ** 2})
+    plot = figure()
+    plot.line("x", "y", source=source)
+    holder = Column(children=[Div(text="building")])
+    document.add_root(Column(children=[plot, holder]))
+    manager.flush_synced()  # the browser has the page (as after PULL-DOC)
+    tab_plot = figure(title="new tab")
+    tab_plot.scatter("x", "y", source=ColumnDataSource({"x": [1.0], "y": [2.0]}))
+    batches = []
+    for change in (lambda: setattr(holder, "children", [tab_plot, Div(text="readout")]),
+                   lambda: setattr(plot.title, "text", "moved"),
+                   lambda: source.patch({"y": [(slice(0, 5), np.arange(5.0) ** 3)]})):
+        events = []
+        document.on_change(events.append)
+        change()
+        document.remove_on_change(events.append)
+        batches.append(events)
+    first_new = set(manager._new_models)  # the new tab's models
+    assert tab_plot in first_new
+    for events in batches:
+        assert events
+        new_before = set(manager._new_models)
+        ours = patch_doc.create(events)
+        new_after_ours, kept_after_ours = set(manager._new_models), manager._synced_refs
+        manager._new_models = set(new_before)
+        theirs = document_models._BOKEH_CREATE_PATCH(patch_doc, events)
+        assert normalised(ours) == normalised(theirs)
+        assert manager._new_models == new_after_ours
+        manager._synced_refs = kept_after_ours  # as our message left them, for the next one
+    # later messages start from references that include the models sent since
+    assert not manager._new_models
+    assert manager.synced_refs() == {id(model): model.ref for model in manager.synced_references}
+    assert all(id(model) in manager.synced_refs() for model in first_new)
