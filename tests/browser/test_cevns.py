@@ -76,6 +76,9 @@ def test_nucleus_only_target_gives_a_message_not_an_error(page: Page, opened: Pa
     select.select_option("CsI")
     expect(page.get_by_text("Input not accepted").first).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_text("channel='nucleus'").first).to_be_visible()
+    expect(select).to_have_value("Ge", timeout=TIMEOUT_MS)  # the page shows what is plotted
+    select.select_option("CsI")  # the same refusal again: the notice is unchanged
+    expect(select).to_have_value("Ge", timeout=TIMEOUT_MS)
 
     page.get_by_role("button", name="ν–nucleus", exact=True).click()
     expect(page.get_by_text("Input not accepted").first).to_be_hidden(timeout=TIMEOUT_MS)
