@@ -18,7 +18,6 @@ import holoviews as hv
 import numpy as np
 import panel as pn
 import param
-from bokeh.document import Document
 from panel.io.state import set_curdoc
 
 from .figure_copies import FigureTemplates, spec_key
@@ -77,8 +76,11 @@ def _render_overlay(curves: Curves, styles: Mapping[str, dict], x: str, y: str,
                            "legend_position": "bottom", "legend_cols": LEGEND_COLUMNS,
                            "legend_limit": 200,  # HoloViews drops legends over 25 entries
                            **overlay_opts}))
-    # A document of its own: the plot is not tied to (nor cleaned up with) a session's.
-    plot = hv.renderer("bokeh").get_plot(overlay, doc=Document())
+    plot = hv.renderer("bokeh").get_plot(overlay)
+    # HoloViews registers its plot (and through it the figure) with a document for cleanup
+    # (the session's, or the process-wide one outside a server): none is needed, as no stream
+    # is attached, and it would keep a template alive after the store dropped it.
+    plot.document = None
     subplots = list(plot.subplots.values())
     handles = {f"source:{label}": subplot.handles["source"]
                for label, subplot in zip(styles, subplots)}

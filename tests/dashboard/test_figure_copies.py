@@ -181,3 +181,19 @@ def test_a_tree_with_python_callbacks_is_not_copied():
     source.on_change("data", lambda attr, old, new: None)
     with pytest.raises(ValueError, match="Python callbacks"):
         copy_model_tree(source)
+
+
+def test_a_template_dropped_from_the_store_is_freed(templates):
+    """Only the store holds a template: no document keeps HoloViews' plot of it (and through
+    it the figure) alive, so the store's bound is a bound on memory."""
+    import gc
+    import weakref
+
+    with set_curdoc(Document()):  # as in a session: HoloViews would register with its document
+        overlay()
+    (root, _), = templates._templates.values()
+    template = weakref.ref(root)
+    del root
+    templates.clear()
+    gc.collect()
+    assert template() is None
