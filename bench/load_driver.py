@@ -408,6 +408,8 @@ class UserSession:
         self.tabs: str | None = None
         self.closed = False
         self.last_sent: tuple[str, str, object] | None = None  # (model id, attribute, value)
+        self.last_sent_at = 0.0  # perf_counter() of the last change sent
+        self.patch_times: list[float] = []  # arrival of every patch (a reply or not)
 
     async def open(self):
         from bokeh.client.websocket import WebSocketClientConnectionWrapper
@@ -478,6 +480,7 @@ class UserSession:
                 events = message.content.get("events", [])
                 self.doc.apply(events)
                 self.result.patches += 1
+                self.patch_times.append(arrived)
                 if self._is_reply(events):
                     async with self.changed:
                         self.reply_times.append(arrived)
@@ -519,7 +522,7 @@ class UserSession:
         self.last_sent = (model_id, attr, value)
         message = patch_doc(patch_doc.create_header(), {}, {"events": [
             {"kind": "ModelChanged", "model": {"id": model_id}, "attr": attr, "new": value}]})
-        sent = time.perf_counter()
+        sent = self.last_sent_at = time.perf_counter()
         await message.send(self.socket)
         return sent
 
@@ -561,7 +564,13 @@ class UserSession:
         return found
 
     def _failed(self, what: str, error: Exception):
-        self.result.errors.append(f"{what}: {type(error).__name__}: {error}")
+        # What came back after the change: none at all, or patches that did not count.
+        after = [t - self.last_sent_at for t in self.patch_times if t >= self.last_sent_at]
+        replies = sum(t >= self.last_sent_at for t in self.reply_times)
+        came = (f"{len(after)} patches ({replies} counted as a reply) in the "
+                f"{time.perf_counter() - self.last_sent_at:.0f} s after the change"
+                + (f", the last after {after[-1]:.1f} s" if after else ""))
+        self.result.errors.append(f"{what}: {type(error).__name__}: {error} [{came}]")
         self.failures_in_a_row += 1
         if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
             raise GiveUp(f"gave up after {MAX_FAILURES_IN_A_ROW} failures in a row")

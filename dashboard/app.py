@@ -17,7 +17,7 @@ from dashboard.scenarios import tour
 from dashboard.tabs import TABS
 from dashboard.tour import Tour
 from dashboard.url_state import UrlState
-from dashboard import document_models, repaint_guard, server_guard, widget_guard
+from dashboard import document_models, repaint_guard, server_guard, stable_defaults, widget_guard
 
 ABOUT = """
 **νEM Explorer** shows what an electromagnetic neutrino would do: magnetic moment μν,
@@ -33,6 +33,7 @@ TAB_HEADER_CSS = ".bk-headers-wrapper { flex-wrap: wrap; overflow-x: visible; }"
 # MathJax (bundled with Bokeh, served locally) typesets the formula notes' TeX.
 pn.extension("mathjax", notifications=False, design="bootstrap")
 hv.extension("bokeh", logo=False)
+stable_defaults.install()  # Bokeh's unchanging defaults computed once per class, not per read
 
 
 def _tab_builder(url: UrlState, tab, presenting):
