@@ -52,6 +52,11 @@ def print_summary(result: dict) -> None:
         print("  live in the server after each round's cleanup: " + "; ".join(
             f"{c['documents']} documents, {c['models']} Bokeh models, {c['holoviews_plots']} "
             "HoloViews plots" for c in live["after_each_round"]))
+        gc = live["after_each_round"][-1].get("gc")
+        if gc:  # counted up to the last census, before its own collection
+            print(f"  garbage collection in the server: {gc['all_s']:.1f} s in all; "
+                  f"{gc['full']} full collections, {gc['full_s']:.1f} s, the longest "
+                  f"{gc['full_max_ms']:.0f} ms; {gc['full_freed_objects']} objects freed by them")
     solo = result.get("single_user_update_latency")
     if solo:
         for k, r in enumerate(rounds):

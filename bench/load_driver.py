@@ -76,24 +76,54 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Bokeh documents and models and HoloViews plots are alive.  Unlike RSS, which the allocator
 # keeps high after a burst, these counts return to their baseline once sessions are gone,
 # unless something still holds them (a leak).  Written with os.write: a signal may arrive
-# while the server is printing.
+# while the server is printing.  It also times the interpreter's garbage collections (all, and
+# the full ones, which visit every object of the process) since the server started.
 CENSUS_SETUP = """
-import gc, os, signal, sys
+import gc, os, signal, sys, time
+
+_gc = {"start": 0.0, "all_s": 0.0, "full": 0, "full_s": 0.0, "full_max_s": 0.0,
+       "full_freed": 0, "census": False}
+
+def _time_collections(phase, info):
+    if _gc["census"]:  # the census's own collection is the bench's, not the server's
+        return
+    if phase == "start":
+        _gc["start"] = time.perf_counter()
+        return
+    took = time.perf_counter() - _gc["start"]
+    _gc["all_s"] += took
+    if info["generation"] == 2:
+        _gc["full"] += 1
+        _gc["full_s"] += took
+        _gc["full_max_s"] = max(_gc["full_max_s"], took)
+        _gc["full_freed"] += info["collected"]
+
+gc.callbacks.append(_time_collections)
 
 def _census(signum, frame):
     from bokeh.document import Document
     from bokeh.model import Model
-    gc.collect()
+    timed = (_gc["all_s"], _gc["full"], _gc["full_s"], _gc["full_max_s"] * 1e3,
+             _gc["full_freed"])
+    _gc["census"] = True
+    try:
+        gc.collect()
+    finally:
+        _gc["census"] = False
     objects = gc.get_objects()
     plot = getattr(sys.modules.get("holoviews.plotting.plot"), "Plot", ())
     counts = (sum(isinstance(o, Document) for o in objects),
               sum(isinstance(o, Model) for o in objects),
               sum(isinstance(o, plot) for o in objects) if plot else 0)
-    os.write(1, ("LOAD-CENSUS documents=%d models=%d holoviews_plots=%d\\n" % counts).encode())
+    os.write(1, ("LOAD-CENSUS documents=%d models=%d holoviews_plots=%d "
+                 "gc_s=%.3f gc_full=%d gc_full_s=%.3f gc_full_max_ms=%.1f gc_full_freed=%d\\n"
+                 % (counts + timed)).encode())
 
 signal.signal(signal.SIGUSR1, _census)
 """
 _CENSUS = re.compile(r"LOAD-CENSUS documents=(\d+) models=(\d+) holoviews_plots=(\d+)")
+_CENSUS_GC = re.compile(r"gc_s=([\d.]+) gc_full=(\d+) gc_full_s=([\d.]+) gc_full_max_ms=([\d.]+) "
+                        r"gc_full_freed=(\d+)")
 _SESSION_LAUNCHED = re.compile(r"Session (\d+) launching")
 _SESSION_DESTROYED = re.compile(r"Session (\d+) destroyed")
 _LOG_ERROR = re.compile(r"\b(ERROR|CRITICAL)\b")
@@ -300,11 +330,19 @@ class ServerProcess:
             os.kill(pid, signal.SIGUSR1)
         deadline = time.perf_counter() + timeout_s
         while time.perf_counter() < deadline:
-            answers = [match.groups() for line in self.log()[seen:]
-                       if (match := _CENSUS.search(line))]
-            if len(answers) >= len(workers):
-                return dict(zip(("documents", "models", "holoviews_plots"),
-                                (sum(int(a[k]) for a in answers) for k in range(3))))
+            lines = [line for line in self.log()[seen:] if _CENSUS.search(line)]
+            if len(lines) >= len(workers):
+                answers = [_CENSUS.search(line).groups() for line in lines]
+                census = dict(zip(("documents", "models", "holoviews_plots"),
+                                  (sum(int(a[k]) for a in answers) for k in range(3))))
+                timed = [m.groups() for line in lines if (m := _CENSUS_GC.search(line))]
+                if timed:  # garbage collections since the server started (summed over workers)
+                    census["gc"] = {"all_s": sum(float(t[0]) for t in timed),
+                                    "full": sum(int(t[1]) for t in timed),
+                                    "full_s": sum(float(t[2]) for t in timed),
+                                    "full_max_ms": max(float(t[3]) for t in timed),
+                                    "full_freed_objects": sum(int(t[4]) for t in timed)}
+                return census
             time.sleep(0.1)
         raise RuntimeError("the server did not answer the census signal")
 
@@ -802,7 +840,8 @@ async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, 
     live["after_each_round"] = [r["live_objects_after_close"] for r in stats]
     if len(stats) > 1 and stats[0]["live_objects_after_close"]:
         first, last = stats[0]["live_objects_after_close"], stats[-1]["live_objects_after_close"]
-        live["growth_first_to_last_round"] = {key: last[key] - first[key] for key in first}
+        live["growth_first_to_last_round"] = {key: last[key] - first[key] for key in first
+                                              if isinstance(first[key], int)}
 
     client_errors = [f"session {r.index}: {e}" for r in results for e in r.errors]
     if warm is not None:

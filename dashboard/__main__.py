@@ -18,6 +18,7 @@ import argparse
 import panel as pn
 from tornado.process import task_id
 
+from dashboard import collector
 from dashboard.app import create_app
 from dashboard.host_check import LOCAL_NAMES, address_name, restrict_hosts, websocket_origins
 from dashboard.server_guard import (allow_bracketed_origins, argument_parser, protect_server,
@@ -52,6 +53,8 @@ def main(argv=None):
     restrict_hosts(server, names)
     allow_bracketed_origins(server._tornado, names, args.port)  # [::1]:port (Bokeh cannot parse)
     protect_server(server._tornado, settings)  # session cap and lifetime, short error replies
+    collector.tune_for_sessions()
+    collector.freeze_startup_objects()  # in each process, before its first session
     if args.show and not task_id():  # the first process only (None without forking)
         server.io_loop.add_callback(server.show, "/app")
     server.start()

@@ -17,7 +17,8 @@ from dashboard.scenarios import tour
 from dashboard.tabs import TABS
 from dashboard.tour import Tour
 from dashboard.url_state import UrlState
-from dashboard import document_models, repaint_guard, server_guard, stable_defaults, widget_guard
+from dashboard import (collector, document_models, repaint_guard, server_guard, stable_defaults,
+                       widget_guard)
 
 ABOUT = """
 **νEM Explorer** shows what an electromagnetic neutrino would do: magnetic moment μν,
@@ -121,4 +122,5 @@ def _when_built(url: UrlState, key: str, callback) -> None:
 
 
 if pn.state.served:
+    collector.tune_for_sessions()  # fewer full garbage collections in a server of many sessions
     create_app().servable()

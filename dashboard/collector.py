@@ -1,0 +1,41 @@
+"""Python's garbage collector set for a server that holds many sessions.
+
+Why: a session with every tab open is ~160 000 Python objects (Panel, param and Bokeh objects
+for ~2250 Bokeh models), and CPython's full collection visits every object of the process.
+In the 30-user load bench (``python -m bench.bench_load``, which times the server's
+collections; bench/README.md, "Load") the server made 22 full collections, 16.5 s of its 144 s
+of CPU, the longest 2.7 s: every session of the process waits for it, the slider moves of
+thirty users included.  A full collection found little: the sessions' objects are alive
+until the session closes, and what an update drops is freed by reference counting.
+
+So, for the server process only (nothing here runs in a notebook or the tests):
+
+* the oldest generation is collected after ``FULL_COLLECTION_THRESHOLD`` collections of the
+  middle one instead of CPython's 10 (CPython also waits until the objects promoted since the
+  last full collection are a quarter of those that survived it).  A closed session's objects
+  are still collected promptly: Panel runs ``gc.collect()`` 5 s after a session is destroyed;
+* :func:`freeze_startup_objects` (``python -m dashboard``, before the server takes its first
+  request): the ~200 000 objects of the imported libraries move to CPython's permanent
+  generation, which no collection visits (each full collection was ~100 ms longer for them).
+  ``panel serve dashboard/app.py`` has no moment before the first session: there only the
+  threshold is set.
+"""
+
+from __future__ import annotations
+
+import gc
+
+FULL_COLLECTION_THRESHOLD = 1000  # CPython's default: 10
+
+
+def tune_for_sessions() -> None:
+    """Collect the oldest generation less often (idempotent; process-wide)."""
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_COLLECTION_THRESHOLD)
+
+
+def freeze_startup_objects() -> None:
+    """Move every object alive now out of the collector's reach (call once, before any
+    session exists: a session's objects frozen now would never be collected)."""
+    gc.collect()
+    gc.freeze()
