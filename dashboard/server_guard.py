@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextvars
+import json
 import logging
 import os
 import sys
@@ -288,6 +289,7 @@ def protect_server(app, settings: GuardSettings) -> bool:
     # for the life of the server.  On the current IOLoop: the server's.
     contextvars.Context().run(guard.reaper.start)
     install_short_error_replies()
+    install_writes_to_closed_sockets()
     log.info("server protected: hosts %s, at most %d sessions, unconnected sessions kept %g s",
              sorted(settings.allowed_names), settings.max_sessions,
              settings.unconnected_lifetime_s)
@@ -320,6 +322,59 @@ def install_short_error_replies() -> None:
 
     error._short_reply = True
     ServerConnection.error = error
+
+
+def _dispatch_tornado(conn, events=None, msg=None) -> list:
+    """Panel's ``panel.io.document.dispatch_tornado`` (Panel 1.9), except that a browser that
+    has gone between two frames of a message ends the message instead of raising."""
+    from tornado.websocket import WebSocketClosedError, WebSocketHandler
+
+    socket = conn._socket
+    ws_connection = getattr(socket, "ws_connection", False)
+    if not ws_connection or ws_connection.is_closing():
+        return []
+    if msg is None:
+        if not events:
+            return []
+        msg = conn.protocol.create("PATCH-DOC", events)
+    frames = [(msg.header_json, False), (msg.metadata_json, False), (msg.content_json, False)]
+    for buffer in msg._buffers:
+        frames += [(json.dumps(buffer.ref), False), (buffer.to_bytes(), True)]
+    futures = []
+    for frame, binary in frames:
+        try:
+            futures.append(WebSocketHandler.write_message(socket, frame, binary=binary))
+        except WebSocketClosedError:  # the frames written fail too: Panel awaits and logs them
+            log.warning("a message to a browser that left was dropped")
+            break
+    return futures
+
+
+def install_writes_to_closed_sockets() -> None:
+    """Panel writes each message to a browser as several websocket frames.  When the browser
+    leaves while they are written (the first write finds the connection closed), the next
+    write raises out of Panel's write task and the frames already written are never awaited:
+    two "Task exception was never retrieved" ERROR records, a few per 30-user load run
+    (bench/bench_load.py) as users close their pages while a redraw is on its way.  Here the
+    message ends at the closed connection and the frames written are awaited by Panel
+    (``_run_write_futures``, which logs a closed connection as a warning, as Bokeh does).
+    Process-wide, installed once; ``PANEL_DISPATCH_API`` is checked by the tests."""
+    import panel.io.document as panel_document
+
+    if panel_document.dispatch_tornado is not _dispatch_tornado:
+        global _PANEL_DISPATCH_TORNADO
+        _PANEL_DISPATCH_TORNADO = panel_document.dispatch_tornado
+        panel_document.dispatch_tornado = _dispatch_tornado
+
+
+_PANEL_DISPATCH_TORNADO = None  # Panel's own, once replaced
+
+
+# What _dispatch_tornado replaces and relies on (Panel 1.9): checked by tests/dashboard/test_hardening.py.
+PANEL_DISPATCH_API = {
+    "dispatch_tornado": ("conn", "events", "msg"),
+    "_run_write_futures": ("doc",),
+}
 
 
 def protection_of(app) -> GuardSettings | None:
