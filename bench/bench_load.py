@@ -49,6 +49,11 @@ def print_summary(result: dict) -> None:
             ("growth between rounds", "growth_between_rounds_per_session_mb")] if key in memory))
     live = result["live_objects"]
     if live["before"] is not None:
+        counted = [live["before"], live.get("after_warmup"), *live["after_each_round"]]
+        if all(c and "tracked_objects" in c for c in counted):
+            print("  Python objects tracked / allocator blocks (before, after warm-up, after each "
+                  "round): " + ", ".join(f"{c['tracked_objects']} / {c['allocated_blocks']}"
+                                         for c in counted))
         print("  live in the server after each round's cleanup: " + "; ".join(
             f"{c['documents']} documents, {c['models']} Bokeh models, {c['holoviews_plots']} "
             "HoloViews plots" for c in live["after_each_round"]))

@@ -116,14 +116,15 @@ def _census(signum, frame):
               sum(isinstance(o, Model) for o in objects),
               sum(isinstance(o, plot) for o in objects) if plot else 0)
     os.write(1, ("LOAD-CENSUS documents=%d models=%d holoviews_plots=%d "
-                 "gc_s=%.3f gc_full=%d gc_full_s=%.3f gc_full_max_ms=%.1f gc_full_freed=%d\\n"
-                 % (counts + timed)).encode())
+                 "gc_s=%.3f gc_full=%d gc_full_s=%.3f gc_full_max_ms=%.1f gc_full_freed=%d "
+                 "objects=%d blocks=%d\\n"
+                 % (counts + timed + (len(objects), sys.getallocatedblocks()))).encode())
 
 signal.signal(signal.SIGUSR1, _census)
 """
 _CENSUS = re.compile(r"LOAD-CENSUS documents=(\d+) models=(\d+) holoviews_plots=(\d+)")
 _CENSUS_GC = re.compile(r"gc_s=([\d.]+) gc_full=(\d+) gc_full_s=([\d.]+) gc_full_max_ms=([\d.]+) "
-                        r"gc_full_freed=(\d+)")
+                        r"gc_full_freed=(\d+) objects=(\d+) blocks=(\d+)")
 _SESSION_LAUNCHED = re.compile(r"Session (\d+) launching")
 _SESSION_DESTROYED = re.compile(r"Session (\d+) destroyed")
 _LOG_ERROR = re.compile(r"\b(ERROR|CRITICAL)\b")
@@ -342,6 +343,9 @@ class ServerProcess:
                                     "full_s": sum(float(t[2]) for t in timed),
                                     "full_max_ms": max(float(t[3]) for t in timed),
                                     "full_freed_objects": sum(int(t[4]) for t in timed)}
+                    # Python objects the collector tracks, and blocks Python's allocator holds
+                    census["tracked_objects"] = sum(int(t[5]) for t in timed)
+                    census["allocated_blocks"] = sum(int(t[6]) for t in timed)
                 return census
             time.sleep(0.1)
         raise RuntimeError("the server did not answer the census signal")

@@ -14,6 +14,9 @@ So, for the server process only (nothing here runs in a notebook or the tests):
   middle one instead of CPython's 10 (CPython also waits until the objects promoted since the
   last full collection are a quarter of those that survived it).  A closed session's objects
   are still collected promptly: Panel runs ``gc.collect()`` 5 s after a session is destroyed;
+* after every full collection, free pages of the C heap go back to the system (glibc's
+  ``malloc_trim``; elsewhere nothing is done): without it the server's resident memory stayed
+  near its peak after every session had closed and its objects were freed;
 * :func:`freeze_startup_objects` (``python -m dashboard``, before the server takes its first
   request): the ~200 000 objects of the imported libraries move to CPython's permanent
   generation, which no collection visits (each full collection was ~100 ms longer for them).
@@ -23,15 +26,36 @@ So, for the server process only (nothing here runs in a notebook or the tests):
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 
 FULL_COLLECTION_THRESHOLD = 1000  # CPython's default: 10
 
 
+def _glibc():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _glibc()  # None where the C library has no malloc_trim (macOS, musl, Windows)
+
+
+def _trim_after_full_collection(phase: str, info: dict) -> None:
+    if phase == "stop" and info["generation"] == 2 and _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
 def tune_for_sessions() -> None:
-    """Collect the oldest generation less often (idempotent; process-wide)."""
+    """Collect the oldest generation less often, and give the C heap's free pages back after
+    each full collection (idempotent; process-wide)."""
     young, middle, _ = gc.get_threshold()
     gc.set_threshold(young, middle, FULL_COLLECTION_THRESHOLD)
+    if _trim_after_full_collection not in gc.callbacks:
+        gc.callbacks.append(_trim_after_full_collection)
 
 
 def freeze_startup_objects() -> None:
