@@ -370,7 +370,7 @@ def install_writes_to_closed_sockets() -> None:
 _PANEL_DISPATCH_TORNADO = None  # Panel's own, once replaced
 
 
-# What _dispatch_tornado replaces and relies on (Panel 1.9): checked by tests/dashboard/test_hardening.py.
+# What _dispatch_tornado replaces and relies on (Panel 1.9): tests/dashboard/test_closed_sockets.py.
 PANEL_DISPATCH_API = {
     "dispatch_tornado": ("conn", "events", "msg"),
     "_run_write_futures": ("doc",),

@@ -9,7 +9,8 @@ was 21 % of the server's CPU (``python -m bench.profile_stacks``; bench/README.m
 
 A default that is *stable* (Bokeh's term: not made by a function, so never stored on the
 model) and immutable (a number, string, None or a tuple of those) is the same value every
-time for a given class and property, unless a theme overrides it on that model.  Such
+time for a given class and property (a class's overridden defaults are fixed when Bokeh
+creates the class), unless a theme overrides it on that model.  Such
 defaults are computed by Bokeh once per (class, property) and kept; everything else (unstable
 defaults, which Bokeh stores on the model when first read; themed values; mutable defaults)
 still goes through Bokeh.  Values read are equal, of the same type, with the same side effects
