@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import threading
 from types import SimpleNamespace
 
 import panel.io.document as panel_document
@@ -44,6 +45,25 @@ def _connection():
     return SimpleNamespace(_socket=_Socket(), protocol=Protocol())
 
 
+def _run(coroutine_function):
+    """``asyncio.run`` in a thread of its own: other tests of the session leave an event loop
+    running in this one (as the server does, dispatch runs in a loop)."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine_function())
+        except BaseException as error:  # noqa: BLE001  (re-raised in the test's thread)
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(30)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def _panel_dispatch():
     server_guard.install_writes_to_closed_sockets()
     return server_guard._PANEL_DISPATCH_TORNADO
@@ -70,7 +90,7 @@ def test_panel_raises_out_of_its_write_task_when_the_browser_leaves():
             original(connection, msg=Protocol().create("ACK"))
         return connection._socket.ws_connection.frames
 
-    assert len(asyncio.run(write())) == 1
+    assert len(_run(write)) == 1
 
 
 def test_the_message_ends_at_the_closed_connection_and_its_frames_are_awaited(caplog):
@@ -86,7 +106,7 @@ def test_the_message_ends_at_the_closed_connection_and_its_frames_are_awaited(ca
         assert all(future.done() for future in futures)
 
     with caplog.at_level(logging.WARNING):
-        asyncio.run(write())
+        _run(write)
     assert "a message to a browser that left was dropped" in caplog.text
     assert "Failed sending message as connection was closed" in caplog.text
 
@@ -109,5 +129,5 @@ def test_an_open_connection_gets_every_frame():
         await asyncio.gather(*futures)
         return connection._socket.ws_connection.frames, message
 
-    frames, message = asyncio.run(write())
+    frames, message = _run(write)
     assert frames == [message.header_json, message.metadata_json, message.content_json]
