@@ -1,4 +1,5 @@
-"""Shared by the server-side view tests: move a control as a user would."""
+"""Shared by the server-side view tests: move a control as a user would; a session document
+with every tab shown."""
 
 from __future__ import annotations
 
@@ -11,3 +12,22 @@ def control(view, name: str):
     if part != "entry" and name in view.sliders:
         return view.sliders[name]
     return view.widgets[name]
+
+
+def session_with_every_tab():
+    """A served session's document (``create_app`` in a new Bokeh document) with every tab
+    shown once, as a user clicking through them: ~2250 Bokeh models."""
+    import panel as pn
+    from bokeh.document import Document
+    from panel.io.state import set_curdoc
+
+    from dashboard.app import create_app
+
+    document = Document()
+    with set_curdoc(document):
+        app = create_app()
+        app.server_doc(document)
+        tabs = next(item for item in app.main.objects if isinstance(item, pn.Tabs))
+        for index in range(1, len(tabs)):
+            tabs.active = index
+    return document

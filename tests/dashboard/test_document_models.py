@@ -5,7 +5,6 @@ messages it sends are Bokeh's own."""
 from __future__ import annotations
 
 import numpy as np
-import panel as pn
 import pytest
 from bokeh.document import Document
 from bokeh.document.models import DocumentModelManager
@@ -14,11 +13,10 @@ from bokeh.models import (Column, ColumnDataSource, Div, LinearColorMapper, Rang
 from bokeh.plotting import figure
 from bokeh.themes import Theme
 from bokeh.transform import transform
-from panel.io.state import set_curdoc
 
 from dashboard import document_models
-from dashboard.app import create_app
 from dashboard.document_models import SessionModelManager, referenced_models
+from tests.view_support import session_with_every_tab
 
 
 def bokeh_walk(roots) -> dict[str, object]:
@@ -28,14 +26,7 @@ def bokeh_walk(roots) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def full_page():
     """A served session's document with every tab shown once."""
-    document = Document()
-    with set_curdoc(document):
-        app = create_app()
-        app.server_doc(document)
-        tabs = next(item for item in app.main.objects if isinstance(item, pn.Tabs))
-        for index in range(1, len(tabs)):
-            tabs.active = index
-    return document
+    return session_with_every_tab()
 
 
 def test_the_session_document_uses_the_faster_walk(full_page):

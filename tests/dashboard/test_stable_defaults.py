@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 
-import panel as pn
 import pytest
 from bokeh.core.properties import Override
 from bokeh.core.property.descriptors import PropertyDescriptor
@@ -15,10 +14,10 @@ from bokeh.document import Document
 from bokeh.model import Model
 from bokeh.models import Div, Line, Slider, WheelZoomTool
 from bokeh.themes import Theme
-from panel.io.state import set_curdoc
 
+import dashboard.app  # noqa: F401  (the app installs the kept defaults)
 from dashboard import stable_defaults
-from dashboard.app import create_app
+from tests.view_support import session_with_every_tab
 
 
 def _same(a, b) -> bool:
@@ -120,19 +119,8 @@ def test_a_subclass_override_is_that_class_default():
     assert _WideDiv.lookup("width").class_default(_WideDiv) == 321
 
 
-def _full_page() -> Document:
-    document = Document()
-    with set_curdoc(document):
-        app = create_app()
-        app.server_doc(document)
-        tabs = next(item for item in app.main.objects if isinstance(item, pn.Tabs))
-        for index in range(1, len(tabs)):
-            tabs.active = index
-    return document
-
-
 def test_the_full_page_serialises_as_with_bokeh_defaults():
-    document = _full_page()
+    document = session_with_every_tab()
     models = list(document.models)
     assert len(models) > 2000
     ours = Serializer(deferred=False).encode(models)
