@@ -1,6 +1,6 @@
 """A session document's model manager without the costs that grew with the page (server only).
 
-Why: a page with every tab open holds ~2250 Bokeh models, and two things Bokeh does walk all of
+Why: a page with every tab open holds ~1750 Bokeh models, and two things Bokeh does walk all of
 them (profile of the 30-user load bench, ``python -m bench.profile_stacks``; bench/README.md,
 "Load"):
 

@@ -18,6 +18,7 @@ import holoviews as hv
 import numpy as np
 import panel as pn
 import param
+from bokeh.models import GlyphRenderer
 from panel.io.state import set_curdoc
 
 from .figure_copies import FigureTemplates, spec_key
@@ -81,6 +82,13 @@ def _render_overlay(curves: Curves, styles: Mapping[str, dict], x: str, y: str,
     # (the session's, or the process-wide one outside a server): none is needed, as no stream
     # is attached, and it would keep a template alive after the store dropped it.
     plot.document = None
+    # Nothing in these figures can be selected (no selection tool): the selected and
+    # not-selected variants HoloViews gives every glyph are never drawn.  Left to BokehJS
+    # ("auto", derived from the glyph in the browser), a curve is 2 of its ~10 models fewer
+    # to build, copy, send and collect per session.  The muted variant stays (legend clicks).
+    for renderer in plot.state.renderers:
+        if isinstance(renderer, GlyphRenderer):
+            renderer.selection_glyph = renderer.nonselection_glyph = "auto"
     subplots = list(plot.subplots.values())
     handles = {f"source:{label}": subplot.handles["source"]
                for label, subplot in zip(styles, subplots)}
@@ -212,35 +220,46 @@ class LiveOverlay:
     PIN_DASHES = ("dashed", "dotted", "dashdot", "dotdash")
 
     def add_pin_slots(self, count: int) -> None:
-        """``count`` spare curves, beneath the others and hidden until :meth:`set_pin`."""
-        from bokeh.models import ColumnDataSource
+        """Room for ``count`` pinned curves, beneath the live ones.  A slot's curve is made
+        the first time :meth:`set_pin` shows it: most sessions pin nothing, and four spare
+        curves on each of the eight figures with pins were ~320 of the ~2250 Bokeh models
+        of a session with every tab open (each built, sent and collected for every session)."""
+        self.pins: list[list | None] = [None] * count  # (source, renderer, legend item, label)
 
-        self.pins: list[tuple] = []  # (source, renderer, legend item, label or None)
-        for i in range(count):
+    def _pin_slot(self, slot: int) -> list:
+        pin = self.pins[slot]
+        if pin is None:
+            from bokeh.models import ColumnDataSource
+
             source = ColumnDataSource({self.x: [], self.y: []})
             renderer = self.figure.line(self.x, self.y, source=source, visible=False,
-                                        legend_label=f"pin {i + 1}",
-                                        line_dash=self.PIN_DASHES[i % len(self.PIN_DASHES)],
+                                        legend_label=f"pin {slot + 1}",
+                                        line_dash=self.PIN_DASHES[slot % len(self.PIN_DASHES)],
                                         **self.PIN_STYLE)
             item = next(item for legend in self.figure.legend for item in legend.items
                         if renderer in item.renderers)
             item.visible = False
-            self.pins.append([source, renderer, item, None])
-        # beneath the live curves: drawn first
-        pinned = [pin[1] for pin in self.pins]
-        self.figure.renderers = pinned + [r for r in self.figure.renderers if r not in pinned]
+            pin = self.pins[slot] = [source, renderer, item, None]
+            # beneath the live curves: drawn first, in slot order
+            pinned = [p[1] for p in self.pins if p is not None]
+            self.figure.renderers = pinned + [r for r in self.figure.renderers
+                                              if r not in pinned]
+        return pin
 
     def set_pin(self, slot: int, label: str | None, xs=None, ys=None) -> None:
         """Show ``(xs, ys)`` as pin ``slot`` with legend ``label``; None hides the slot."""
         from bokeh.core.property.vectorization import value
 
-        pin = self.pins[slot]
+        if label is None:
+            if self.pins[slot] is not None:
+                source, renderer, item = self.pins[slot][:3]
+                self.pins[slot][3] = None
+                renderer.visible = item.visible = False
+                source.data = {self.x: [], self.y: []}
+            return
+        pin = self._pin_slot(slot)
         source, renderer, item = pin[:3]
         pin[3] = label
-        if label is None:
-            renderer.visible = item.visible = False
-            source.data = {self.x: [], self.y: []}
-            return
         source.data = {self.x: np.asarray(xs, dtype=float), self.y: np.asarray(ys, dtype=float)}
         item.label = value(label)
         renderer.visible = item.visible = True
@@ -250,7 +269,7 @@ class LiveOverlay:
     def pinned(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """The shown pins: {legend label: (x, y)} (downloads carry them as extra columns)."""
         return {pin[3]: (np.asarray(pin[0].data[self.x]), np.asarray(pin[0].data[self.y]))
-                for pin in getattr(self, "pins", []) if pin[3] is not None}
+                for pin in getattr(self, "pins", []) if pin is not None and pin[3] is not None}
 
     def set_visible(self, labels, visible: bool) -> None:
         """Show or hide the curves ``labels`` together with their legend entries."""

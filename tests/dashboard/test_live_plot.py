@@ -120,3 +120,48 @@ def test_write_columns_sends_nothing_for_unchanged_columns_and_patches_changed_o
     write_columns(source, {"x": [1.0], "y": [5.0]})
     assert isinstance(events[-1], ColumnDataChangedEvent)
     assert list(source.data["y"]) == [5.0]
+
+
+def test_a_pin_slot_gets_its_curve_when_first_shown_beneath_the_live_curves(plot):
+    overlay, _ = plot
+    live = list(overlay.figure.renderers)
+    overlay.add_pin_slots(4)
+    assert overlay.figure.renderers == live  # no spare curves built in advance
+    overlay.set_pin(2, None)  # hiding a slot never shown builds nothing
+    assert overlay.figure.renderers == live and overlay.pinned == {}
+    overlay.set_pin(2, "pin at 3", X, 3 * X)
+    overlay.set_pin(0, "pin at 1", X, X)
+    pin0, pin2 = overlay.figure.renderers[:2]
+    assert overlay.figure.renderers[2:] == live  # drawn first, in slot order: beneath
+    assert pin0.data_source.data["rate"].tolist() == X.tolist()
+    assert pin2.data_source.data["rate"].tolist() == (3 * X).tolist()
+    assert pin2.glyph.line_dash == [6, 4, 2, 4]  # the third pattern, "dashdot": its own slot's
+    assert set(overlay.pinned) == {"pin at 1", "pin at 3"}
+    items = {item.label.value: item for legend in overlay.figure.legend for item in legend.items
+             if item.renderers[0] in (pin0, pin2)}
+    assert set(items) == {"pin at 1", "pin at 3"} and all(i.visible for i in items.values())
+    overlay.set_pin(2, None)
+    assert not pin2.visible and not items["pin at 3"].visible
+    assert set(overlay.pinned) == {"pin at 1"}
+    overlay.set_pin(2, "again", X, 2 * X)  # the slot's curve is reused
+    assert overlay.figure.renderers[:2] == [pin0, pin2] and pin2.visible
+
+
+def test_figures_have_no_selection_tool_so_the_selection_variants_are_left_to_bokehjs():
+    """The selected / not-selected glyph variants are "auto" (made by BokehJS from the glyph):
+    right only while nothing can be selected.  The muted variant (legend clicks) is kept."""
+    from bokeh.models import GlyphRenderer, Line, Plot
+    from bokeh.models.tools import SelectTool
+
+    from tests.view_support import session_with_every_tab
+
+    document = session_with_every_tab()
+    plots = [m for m in document.models if isinstance(m, Plot)]
+    assert len(plots) >= 10
+    assert not [t for p in plots for t in p.tools if isinstance(t, SelectTool)]
+    lines = [m for m in document.models
+             if isinstance(m, GlyphRenderer) and isinstance(m.glyph, Line)]
+    assert len(lines) > 50
+    for renderer in lines:
+        assert renderer.selection_glyph == renderer.nonselection_glyph == "auto"
+        assert isinstance(renderer.muted_glyph, Line) and renderer.muted_glyph.line_alpha == 0.2
