@@ -1,7 +1,7 @@
 """Python's garbage collector set for a server that holds many sessions.
 
-Why: a session with every tab open is ~160 000 Python objects (Panel, param and Bokeh objects
-for ~2250 Bokeh models), and CPython's full collection visits every object of the process.
+Why: a session with every tab open is ~131 000 Python objects (Panel, param and Bokeh objects
+for ~1750 Bokeh models), and CPython's full collection visits every object of the process.
 In the 30-user load bench (``python -m bench.bench_load``, which times the server's
 collections; bench/README.md, "Load") the server made 22 full collections, 16.5 s of its 144 s
 of CPU, the longest 2.7 s: every session of the process waits for it, the slider moves of
@@ -12,8 +12,13 @@ So, for the server process only (nothing here runs in a notebook or the tests):
 
 * the oldest generation is collected after ``FULL_COLLECTION_THRESHOLD`` collections of the
   middle one instead of CPython's 10 (CPython also waits until the objects promoted since the
-  last full collection are a quarter of those that survived it).  A closed session's objects
-  are still collected promptly: Panel runs ``gc.collect()`` 5 s after a session is destroyed;
+  last full collection are a quarter of those that survived it).  Closed sessions' objects
+  are freed by the full collection Panel runs after sessions are destroyed;
+* that collection comes at most once every ``CLOSED_SESSIONS_INTERVAL_S`` (any full
+  collection counts), still 5 s or more after the last session was destroyed: Panel runs it
+  5 s after every pause in the sessions' closing, and while a class closes its pages one by
+  one (30 users in the load bench) that was 4-6 collections of 1-5 s each, a pause of every
+  session still open for each.  A closed session's memory waits up to that long;
 * after every full collection, free pages of the C heap go back to the system (glibc's
   ``malloc_trim``; elsewhere nothing is done): without it the server's resident memory stayed
   near its peak after every session had closed and its objects were freed;
@@ -28,9 +33,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import datetime as dt
 import gc
+import time
 
 FULL_COLLECTION_THRESHOLD = 1000  # CPython's default: 10
+CLOSED_SESSIONS_INTERVAL_S = 30.0
 
 
 def _glibc():
@@ -44,18 +52,47 @@ def _glibc():
 _LIBC = _glibc()  # None where the C library has no malloc_trim (macOS, musl, Windows)
 
 
-def _trim_after_full_collection(phase: str, info: dict) -> None:
-    if phase == "stop" and info["generation"] == 2 and _LIBC is not None:
-        _LIBC.malloc_trim(0)
+_last_full_collection = -float("inf")  # time.monotonic() at the end of the last one
+
+
+def _after_full_collection(phase: str, info: dict) -> None:
+    global _last_full_collection
+    if phase == "stop" and info["generation"] == 2:
+        _last_full_collection = time.monotonic()
+        if _LIBC is not None:
+            _LIBC.malloc_trim(0)
+
+
+def _collect_closed_sessions() -> None:
+    """Panel's collection after sessions were destroyed (``panel.io.document._garbage_collect``,
+    scheduled by Panel under the name "gc.collect"), put off until ``GC_DEBOUNCE`` s after the
+    last session was destroyed and ``CLOSED_SESSIONS_INTERVAL_S`` after the last full
+    collection."""
+    import panel as pn
+    import panel.io.document as panel_document
+
+    now = time.monotonic()
+    wait = max(_last_full_collection + CLOSED_SESSIONS_INTERVAL_S - now,
+               (panel_document._panel_last_cleanup or now) + panel_document.GC_DEBOUNCE - now)
+    if wait > 0:
+        pn.state.schedule_task("gc.collect", _collect_closed_sessions,
+                               at=dt.datetime.now() + dt.timedelta(seconds=wait))
+        return
+    gc.collect()
 
 
 def tune_for_sessions() -> None:
-    """Collect the oldest generation less often, and give the C heap's free pages back after
-    each full collection (idempotent; process-wide)."""
+    """Collect the oldest generation less often, closed sessions at most every
+    ``CLOSED_SESSIONS_INTERVAL_S``, and give the C heap's free pages back after each full
+    collection (idempotent; process-wide)."""
+    import panel.io.document as panel_document
+
     young, middle, _ = gc.get_threshold()
     gc.set_threshold(young, middle, FULL_COLLECTION_THRESHOLD)
-    if _trim_after_full_collection not in gc.callbacks:
-        gc.callbacks.append(_trim_after_full_collection)
+    if _after_full_collection not in gc.callbacks:
+        gc.callbacks.append(_after_full_collection)
+    # Panel's _destroy_document looks the function up by this name when a session goes.
+    panel_document._garbage_collect = _collect_closed_sessions
 
 
 def freeze_startup_objects() -> None:

@@ -11,11 +11,14 @@ from dashboard import collector
 
 @pytest.fixture
 def thresholds():
-    saved = gc.get_threshold()
+    import panel.io.document as panel_document
+
+    saved, panel_collect = gc.get_threshold(), panel_document._garbage_collect
     yield saved
     gc.set_threshold(*saved)
-    while collector._trim_after_full_collection in gc.callbacks:
-        gc.callbacks.remove(collector._trim_after_full_collection)
+    while collector._after_full_collection in gc.callbacks:
+        gc.callbacks.remove(collector._after_full_collection)
+    panel_document._garbage_collect = panel_collect
 
 
 class _FakeLibc:
@@ -41,7 +44,7 @@ def test_free_heap_pages_go_back_after_full_collections_only(thresholds, monkeyp
     monkeypatch.setattr(collector, "_LIBC", libc)
     collector.tune_for_sessions()
     collector.tune_for_sessions()
-    assert gc.callbacks.count(collector._trim_after_full_collection) == 1
+    assert gc.callbacks.count(collector._after_full_collection) == 1
     gc.collect(0)
     gc.collect(1)
     assert libc.trims == []
@@ -61,3 +64,69 @@ def test_the_served_app_module_sets_it_only_when_served():
     import dashboard.app  # noqa: F401
 
     assert gc.get_threshold()[2] != collector.FULL_COLLECTION_THRESHOLD
+
+
+class _Recorder:
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, *args, **kwargs):
+        self.calls.append((args, kwargs))
+
+
+def test_closed_sessions_are_collected_at_most_every_interval(thresholds, monkeypatch):
+    """Panel's collection after sessions were destroyed waits for GC_DEBOUNCE s after the last
+    destroy (as Panel's own) and for CLOSED_SESSIONS_INTERVAL_S after the last full
+    collection; it is rescheduled under Panel's task name, not dropped."""
+    import datetime as dt
+    import time
+
+    import panel as pn
+    import panel.io.document as panel_document
+
+    collector.tune_for_sessions()
+    assert panel_document._garbage_collect is collector._collect_closed_sessions
+    collect, schedule = _Recorder(), _Recorder()
+    monkeypatch.setattr(collector.gc, "collect", collect)
+    monkeypatch.setattr(pn.state, "schedule_task", schedule)
+    now = time.monotonic()
+    interval, debounce = collector.CLOSED_SESSIONS_INTERVAL_S, panel_document.GC_DEBOUNCE
+
+    def wait_s():  # of the one task just scheduled
+        (name, callback), kwargs = schedule.calls.pop()
+        assert name == "gc.collect" and callback is collector._collect_closed_sessions
+        return (kwargs["at"] - dt.datetime.now()).total_seconds()
+
+    monkeypatch.setattr(panel_document, "_panel_last_cleanup", now - 2 * debounce)
+    monkeypatch.setattr(collector, "_last_full_collection", now - 10.0)
+    collector._collect_closed_sessions()
+    assert collect.calls == [] and interval - 10.5 < wait_s() <= interval - 10.0
+    monkeypatch.setattr(panel_document, "_panel_last_cleanup", now - 1.0)
+    monkeypatch.setattr(collector, "_last_full_collection", now - 2 * interval)
+    collector._collect_closed_sessions()
+    assert collect.calls == [] and debounce - 1.5 < wait_s() <= debounce - 1.0
+    monkeypatch.setattr(panel_document, "_panel_last_cleanup", now - debounce - 0.1)
+    collector._collect_closed_sessions()
+    assert collect.calls == [((), {})] and schedule.calls == []
+
+
+def test_a_full_collection_of_any_origin_counts(thresholds):
+    collector.tune_for_sessions()
+    before = collector._last_full_collection
+    gc.collect(1)
+    assert collector._last_full_collection == before
+    gc.collect()
+    assert collector._last_full_collection > before
+
+
+def test_panel_still_schedules_its_collection_under_that_name():
+    """What _collect_closed_sessions relies on in Panel (1.9): _destroy_document schedules
+    the module's _garbage_collect, looked up by name, under the task name "gc.collect"."""
+    import inspect
+
+    import panel.io.document as panel_document
+
+    source = inspect.getsource(panel_document._destroy_document).replace('"', "'")
+    assert "schedule_task('gc.collect', _garbage_collect" in source
+    assert "_panel_last_cleanup = time.monotonic()" in source
+    assert isinstance(panel_document.GC_DEBOUNCE, (int, float))
