@@ -33,6 +33,7 @@ the median.  So:
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import threading
@@ -246,6 +247,9 @@ def reference_lines(flavour: str | tuple[str, ...]) -> dict[str, list[Reference]
     return lines
 
 
+# Read once per quantity (the catalogue is package data): on every move of a sensitivity tab
+# this was 7 % of the server's time spent on moves (load-bench profile, all tabs).
+@functools.lru_cache(maxsize=None)
 def astrophysical_span(quantity: str) -> tuple[float, float] | None:
     """(lowest, highest) of the catalogue's astrophysical bounds on ``quantity`` (all
     flavours), None if it has none."""
