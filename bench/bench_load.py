@@ -36,7 +36,8 @@ def print_summary(result: dict) -> None:
           + "/".join(f"{x:.2f}" for x in result["loadavg_before"])
           + ", after: " + "/".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"  errors: {result['errors']}   updates answered: {result['updates_answered']}"
-          f"/{result['updates_sent']}")
+          f"/{result['updates_sent']} ({result['updates_without_redraw']} taken with nothing "
+          "drawn changed: not in the latencies)")
     for line in result["client_errors"][:10] + result["server"]["errors"][:10]:
         print(f"    {line}")
     print(f"  server RSS [MB]: before {memory['before_mb']:.0f}, baseline {memory['baseline_mb']:.0f}, "

@@ -18,13 +18,19 @@ left alone.  :func:`tab_updates` derives them from the tab registry
 the sliders and selects whose every move changes a plotted curve, a marker or a readout (their
 Bokeh titles are the bindings' labels).  An update is *answered* when such a patch comes back,
 or when the server puts the moved control back to another value (a refused value: a select may
-offer a target the current channel has no data for; the view's notice explains it).
+offer a target the current channel has no data for; the view's notice explains it), or when the
+server took the value (the page's link shows it) and nothing drawn changes within
+``NOTHING_DRAWN_WAIT_S`` (a control that does not matter in the current state: counted apart,
+``updates_without_redraw``, and not in the latencies).
 
 Latency of one update: from sending the change to the last plot/readout patch of its reply
 (the reply ends when no further such patch arrives within ``max(0.2 s, half the latency so
-far)``; that quiet time is the user's think time and is not counted).  Patches that only set
-``css_classes`` (Panel's busy indicator, which is shared by all sessions of a process) or
-touch input widgets (echoes of linked widgets) are counted but do not answer an update.
+far)``; that quiet time is the user's think time and is not counted).  Its *first redraw*: to
+the first such patch, which carries the moved curves (what ``bench_tab_latency`` times in a
+browser); parts the views defer until moves pause (bands, subtitles, details) come after it.
+Patches that only set ``css_classes`` (Panel's busy indicator, which is shared by all sessions
+of a process) or touch input widgets (echoes of linked widgets) are counted but do not answer
+an update.
 """
 
 from __future__ import annotations
@@ -412,6 +418,11 @@ def _is_input_widget(type_name: str) -> bool:
 MAX_FAILURES_IN_A_ROW = 3  # then the user gives up: a broken app fails fast, not after N timeouts
 
 
+# How long a move the server took (its link changed) may wait for a redraw: the views defer
+# parts by up to 0.4 s (subtitles, file names), later under load.
+NOTHING_DRAWN_WAIT_S = 5.0
+
+
 class GiveUp(Exception):
     pass
 
@@ -421,11 +432,13 @@ class SessionResult:
     index: int
     open_s: float | None = None
     update_latency_s: list[float] = field(default_factory=list)
+    update_first_redraw_s: list[float] = field(default_factory=list)
     first_visit_s: list[float] = field(default_factory=list)
     revisit_s: list[float] = field(default_factory=list)
     revisits_without_reply: int = 0
     updates_sent: int = 0
     updates_answered: int = 0
+    updates_without_redraw: int = 0  # taken (the link shows them), nothing drawn changed
     patches: int = 0
     patches_without_redraw: int = 0  # busy indicator, echoes of linked widgets
     errors: list[str] = field(default_factory=list)
@@ -444,13 +457,16 @@ class UserSession:
         self.rng = random.Random(seed * 1000 + index)
         self.result = SessionResult(index)
         self.reply_times: list[float] = []
+        self.link_times: list[float] = []  # arrival of patches that change the page's link
         self.changed = asyncio.Condition()
         self.socket = None
+        self.session_id: str | None = None
         self.doc: ShadowDocument | None = None
         self.tabs: str | None = None
         self.closed = False
         self.last_sent: tuple[str, str, object] | None = None  # (model id, attribute, value)
         self.last_sent_at = 0.0  # perf_counter() of the last change sent
+        self.first_reply_s = 0.0  # from the last change sent to the first patch of its reply
         self.patch_times: list[float] = []  # arrival of every patch (a reply or not)
 
     async def open(self):
@@ -460,12 +476,14 @@ class UserSession:
         from bokeh.events import DocumentReady
         from bokeh.protocol import Protocol
         from bokeh.protocol.receiver import Receiver
+        from bokeh.util.token import get_session_id
         from tornado.httpclient import AsyncHTTPClient, HTTPRequest
         from tornado.websocket import websocket_connect
 
         start = time.perf_counter()
         page = await AsyncHTTPClient().fetch(f"{self.url}/app", request_timeout=self.timeout_s)
         token = re.search(r'"token":"([^"]+)"', page.body.decode()).group(1)
+        self.session_id = get_session_id(token)  # as in the server's log
         # As a browser: the page's cookies go with the websocket (a sticky proxy routes by them)
         cookies = "; ".join(c.split(";", 1)[0] for c in page.headers.get_list("Set-Cookie"))
         ws_request = HTTPRequest(self.url.replace("http", "ws", 1) + "/app/ws",
@@ -529,6 +547,11 @@ class UserSession:
                         self.changed.notify_all()
                 else:
                     self.result.patches_without_redraw += 1
+                if any(event.get("attr") == "search" and self.doc.type(event["model"]["id"])
+                       == "Location" for event in events if event.get("kind") == "ModelChanged"):
+                    async with self.changed:
+                        self.link_times.append(arrived)
+                        self.changed.notify_all()
         except Exception as error:  # noqa: BLE001  (reported, the session is then dead)
             self.result.errors.append(f"reader: {type(error).__name__}: {error}")
         finally:
@@ -568,17 +591,32 @@ class UserSession:
         await message.send(self.socket)
         return sent
 
-    async def _change(self, model_id: str, attr: str, value) -> tuple[float, float]:
+    async def _change(self, model_id: str, attr: str, value,
+                      nothing_drawn_ok: bool = False) -> tuple[float, float | None]:
         """Set ``attr`` of a model as the browser would; return when it was sent and the latency
-        of the reply, in s."""
-        mark = len(self.reply_times)
+        of the reply, in s (its last patch; its first is ``self.first_reply_s`` after sending).
+
+        ``nothing_drawn_ok``: a value the server took (the page's link shows it) without a
+        redraw within ``NOTHING_DRAWN_WAIT_S`` is answered, latency None: where it changes
+        nothing drawn (the atomic binding of a target whose every binding energy is below
+        the threshold: stepping = free), or where it undoes a move whose deferred parts (a
+        subtitle) were not sent yet."""
+        mark, link_mark = len(self.reply_times), len(self.link_times)
+        replied = lambda: len(self.reply_times) > mark or self.reader.done()  # noqa: E731
         sent = await self._send_change(model_id, attr, value)
         async with self.changed:
-            await asyncio.wait_for(
-                self.changed.wait_for(lambda: len(self.reply_times) > mark or self.reader.done()),
+            await asyncio.wait_for(self.changed.wait_for(
+                lambda: replied() or (nothing_drawn_ok and len(self.link_times) > link_mark)),
                 self.timeout_s)
+        if not replied():  # the link changed: a redraw may still follow (deferred parts)
+            try:
+                async with self.changed:
+                    await asyncio.wait_for(self.changed.wait_for(replied), NOTHING_DRAWN_WAIT_S)
+            except asyncio.TimeoutError:
+                return sent, None
         if len(self.reply_times) <= mark:
             raise RuntimeError("connection lost")
+        self.first_reply_s = self.reply_times[mark] - sent
         while True:  # the rest of this reply: until quiet
             seen = len(self.reply_times)
             quiet = max(0.2, 0.5 * (self.reply_times[-1] - sent))
@@ -592,18 +630,32 @@ class UserSession:
                 break
         return sent, self.reply_times[-1] - sent
 
-    def _widgets(self, title: str) -> list[str]:
-        """Ids of the widgets of tab ``title`` listed in ``controls`` that a user can move."""
+    def _controls_in_tab(self, title: str) -> tuple[int, list[tuple[str, list[str]]]]:
+        """How many models tab ``title`` has in the page, and for each of its ``controls`` the
+        ids of the widgets of that type and title."""
         panel = next(p["id"] for p in self.doc.get(self.tabs, "tabs")
                      if self.doc.get(p["id"], "title") == title)
         child = self.doc.get(panel, "child")
         models = self.doc.descendants(child["id"]) if child else []
-        found = []
-        for kind, label in self.controls[title]:
-            found += [m for m in models if self.doc.type(m) in (kind, "Custom" + kind)
-                      and self.doc.get(m, "title", "") == label
-                      and self.doc.get(m, "visible", True) and not self.doc.get(m, "disabled", False)]
-        return found
+        return len(models), [(label, [m for m in models
+                                      if self.doc.type(m) in (kind, "Custom" + kind)
+                                      and self.doc.get(m, "title", "") == label])
+                             for kind, label in self.controls[title]]
+
+    def _widgets(self, title: str) -> list[str]:
+        """Ids of the widgets of tab ``title`` listed in ``controls`` that a user can move."""
+        return [m for _, found in self._controls_in_tab(title)[1] for m in found
+                if self.doc.get(m, "visible", True) and not self.doc.get(m, "disabled", False)]
+
+    def _widget_states(self, title: str) -> str:
+        """The tab's movable controls as the page has them (shown? enabled?), for reports."""
+        count, controls = self._controls_in_tab(title)
+        return f"{count} models in the tab; " + "; ".join(
+            f"{label!r}: " + (", ".join(
+                ("shown" if self.doc.get(m, "visible", True) else "hidden")
+                + (" disabled" if self.doc.get(m, "disabled", False) else "") for m in found)
+                or "absent")
+            for label, found in controls)
 
     def _failed(self, what: str, error: Exception):
         # What came back after the change: none at all, or patches that did not count.
@@ -612,7 +664,8 @@ class UserSession:
         came = (f"{len(after)} patches ({replies} counted as a reply) in the "
                 f"{time.perf_counter() - self.last_sent_at:.0f} s after the change"
                 + (f", the last after {after[-1]:.1f} s" if after else ""))
-        self.result.errors.append(f"{what}: {type(error).__name__}: {error} [{came}]")
+        self.result.errors.append(f"{what}: {type(error).__name__}: {error} [{came}; server "
+                                  f"session {self.session_id}]")
         self.failures_in_a_row += 1
         if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
             raise GiveUp(f"gave up after {MAX_FAILURES_IN_A_ROW} failures in a row")
@@ -631,7 +684,8 @@ class UserSession:
             deadline = time.perf_counter() + self.timeout_s
             while not self._widgets(title):  # a lazy tab may arrive in several patches
                 if time.perf_counter() > deadline or self.reader.done():
-                    raise RuntimeError(f"tab {title!r} shows none of its widgets {self.controls[title]}")
+                    raise RuntimeError(f"tab {title!r} shows none of its widgets: "
+                                       + self._widget_states(title))
                 async with self.changed:
                     seen = len(self.reply_times)
                     await asyncio.wait_for(self.changed.wait_for(
@@ -667,13 +721,17 @@ class UserSession:
         value = self._next_value(model_id)
         self.result.updates_sent += 1
         try:
-            _, latency = await self._change(model_id, "value", value)
+            _, latency = await self._change(model_id, "value", value, nothing_drawn_ok=True)
         except Exception as error:  # noqa: BLE001
             self._failed(f"{title!r} {self.doc.get(model_id, 'title')!r} -> {value!r}", error)
             return
         self.failures_in_a_row = 0
-        self.result.update_latency_s.append(latency)
         self.result.updates_answered += 1
+        if latency is None:
+            self.result.updates_without_redraw += 1
+            return
+        self.result.update_latency_s.append(latency)
+        self.result.update_first_redraw_s.append(self.first_reply_s)
 
     async def close(self):
         self.closed = True
@@ -788,6 +846,7 @@ async def _round(server: ServerProcess, controls: dict, sessions: int, updates: 
     return results, {
         "sessions": sessions, "updates_per_session": updates, "visits_per_tab": visits_per_tab,
         "update_latency": summary([x for r in results for x in r.update_latency_s]),
+        "update_first_redraw": summary([x for r in results for x in r.update_first_redraw_s]),
         "wall_s": wall, "driver_cpu_s": cpu, "server_cpu_s": server_cpu, "peak_mb": max(samples),
         "at_last_close_mb": at_last_close, "after_close_mb": server.rss_mb(),
         "sessions_launched": launched,
@@ -859,8 +918,12 @@ async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, 
         "server_cpu_s": sum(r["server_cpu_s"] for r in stats),
         "updates_sent": sum(r.updates_sent for r in results),
         "updates_answered": sum(r.updates_answered for r in results),
+        "updates_without_redraw": sum(r.updates_without_redraw for r in results),
         "update_latency": summary([x for r in results for x in r.update_latency_s]),
+        "update_first_redraw": summary([x for r in results for x in r.update_first_redraw_s]),
         "single_user_update_latency": summary(solo.update_latency_s) if solo else None,
+        "single_user_update_first_redraw": (summary(solo.update_first_redraw_s) if solo
+                                            else None),
         "single_user_first_visit_latency": summary(solo.first_visit_s) if solo else None,
         "single_user_open_s": solo.open_s if solo else None,
         "tab_first_visit_latency": summary([x for r in results for x in r.first_visit_s]),
