@@ -290,6 +290,7 @@ def protect_server(app, settings: GuardSettings) -> bool:
     contextvars.Context().run(guard.reaper.start)
     install_short_error_replies()
     install_writes_to_closed_sockets()
+    install_pending_message_writes()
     log.info("server protected: hosts %s, at most %d sessions, unconnected sessions kept %g s",
              sorted(settings.allowed_names), settings.max_sessions,
              settings.unconnected_lifetime_s)
@@ -370,10 +371,76 @@ def install_writes_to_closed_sockets() -> None:
 _PANEL_DISPATCH_TORNADO = None  # Panel's own, once replaced
 
 
-# What _dispatch_tornado replaces and relies on (Panel 1.9): tests/dashboard/test_closed_sockets.py.
+async def _dispatch_msgs(doc) -> None:
+    """Panel's ``panel.io.document._dispatch_msgs`` (Panel 1.9), except that no message is
+    left waiting: it also runs when messages wait but the document's write block was lifted,
+    and it lifts the block only when no message was scheduled while it wrote."""
+    import asyncio
+
+    import panel.io.document as panel_document
+    from tornado.websocket import WebSocketHandler
+
+    waiting = panel_document._WRITE_MSGS
+    if doc not in panel_document._WRITE_BLOCK and not waiting.get(doc):
+        return
+    remaining, futures = {}, []
+    for conn, msgs in waiting.pop(doc, {}).items():
+        socket = conn._socket
+        if hasattr(socket, "write_lock") and socket.write_lock._block._value == 0:
+            remaining[conn] = msgs  # Bokeh is writing to this browser: later
+            continue
+        for msg in msgs:
+            if isinstance(socket, WebSocketHandler):
+                futures += panel_document.dispatch_tornado(conn, msg=msg)
+            elif (socket_type := type(socket)) in panel_document.extra_socket_handlers:
+                futures += panel_document.extra_socket_handlers[socket_type](conn, msg=msg)
+            else:
+                futures += panel_document.dispatch_django(conn, msg=msg)
+    if futures:
+        written = panel_document._WRITE_FUTURES
+        written[doc] = written.get(doc, []) + futures
+        await panel_document._run_write_futures(doc)
+    if not remaining and not waiting.get(doc):
+        panel_document._WRITE_BLOCK.pop(doc, None)
+        return
+    for conn, msgs in remaining.items():
+        waiting.setdefault(doc, {})
+        waiting[doc][conn] = msgs + waiting[doc].get(conn, [])
+    await asyncio.sleep(0.01)
+    panel_document._dispatch_write_task(doc, _dispatch_msgs, doc)
+
+
+def install_pending_message_writes() -> None:
+    """Messages Panel could not write at once (another message was on its way to the browser)
+    wait in ``_WRITE_MSGS`` for its ``_dispatch_msgs`` task.  Panel's task returns at once when
+    the document's write block is off, and lifts the block once the messages it took are
+    written, also when others were scheduled meanwhile; when a write completed in the same
+    turn of the event loop as a new message was scheduled, that message stayed unsent until
+    the session's next change (reproduced in tests/dashboard/test_closed_sockets.py).  Found
+    while chasing a tab switch in the 30-user load bench whose tab never came (once in a few
+    runs; the browser would show "Building this tab…" until the user did something else): a
+    possible cause of some of those, not a proven one.  Process-wide, installed once; ``PANEL_DISPATCH_API`` is
+    checked by the tests."""
+    import panel.io.document as panel_document
+
+    if panel_document._dispatch_msgs is not _dispatch_msgs:
+        global _PANEL_DISPATCH_MSGS
+        _PANEL_DISPATCH_MSGS = panel_document._dispatch_msgs
+        panel_document._dispatch_msgs = _dispatch_msgs
+
+
+_PANEL_DISPATCH_MSGS = None  # Panel's own, once replaced
+
+
+# What _dispatch_tornado and _dispatch_msgs replace and rely on (Panel 1.9):
+# tests/dashboard/test_closed_sockets.py.
 PANEL_DISPATCH_API = {
     "dispatch_tornado": ("conn", "events", "msg"),
     "_run_write_futures": ("doc",),
+    "_dispatch_msgs": ("doc",),
+    "_dispatch_write_task": ("doc", "func", "args", "kwargs"),
+    "dispatch_django": ("conn", "events", "msg"),
+    "schedule_write_events": ("doc", "connections", "events"),
 }
 
 
