@@ -483,7 +483,7 @@ class UserSession:
         start = time.perf_counter()
         page = await AsyncHTTPClient().fetch(f"{self.url}/app", request_timeout=self.timeout_s)
         token = re.search(r'"token":"([^"]+)"', page.body.decode()).group(1)
-        self.session_id = get_session_id(token)  # as in the server's log
+        self.session_id = get_session_id(token)  # Bokeh's id of the session (in its token)
         # As a browser: the page's cookies go with the websocket (a sticky proxy routes by them)
         cookies = "; ".join(c.split(";", 1)[0] for c in page.headers.get_list("Set-Cookie"))
         ws_request = HTTPRequest(self.url.replace("http", "ws", 1) + "/app/ws",
