@@ -33,7 +33,6 @@ the median.  So:
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import threading
@@ -245,17 +244,6 @@ def reference_lines(flavour: str | tuple[str, ...]) -> dict[str, list[Reference]
             references.append(Reference(quantity, label, value, estimate))
         lines[quantity] = sorted(references, key=lambda r: r.value)
     return lines
-
-
-# Read once per quantity (the catalogue is package data): on every move of a sensitivity tab
-# this was 7 % of the server's time spent on moves (load-bench profile, all tabs).
-@functools.lru_cache(maxsize=None)
-def astrophysical_span(quantity: str) -> tuple[float, float] | None:
-    """(lowest, highest) of the catalogue's astrophysical bounds on ``quantity`` (all
-    flavours), None if it has none."""
-    rows = limits.load(quantity, flavour="any")
-    values = rows.loc[rows["astrophysical"], "high"].dropna()
-    return (float(values.min()), float(values.max())) if len(values) else None
 
 
 # --- the figure --------------------------------------------------------------------------------
@@ -638,7 +626,7 @@ class SensitivityTab(TabView):
             for ref in rows:
                 curves[ref.label] = (span, np.full(2, ref.value if ref.quantity == quantity
                                                    else np.nan))
-        astro = astrophysical_span(quantity)
+        astro = limits.astrophysical_span(quantity)
         figure.overlay.update(curves, x_range=(float(x[0]), float(x[-1])),
                               y_range=self.y_range(astro), vlines={"current": self.axis().value(self.model)})
         for name, curve_set in (("live", live), ("compare", compared)):

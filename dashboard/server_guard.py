@@ -419,8 +419,8 @@ def install_pending_message_writes() -> None:
     the session's next change (reproduced in tests/dashboard/test_closed_sockets.py).  Found
     while chasing a tab switch in the 30-user load bench whose tab never came (once in a few
     runs; the browser would show "Building this tab…" until the user did something else): a
-    possible cause of some of those, not a proven one.  Process-wide, installed once; ``PANEL_DISPATCH_API`` is
-    checked by the tests."""
+    possible cause of some of those, not a proven one.  Process-wide, installed once;
+    ``PANEL_DISPATCH_API`` is checked by the tests."""
     import panel.io.document as panel_document
 
     if panel_document._dispatch_msgs is not _dispatch_msgs:

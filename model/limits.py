@@ -105,6 +105,15 @@ def flavours(quantity: str | None = None) -> list[str]:
     return [f for f in FLAVOURS if f in present]
 
 
+@lru_cache(maxsize=None)  # package data: one read per quantity (the dashboard asks per move)
+def astrophysical_span(quantity: str) -> tuple[float, float] | None:
+    """(lowest, highest) upper bound of the catalogue's astrophysical rows on ``quantity``
+    (all flavours; the model's convention), None if it has none."""
+    rows = load(quantity, flavour="any")
+    values = rows.loc[rows["astrophysical"], "high"].dropna()
+    return (float(values.min()), float(values.max())) if len(values) else None
+
+
 def published_limit(quantity: str, experiment: str, year: int) -> float:
     """The upper limit (model convention) one experiment published in one year
     (ValueError if not catalogued or not unique)."""

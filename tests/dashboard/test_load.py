@@ -34,6 +34,7 @@ pytestmark = pytest.mark.load
 ROUNDS = [(5, 20, 1), (2, 5, 1)]  # (sessions, updates per session, visits of every tab)
 SOLO_UPDATES = 30  # one user alone first: the single-user latencies of this run
 LEAK_MB_PER_SESSION = 2.0
+MAX_SHARE_WITHOUT_REDRAW = 0.05  # of the updates: see test_every_update_answered
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,9 @@ def test_every_update_answered(load):
     assert (load["update_latency"]["n"] + load["updates_without_redraw"]
             == load["updates_sent"])
     assert load["update_first_redraw"]["n"] == load["update_latency"]["n"]
+    # Such states are rare (0 of 24 000 moves in four 30-user runs, bench/README.md): a server
+    # that took values but stopped redrawing would pass the lines above, not this one.
+    assert load["updates_without_redraw"] <= MAX_SHARE_WITHOUT_REDRAW * load["updates_sent"]
 
 
 def test_closed_sessions_are_destroyed(load):

@@ -133,6 +133,18 @@ def test_flavour_filter():
         limits.load(flavour="nu_sterile")
 
 
+def test_astrophysical_span_is_the_lowest_and_highest_astrophysical_bound():
+    # mu_nu: 1.2e-12 mu_B, TRGB in omega Cen (Capozzi & Raffelt, PRD 102, 083007 (2020),
+    # arXiv:2007.03694) to 4.5e-12 mu_B, TRGB in M5 (Viaux et al., PRL 111, 231301 (2013));
+    # q_nu: 2e-14 e0 (red giants) to 6e-14 e0 (solar cooling), Raffelt, Phys. Rep. 320, 319
+    # (1999), as tabulated by Giunti & Studenikin, RMP 87, 531 (2015), Sec. VII.A
+    assert limits.astrophysical_span("mu_nu") == (1.2e-12, 4.5e-12)
+    assert limits.astrophysical_span("q_nu") == (2e-14, 6e-14)
+    assert limits.astrophysical_span("charge_radius") is None  # only laboratory limits
+    with pytest.raises(ValueError, match="quantity"):
+        limits.astrophysical_span("magnetic moment")
+
+
 def test_catalogue_filter_and_errors():
     frame = limits.load("q_nu")
     assert set(frame["quantity"]) == {"q_nu"}
