@@ -1,14 +1,22 @@
 """Load test: many concurrent sessions moving widgets across the tabs of a served app.
 
     python -m bench.bench_load [--sessions 30] [--updates 100] [--server panel|module] [--app FILE]
+                               [--think S]
 
 Starts ``panel serve dashboard/app.py`` (or ``python -m dashboard``) in a subprocess, opens the
 sessions with ``bench/load_driver.py`` (websocket clients speaking Bokeh's protocol, no
 browser), makes the updates (the controls of each tab come from the tab registry), closes the sessions and waits until the server has destroyed
 them.  Prints errors (client errors, ERROR records and tracebacks in the server log; must be
 0), update latency p50/p95, tab-switch and session-open times, and the server's memory before,
-at peak and after cleanup, per session.  Results: bench/results/load.json; the server's log:
-bench/results/load_server.log.  Exit status 1 if there was any error.
+at peak and after cleanup, per session.  Results: bench/results/load.json; the server's log
+(with a ``LOAD-GC`` line per full garbage collection: when it began, how long it took):
+bench/results/load_server.log; every answered update (when sent, tab, control, first redraw
+and latency): bench/results/load_updates.csv.  Exit status 1 if there was any error.
+
+By default each user's next action follows as soon as the reply to the last one has ended
+(every user always waiting on the server: the bench of the targets in bench/README.md,
+"Load").  ``--think S``: each user pauses S s on average (exponentially distributed) after
+each move and tab switch, closer to a class of people reading their plots.
 
 Latency is measured from sending a change to the arrival of its redraw (see load_driver.py);
 on a shared 2-core machine the client and the server compete for the cores, and other jobs add
@@ -18,6 +26,7 @@ noise: compare runs made on an idle machine.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import sys
 from pathlib import Path
@@ -114,6 +123,9 @@ def main(argv=None) -> int:
     parser.add_argument("--solo-updates", type=int, default=40,
                         help="updates of one user alone before the rounds: the single-user "
                              "latency the load is compared with (0: none)")
+    parser.add_argument("--think", type=float, default=0.0, metavar="S",
+                        help="mean pause of a user after each move and tab switch, s (default 0: "
+                             "the next action at once, as for the targets in bench/README.md)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-warmup", action="store_true",
                         help="no warm-up user before the baseline")
@@ -128,8 +140,13 @@ def main(argv=None) -> int:
                       timeout_s=args.timeout, ramp_s=args.ramp, warmup=not args.no_warmup,
                       unused_lifetime_ms=args.unused_session_lifetime, num_procs=args.num_procs,
                       app=args.app, profile=args.profile, solo_updates=args.solo_updates,
+                      think_s=args.think,
                       **({"root": args.root.resolve()} if args.root else {}))
     log = result.pop("server_log")
+    rows = result.pop("update_log")  # every answered update: its tab, control and latencies
+    with open(RESULTS / f"{Path(args.output).stem}_updates.csv", "w", newline="") as out:
+        csv.writer(out).writerows([("sent_unix_s", "tab", "control", "first_redraw_s",
+                                    "latency_s"), *rows])
     print_summary(result)
     report(result, args.output)  # prints the latencies: update, tab visits, session open
     (RESULTS / f"{Path(args.output).stem}_server.log").write_text("\n".join(log) + "\n")

@@ -103,6 +103,8 @@ def _time_collections(phase, info):
         _gc["full_s"] += took
         _gc["full_max_s"] = max(_gc["full_max_s"], took)
         _gc["full_freed"] += info["collected"]
+        os.write(1, ("LOAD-GC full collection began=%.3f took_s=%.3f\\n"
+                     % (time.time() - took, took)).encode())
 
 gc.callbacks.append(_time_collections)
 
@@ -183,6 +185,7 @@ class ServerProcess:
         self.root = Path(root)
         self._setup = None
         self.profile = Path(profile) if profile else None
+        self.stopping_at_line: int | None = None  # the log's length when stop() began
         options = ["--unused-session-lifetime", str(unused_lifetime_ms),
                    "--check-unused-sessions", str(check_unused_ms), "--log-format", LOG_FORMAT]
         if census and kind in ("panel", "cluster"):
@@ -311,7 +314,8 @@ class ServerProcess:
         """ERROR/CRITICAL records, tracebacks and warnings (unique messages) in the server log."""
         lines = self.log()
         errors = [line for line in lines if _LOG_ERROR.search(line)]
-        tracebacks = [i for i, line in enumerate(lines) if "Traceback" in line]
+        tracebacks = [i for i, line in enumerate(lines) if "Traceback" in line
+                      and not self._interrupted_by_stop(lines, i)]
         warnings: dict[str, int] = {}
         for line in lines:
             if _LOG_WARNING.search(line):
@@ -321,6 +325,15 @@ class ServerProcess:
         context = [lines[i:i + 40] for i in tracebacks[:3]]
         return {"errors": errors, "tracebacks": len(tracebacks), "traceback_context": context,
                 "warnings": warnings}
+
+    def _interrupted_by_stop(self, lines: list[str], start: int) -> bool:
+        """Whether the traceback at ``lines[start]`` is the bench's own SIGINT that stops the
+        server (a KeyboardInterrupt logged after :meth:`stop` began: it may land in any
+        Python code then, a garbage-collector callback included)."""
+        if self.stopping_at_line is None or start < self.stopping_at_line:
+            return False
+        raised = next((line for line in lines[start + 1:] if not line.startswith(" ")), "")
+        return raised.startswith("KeyboardInterrupt")
 
     @property
     def census_enabled(self) -> bool:
@@ -357,6 +370,7 @@ class ServerProcess:
         raise RuntimeError("the server did not answer the census signal")
 
     def stop(self):
+        self.stopping_at_line = len(self.log())
         if self._setup is not None:
             self._setup.close()
         if self.profile is not None and self.process and self.process.poll() is None:
@@ -439,6 +453,8 @@ class SessionResult:
     updates_sent: int = 0
     updates_answered: int = 0
     updates_without_redraw: int = 0  # taken (the link shows them), nothing drawn changed
+    # one row per answered update: (sent, time.time()), tab, control, first redraw s, last s
+    update_log: list[tuple[float, str, str, float, float]] = field(default_factory=list)
     patches: int = 0
     patches_without_redraw: int = 0  # busy indicator, echoes of linked widgets
     errors: list[str] = field(default_factory=list)
@@ -732,6 +748,9 @@ class UserSession:
             return
         self.result.update_latency_s.append(latency)
         self.result.update_first_redraw_s.append(self.first_reply_s)
+        self.result.update_log.append((time.time() - latency, title,
+                                       str(self.doc.get(model_id, "title")),
+                                       self.first_reply_s, latency))
 
     async def close(self):
         self.closed = True
@@ -753,11 +772,19 @@ def tab_plan(n_updates: int, start_tab: int, visits_per_tab: int,
 
 
 async def run_user(url: str, index: int, n_updates: int, controls: dict, *, visits_per_tab: int = 2,
-                   seed: int = 0, timeout_s: float = 30.0, delay_s: float = 0.0) -> SessionResult:
+                   seed: int = 0, timeout_s: float = 30.0, delay_s: float = 0.0,
+                   think_s: float = 0.0) -> SessionResult:
     """One user: open the app, visit the tabs of ``tab_plan`` moving the widgets of ``controls``
-    (:func:`tab_updates`), close."""
+    (:func:`tab_updates`), close.  ``think_s``: the mean of a pause (exponentially
+    distributed) after each answered move and tab switch, besides the quiet time that ends a
+    reply; 0: the next action follows at once."""
     await asyncio.sleep(delay_s)
     session = UserSession(url, index, seed, timeout_s, controls)
+
+    async def think():
+        if think_s > 0:
+            await asyncio.sleep(session.rng.expovariate(1.0 / think_s))
+
     try:
         await session.open()
         visited = {session.doc.get(session.tabs, "active", 0)}  # built with the page
@@ -767,8 +794,10 @@ async def run_user(url: str, index: int, n_updates: int, controls: dict, *, visi
                 if not await session.show_tab(tab, first_visit=tab not in visited):
                     continue
                 visited.add(tab)
+                await think()
             for _ in range(count):
                 await session.update(session.titles[tab])
+                await think()
     except GiveUp as reason:
         session.result.errors.append(f"session: {reason}")
     except Exception as error:  # noqa: BLE001
@@ -824,7 +853,8 @@ async def _settle(server: ServerProcess) -> dict | None:
 
 async def _round(server: ServerProcess, controls: dict, sessions: int, updates: int,
                  visits_per_tab: int, seed: int, timeout_s: float, ramp_s: float,
-                 cleanup_timeout_s: float) -> tuple[list[SessionResult], dict]:
+                 cleanup_timeout_s: float, think_s: float = 0.0
+                 ) -> tuple[list[SessionResult], dict]:
     """``sessions`` concurrent users, then the wait until the server has destroyed their sessions."""
     launched_before = server.sessions_launched()
     samples: list[float] = []
@@ -833,7 +863,7 @@ async def _round(server: ServerProcess, controls: dict, sessions: int, updates: 
     cpu0, server_cpu0, wall0 = time.process_time(), server.cpu_s(), time.perf_counter()
     results = await asyncio.gather(*[
         run_user(server.url, i, updates, controls, visits_per_tab=visits_per_tab, seed=seed,
-                 timeout_s=timeout_s, delay_s=i * ramp_s)
+                 timeout_s=timeout_s, delay_s=i * ramp_s, think_s=think_s)
         for i in range(sessions)])
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     server_cpu = server.cpu_s() - server_cpu0
@@ -845,6 +875,7 @@ async def _round(server: ServerProcess, controls: dict, sessions: int, updates: 
     await sampler
     return results, {
         "sessions": sessions, "updates_per_session": updates, "visits_per_tab": visits_per_tab,
+        "think_s": think_s,
         "update_latency": summary([x for r in results for x in r.update_latency_s]),
         "update_first_redraw": summary([x for r in results for x in r.update_first_redraw_s]),
         "wall_s": wall, "driver_cpu_s": cpu, "server_cpu_s": server_cpu, "peak_mb": max(samples),
@@ -860,7 +891,7 @@ async def _round(server: ServerProcess, controls: dict, sessions: int, updates: 
 
 async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, int, int]],
                  seed: int, timeout_s: float, ramp_s: float, warmup: bool, cleanup_timeout_s: float,
-                 solo_updates: int = 0) -> dict:
+                 solo_updates: int = 0, think_s: float = 0.0) -> dict:
     memory = {"before_mb": server.rss_mb()}
     live = {"before": await asyncio.to_thread(server.census)}
     warm = None
@@ -878,7 +909,8 @@ async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, 
     results, stats = [], []
     for k, (sessions, updates, visits_per_tab) in enumerate(rounds):
         round_results, round_stats = await _round(server, controls, sessions, updates, visits_per_tab,
-                                                  seed + k, timeout_s, ramp_s, cleanup_timeout_s)
+                                                  seed + k, timeout_s, ramp_s, cleanup_timeout_s,
+                                                  think_s)
         results += round_results
         stats.append(round_stats)
 
@@ -921,6 +953,7 @@ async def _drive(server: ServerProcess, controls: dict, rounds: list[tuple[int, 
         "updates_without_redraw": sum(r.updates_without_redraw for r in results),
         "update_latency": summary([x for r in results for x in r.update_latency_s]),
         "update_first_redraw": summary([x for r in results for x in r.update_first_redraw_s]),
+        "update_log": [row for r in results for row in r.update_log],
         "single_user_update_latency": summary(solo.update_latency_s) if solo else None,
         "single_user_update_first_redraw": (summary(solo.update_first_redraw_s) if solo
                                             else None),
@@ -946,7 +979,8 @@ def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
              seed: int = 0, timeout_s: float = 30.0, ramp_s: float = 0.2, warmup: bool = True,
              unused_lifetime_ms: int = 5000, check_unused_ms: int = 1000, root: Path = ROOT,
              census: bool = True, num_procs: int = 1, app: str = APP, tabs=None,
-             profile: str | Path | None = None, solo_updates: int = 0) -> dict:
+             profile: str | Path | None = None, solo_updates: int = 0,
+             think_s: float = 0.0) -> dict:
     """Serve the app and, for each ``(sessions, updates, visits_per_tab)`` of ``rounds`` in
     turn, run that many concurrent users (the i-th starting ``i * ramp_s`` after the first)
     making ``updates`` changes each over ``visits_per_tab`` visits of every tab, close them and
@@ -965,7 +999,8 @@ def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
     ``profile``: the server's stacks sampled by py-spy into that file (see ``ServerProcess``).
     ``solo_updates``: before the rounds (after the warm-up), one user alone makes that many
     updates over every tab: ``single_user_update_latency``, the reference the rounds' update
-    latencies (``rounds[k]["update_latency"]``) are compared with.
+    latencies (``rounds[k]["update_latency"]``) are compared with.  ``think_s``: the rounds'
+    users pause that long on average after each move and tab switch (:func:`run_user`).
     """
     controls = tab_updates(tabs)  # before the server starts: it costs the client a second
     server = ServerProcess(kind=kind, unused_lifetime_ms=unused_lifetime_ms,
@@ -977,7 +1012,7 @@ def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
     startup_s = server.start()
     try:
         report = asyncio.run(_drive(server, controls, list(rounds), seed, timeout_s, ramp_s,
-                                    warmup, cleanup_timeout_s, solo_updates))
+                                    warmup, cleanup_timeout_s, solo_updates, think_s))
     finally:
         server.stop()
     report["loadavg_before"] = load_before

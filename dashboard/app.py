@@ -97,6 +97,7 @@ def create_app(tabs=TABS) -> pn.template.BootstrapTemplate:
     if pn.state.curdoc is not None:
         repaint_guard.install(pn.state.curdoc)
         document_models.install(pn.state.curdoc)  # walks and messages that grew with the page
+        collector.track_session(pn.state.curdoc)  # when closed sessions are collected
     main = [url.notice, tab_panel]
     if url.app_values.get("tour") == "1":
         main.insert(1, Tour(show_tab=lambda key: setattr(tab_panel, "active", keys.index(key)),

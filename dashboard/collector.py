@@ -14,11 +14,15 @@ So, for the server process only (nothing here runs in a notebook or the tests):
   middle one instead of CPython's 10 (CPython also waits until the objects promoted since the
   last full collection are a quarter of those that survived it).  Closed sessions' objects
   are freed by the full collection Panel runs after sessions are destroyed;
-* that collection comes at most once every ``CLOSED_SESSIONS_INTERVAL_S`` (any full
-  collection counts), still 5 s or more after the last session was destroyed: Panel runs it
-  5 s after every pause in the sessions' closing, and while a class closes its pages one by
-  one (30 users in the load bench) that was 4-6 collections of 1-5 s each, a pause of every
-  session still open for each.  A closed session's memory waits up to that long;
+* that collection waits, 5 s or more after the last session was destroyed (as Panel's), until
+  no session is open, or until the closed sessions not yet collected outnumber the open ones
+  by ``CLOSED_SESSIONS_SLACK`` (their memory: at most that of the open sessions and a few
+  more); while sessions are open it comes at most once every ``CLOSED_SESSIONS_INTERVAL_S``
+  (any full collection counts).  The sessions are those ``create_app`` registered with
+  :func:`track_session`.  Panel runs it 5 s after every pause in the sessions' closing: while a class
+  closes its pages one by one (30 users in the load bench) that was 4-6 collections of 1-5 s
+  each, every session still open waiting through each (its time grows with all the objects
+  of the process, the open sessions' included);
 * after every full collection, free pages of the C heap go back to the system (glibc's
   ``malloc_trim``; elsewhere nothing is done): without it the server's resident memory stayed
   near its peak after every session had closed and its objects were freed;
@@ -36,9 +40,26 @@ import ctypes.util
 import datetime as dt
 import gc
 import time
+import weakref
 
 FULL_COLLECTION_THRESHOLD = 1000  # CPython's default: 10
 CLOSED_SESSIONS_INTERVAL_S = 30.0
+CLOSED_SESSIONS_SLACK = 5
+
+_SESSION_DOCUMENTS: weakref.WeakSet = weakref.WeakSet()  # alive until their objects are freed
+
+
+def track_session(document) -> None:
+    """Count ``document`` (a served session's) in :func:`session_counts`."""
+    _SESSION_DOCUMENTS.add(document)
+
+
+def session_counts() -> tuple[int, int]:
+    """(open, closed but not yet freed) sessions among those tracked (a destroyed session's
+    document has no session context)."""
+    documents = list(_SESSION_DOCUMENTS)
+    open_ = sum(d.session_context is not None for d in documents)
+    return open_, len(documents) - open_
 
 
 def _glibc():
@@ -66,14 +87,23 @@ def _after_full_collection(phase: str, info: dict) -> None:
 def _collect_closed_sessions() -> None:
     """Panel's collection after sessions were destroyed (``panel.io.document._garbage_collect``,
     scheduled by Panel under the name "gc.collect"), put off until ``GC_DEBOUNCE`` s after the
-    last session was destroyed and ``CLOSED_SESSIONS_INTERVAL_S`` after the last full
-    collection."""
+    last session was destroyed and then until no session is open, or the closed sessions are
+    ``CLOSED_SESSIONS_SLACK`` more than the open ones and ``CLOSED_SESSIONS_INTERVAL_S`` have
+    passed since the last full collection (checked again every ``GC_DEBOUNCE`` s)."""
     import panel as pn
     import panel.io.document as panel_document
 
     now = time.monotonic()
-    wait = max(_last_full_collection + CLOSED_SESSIONS_INTERVAL_S - now,
-               (panel_document._panel_last_cleanup or now) + panel_document.GC_DEBOUNCE - now)
+    debounce = panel_document.GC_DEBOUNCE
+    wait = (panel_document._panel_last_cleanup or now) + debounce - now
+    open_, closed = session_counts()
+    if wait <= 0 and open_:
+        if closed == 0:
+            return  # freed meanwhile (a collection of any origin): nothing waits
+        if closed < open_ + CLOSED_SESSIONS_SLACK:
+            wait = debounce
+        else:
+            wait = _last_full_collection + CLOSED_SESSIONS_INTERVAL_S - now
     if wait > 0:
         pn.state.schedule_task("gc.collect", _collect_closed_sessions,
                                at=dt.datetime.now() + dt.timedelta(seconds=wait))
