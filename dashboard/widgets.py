@@ -37,6 +37,9 @@ def power_of_ten_formatter() -> CustomJSTickFormatter:
     return CustomJSTickFormatter(code=POWER_OF_TEN_CODE)
 
 
+SLIDER_TITLE_CSS = ".bk-slider-title { white-space: normal; overflow-wrap: anywhere; }"
+
+
 class ResponsiveFloatSlider(pn.widgets.FloatSlider):
     """A FloatSlider whose value changes are handled at once.
 
@@ -65,6 +68,10 @@ class ResponsiveFloatSlider(pn.widgets.FloatSlider):
     _busy__ignore = ["value", "value_throttled"]
 
     def __init__(self, **params):
+        # Bokeh keeps a slider's "label: value" on one line: in the controls column a long
+        # one ("magnetic moment μ [μ_B]: 1.0e-11") ran under the entry box beside it and
+        # its value was cut off.  It wraps instead.  (A string: no extra Bokeh model.)
+        params["stylesheets"] = [*params.get("stylesheets", []), SLIDER_TITLE_CSS]
         super().__init__(**params)
         self._handled_at = float("-inf")  # this slider's last update (monotonic seconds)
 

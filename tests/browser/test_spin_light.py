@@ -79,3 +79,24 @@ def test_theory_scale_slider_moves_the_naturalness_line(page: Page, app_url):
     assert latest(page, [SM, "m_nu_eV", "mu_B"])["y"] == sm_before["y"]  # the SM does not move
     expect(page.get_by_text("Λ = 1.26 TeV").first).to_be_visible(timeout=TIMEOUT_MS)
     problems.assert_clean()
+
+
+def test_slider_titles_fit_beside_their_entries(page: Page, app_url):
+    """At 1366 px the spin-light tab's long slider titles ("magnetic moment μ [μ_B]: 1.0e-11")
+    ran under the entry box beside them and lost their value's end (Bokeh keeps a title on
+    one line); they wrap now: every visible slider title ends inside its slider."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    open_tab(page, app_url, "Spin light", [RATE, "E_TeV", "rate_per_s"])
+    overflowing = page.evaluate("""() => {
+      const found = [];
+      const walk = (root) => root.querySelectorAll('*').forEach((el) => {
+        if (el.classList && el.classList.contains('bk-slider-title')
+            && el.getClientRects().length && el.scrollWidth > el.clientWidth + 1)
+          found.push(el.textContent);
+        if (el.shadowRoot) walk(el.shadowRoot);
+      });
+      walk(document);
+      return found;
+    }""")
+    assert overflowing == []
+    assert page.locator(".bk-slider-title:visible", has_text="magnetic moment").count() == 1
