@@ -453,7 +453,7 @@ class SessionResult:
     updates_sent: int = 0
     updates_answered: int = 0
     updates_without_redraw: int = 0  # taken (the link shows them), nothing drawn changed
-    # one row per answered update: (sent, time.time()), tab, control, first redraw s, last s
+    # per answered update: when sent (time.time()), tab, control, first redraw s, latency s
     update_log: list[tuple[float, str, str, float, float]] = field(default_factory=list)
     patches: int = 0
     patches_without_redraw: int = 0  # busy indicator, echoes of linked widgets

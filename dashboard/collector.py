@@ -19,10 +19,10 @@ So, for the server process only (nothing here runs in a notebook or the tests):
   by ``CLOSED_SESSIONS_SLACK`` (their memory: at most that of the open sessions and a few
   more); while sessions are open it comes at most once every ``CLOSED_SESSIONS_INTERVAL_S``
   (any full collection counts).  The sessions are those ``create_app`` registered with
-  :func:`track_session`.  Panel runs it 5 s after every pause in the sessions' closing: while a class
-  closes its pages one by one (30 users in the load bench) that was 4-6 collections of 1-5 s
-  each, every session still open waiting through each (its time grows with all the objects
-  of the process, the open sessions' included);
+  :func:`track_session`.  Panel runs it 5 s after every pause in the sessions' closing:
+  while a class closes its pages one by one (30 users in the load bench) that was 4-6
+  collections of 1-5 s each, every session still open waiting through each (its time grows
+  with all the objects of the process, the open sessions' included);
 * after every full collection, free pages of the C heap go back to the system (glibc's
   ``malloc_trim``; elsewhere nothing is done): without it the server's resident memory stayed
   near its peak after every session had closed and its objects were freed;
