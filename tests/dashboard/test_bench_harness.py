@@ -114,7 +114,7 @@ def test_only_the_benchs_own_interrupt_at_stop_is_not_a_server_traceback():
 
     interrupted = ["Exception ignored in: <function _time_collections at 0x7f>",
                    "Traceback (most recent call last):",
-                   '  File "/tmp/census.py", line 7, in _time_collections',
+                   '  File "census.py", line 7, in _time_collections',
                    "KeyboardInterrupt: "]
     failed = ["Traceback (most recent call last):", '  File "app.py", line 1, in <module>',
               "ValueError: bad"]
