@@ -118,6 +118,10 @@ class PlotExport:
     def _rename(self, *events) -> None:
         self._rename_later.request()
 
+    def flush(self) -> None:
+        """Name the downloads now if a rename is waiting."""
+        self._rename_later.flush()
+
     def rename(self) -> None:
         """Name the downloads after the model's current parameters."""
         stem = self.stem()

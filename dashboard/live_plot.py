@@ -353,7 +353,16 @@ class Deferred:
             self.pending = True
             doc.add_timeout_callback(partial(self._run, doc), self.delay_ms)
 
+    def flush(self) -> None:
+        """Run now what a request left waiting (its timer then finds nothing to do): for a
+        view being built, whose models are not in the browser yet, waiting gains nothing."""
+        if self.pending:
+            self.pending = False
+            self.callback()
+
     def _run(self, doc) -> None:
+        if not self.pending:  # flushed meanwhile
+            return
         self.pending = False
         with set_curdoc(doc):
             self.callback()

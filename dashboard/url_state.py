@@ -257,6 +257,9 @@ class UrlState:
             widget_of(view, f.widget).param.watch(self._write_soon, "value")
         for callback in self.after_attach.pop(key, []):
             callback(view)
+        flush = getattr(view, "flush_deferred", None)
+        if flush is not None:  # the view is not in the page yet: no reason to wait
+            flush()
         self.write()
         notice = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
         _fill_notice(notice, self.messages[first_new:])

@@ -446,6 +446,14 @@ class TabView(pn.viewable.Viewer):
                 for control in controls:
                     control.visible = visible
 
+    def flush_deferred(self) -> None:
+        """Do now the deferred parts of the last changes (subtitles, download names): for a
+        view being built, e.g. with a link's values, whose page is not shown yet (a PNG saved
+        at once must not carry the defaults' name)."""
+        self._subtitles_later.flush()
+        for export in self.exports.values():
+            export.flush()
+
     def _update_subtitles(self) -> None:
         text = self.subtitle()
         for subtitle in self._subtitles:

@@ -51,9 +51,11 @@ from .validation import Choice, RealNumber
 
 KG_DAY_PER_T_YR = 1000.0 * c.SECONDS_PER_YEAR / c.SECONDS_PER_DAY
 """1 tonne year = 365 250 kg day (Julian year)."""
-MAX_SOLAR_ANALYSIS_BINS = 50
+MAX_SOLAR_ANALYSIS_BINS = 40
 """Most bins analysed (log-spaced beyond): the fitted-background profile costs in proportion
-to the bins, and 50 log bins resolve the smooth solar and 1/T shapes over any window."""
+to the bins, and 40 log bins resolve the smooth solar and 1/T shapes over any window.  The
+presets analyse 27-29 bins; with 50 the widest window's threshold scan cost 1.94-2.02x the
+XENONnT preset's on a 2-core machine, at the 2x bound of the bounded-work test (40: 1.7-1.8x)."""
 SOLAR_SOURCE_CHOICES = tuple(s for s in ALL_SOURCES if s.startswith("solar_"))
 
 

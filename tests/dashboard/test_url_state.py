@@ -325,3 +325,43 @@ def test_a_number_too_large_for_the_slider_steps_is_refused_with_a_notice():
     url, view = open_link("oscillations", "?oscillations.mu1=8.98846567431158e%2B294")
     assert url.messages and "mu1" in url.message_text()
     assert view.model.mu1 == VIEWS["oscillations"]().model.mu1
+
+
+def _served_document():
+    """A Bokeh document as a served session's for ``Deferred`` (it has a session context)
+    that records the timeout callbacks it is given (``.timeouts``) instead of running them."""
+    from types import SimpleNamespace
+
+    from bokeh.document import Document
+
+    document = Document()
+    request = SimpleNamespace(arguments={}, cookies={}, headers={})
+    context = SimpleNamespace(id="served", request=request)
+    document._session_context = lambda: context  # Bokeh holds it by a weak reference
+    document.timeouts = []
+    document.add_timeout_callback = lambda callback, delay_ms: document.timeouts.append(callback)
+    return document
+
+
+def test_a_links_values_name_the_downloads_at_once_in_a_served_session():
+    """In a served session a rename of the downloads waits 400 ms (a toolbar relayout per
+    move, dashboard.export).  A view built with a link's values is not in the page yet: its
+    PNG/SVG names and subtitles carry those values at once (a PNG saved right after the page
+    opened was named after the defaults: a browser test caught it under load)."""
+    from panel.io.state import set_curdoc
+
+    from dashboard.recoil_view import RecoilView
+
+    document = _served_document()
+    with set_curdoc(document):
+        view = RecoilView()
+        url = UrlState("?recoil.mu_nu=2e-11", FIELDS, None)
+        url.attach("recoil", view)
+    assert document.timeouts  # the renames were deferred, as for any change in a session
+    names = [export.save_tool.filename for export in view.exports.values()]
+    assert names and all("mu2e-11" in name for name in names), names
+    assert view._subtitles and all(s.text == view.subtitle() for s in view._subtitles)
+    assert "default parameters" not in view.subtitle()
+    for timeout in document.timeouts:  # the timers find nothing left to do
+        timeout()
+    assert [export.save_tool.filename for export in view.exports.values()] == names
