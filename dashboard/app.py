@@ -17,8 +17,8 @@ from dashboard.scenarios import tour
 from dashboard.tabs import TABS
 from dashboard.tour import Tour
 from dashboard.url_state import UrlState
-from dashboard import (collector, document_models, repaint_guard, server_guard, stable_defaults,
-                       widget_guard)
+from dashboard import (collector, container_owners, document_models, repaint_guard, server_guard,
+                       stable_defaults, widget_guard)
 
 ABOUT = """
 **νEM Explorer** shows what an electromagnetic neutrino would do: magnetic moment μν,
@@ -35,6 +35,7 @@ TAB_HEADER_CSS = ".bk-headers-wrapper { flex-wrap: wrap; overflow-x: visible; }"
 pn.extension("mathjax", notifications=False, design="bootstrap")
 hv.extension("bokeh", logo=False)
 stable_defaults.install()  # Bokeh's unchanging defaults computed once per class, not per read
+container_owners.install()  # no owner set made for each list/dict property value
 
 
 def _tab_builder(url: UrlState, tab, presenting):

@@ -17,7 +17,10 @@ and once per server (Tornado application) it installs, with :func:`protect_serve
 * a short lifetime for sessions whose page never opened its websocket (a page load that never
   connects builds a whole session; Bokeh would keep it 15-32 s);
 * ERROR replies to malformed websocket messages without the server's traceback (Bokeh sends
-  it to the client; it is logged on the server instead).
+  it to the client; it is logged on the server instead);
+* writes of Panel's messages that survive a browser leaving mid-message or another message on
+  its way, and a websocket close after Bokeh's keep-alive ping released the connection
+  without Bokeh's assertion error.
 
 After building, every widget of the app's own layout is guarded against out-of-range values
 from the browser (:mod:`dashboard.widget_guard`; the tabs built later guard themselves).
@@ -291,6 +294,7 @@ def protect_server(app, settings: GuardSettings) -> bool:
     install_short_error_replies()
     install_writes_to_closed_sockets()
     install_pending_message_writes()
+    install_close_after_keep_alive()
     log.info("server protected: hosts %s, at most %d sessions, unconnected sessions kept %g s",
              sorted(settings.allowed_names), settings.max_sessions,
              settings.unconnected_lifetime_s)
@@ -442,6 +446,38 @@ PANEL_DISPATCH_API = {
     "dispatch_django": ("conn", "events", "msg"),
     "schedule_write_events": ("doc", "connections", "events"),
 }
+
+
+def _on_close_after_keep_alive(self) -> None:
+    """Bokeh's ``WSHandler.on_close``, except for a connection whose session Bokeh's keep-alive
+    already let go: that one is only forgotten (again), without Bokeh's assertion error."""
+    connection = self.connection
+    if connection is not None and connection._session is None:
+        log.info("WebSocket connection closed: code=%s, reason=%r (already released by Bokeh's "
+                 "keep-alive ping)", self.close_code, self.close_reason)
+        self.application.client_lost(connection)
+        return
+    _BOKEH_ON_CLOSE(self)
+
+
+def install_close_after_keep_alive() -> None:
+    """Bokeh pings every browser every 37 s (``BokehTornado._keep_alive``).  A ping to a socket
+    whose browser has just sent its close frame fails, and Bokeh then releases the connection
+    (``client_lost``: its session is detached) before Tornado calls ``WSHandler.on_close``,
+    whose ``connection.session`` asserts that the session is still there: an "Uncaught
+    exception GET /app/ws" ERROR with an AssertionError traceback in the server log (once in a
+    2-round 30-user load run, bench/README.md, "Load"; Bokeh 3.9).  The browser had left; only
+    the log was wrong.  Here such a close only forgets the connection.  Process-wide, installed
+    once (tests/dashboard/test_closed_sockets.py)."""
+    from bokeh.server.views.ws import WSHandler
+
+    if WSHandler.on_close is not _on_close_after_keep_alive:
+        global _BOKEH_ON_CLOSE
+        _BOKEH_ON_CLOSE = WSHandler.on_close
+        WSHandler.on_close = _on_close_after_keep_alive
+
+
+_BOKEH_ON_CLOSE = None  # Bokeh's own, once replaced
 
 
 def protection_of(app) -> GuardSettings | None:

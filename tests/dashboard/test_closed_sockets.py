@@ -5,7 +5,8 @@ A message to a browser that leaves while its frames are written
 never retrieved" ERROR records from Panel's write task (seen in the 30-user load bench).
 Messages that wait for an earlier one (``install_pending_message_writes``): all are written,
 none left behind until the session's next change (a tab whose content never came, in the load
-bench)."""
+bench).  A websocket closed after Bokeh's keep-alive ping released its connection
+(``install_close_after_keep_alive``): forgotten, without Bokeh's assertion error."""
 
 from __future__ import annotations
 
@@ -239,3 +240,84 @@ def test_messages_wait_while_bokeh_writes_to_the_browser_then_go_in_order():
     before, after, blocked = _run(run)
     assert before == []
     assert after == [("PATCH-DOC", ("a",)), ("PATCH-DOC", ("b",))] and not blocked
+
+
+class _Session:
+    """The part of a Bokeh ServerSession a connection talks to."""
+
+    def __init__(self):
+        self.connections, self.lost = set(), 0
+
+    def subscribe(self, connection):
+        self.connections.add(connection)
+
+    def unsubscribe(self, connection):
+        self.connections.discard(connection)
+
+    def notify_connection_lost(self):
+        self.lost += 1
+
+
+class _ClosingSocket:
+    """A websocket whose browser has sent its close frame: a ping fails, as Tornado's does."""
+
+    def ping(self, data):
+        raise WebSocketClosedError()
+
+
+def _server_with_one_closing_connection():
+    from bokeh.server.connection import ServerConnection
+    from bokeh.server.tornado import BokehTornado
+
+    session = _Session()
+    connection = ServerConnection(Protocol(), _ClosingSocket(), None, session)
+    app = SimpleNamespace(_clients={connection})
+    app.client_lost = lambda lost: BokehTornado.client_lost(app, lost)
+    handler = SimpleNamespace(connection=connection, application=app, close_code=1000,
+                              close_reason="done")
+    return BokehTornado, app, handler, session
+
+
+def test_a_close_after_the_keep_alive_released_the_connection_raises_nothing():
+    """Bokeh's keep-alive ping finds the socket closing and releases the connection; Tornado
+    then calls on_close, where Bokeh asserted (an ERROR in the 30-user load bench)."""
+    from bokeh.server.views.ws import WSHandler
+
+    server_guard.install_close_after_keep_alive()
+    bokeh_tornado, app, handler, session = _server_with_one_closing_connection()
+    bokeh_tornado._keep_alive(app)  # Bokeh's own keep-alive job
+    assert handler.connection._session is None and not app._clients
+    with pytest.raises(AssertionError):
+        server_guard._BOKEH_ON_CLOSE(handler)  # Bokeh's on_close: the error of the log
+    WSHandler.on_close(handler)  # the installed one
+    assert not app._clients and session.connections == set()
+
+
+def test_an_ordinary_close_still_tells_the_session_and_releases_the_connection():
+    from bokeh.server.views.ws import WSHandler
+
+    server_guard.install_close_after_keep_alive()
+    _, app, handler, session = _server_with_one_closing_connection()
+    assert session.connections == {handler.connection}
+    WSHandler.on_close(handler)
+    assert session.lost == 1 and session.connections == set() and not app._clients
+    assert handler.connection._session is None
+
+
+def test_protecting_a_server_installs_the_close_after_keep_alive():
+    from bokeh.application import Application
+    from bokeh.server.tornado import BokehTornado
+    from bokeh.server.views.ws import WSHandler
+
+    async def protect():
+        app = BokehTornado({"/app": Application()})
+        server_guard.protect_server(app, server_guard.settings_from([], environ={}))
+        server_guard._protected[app].reaper.stop()
+
+    original = WSHandler.on_close
+    try:
+        WSHandler.on_close = server_guard._BOKEH_ON_CLOSE or original
+        asyncio.run(protect())
+        assert WSHandler.on_close is server_guard._on_close_after_keep_alive
+    finally:
+        WSHandler.on_close = original
