@@ -88,6 +88,10 @@ def print_summary(result: dict) -> None:
           f"in {result['wall_s']:.0f} s wall; "
           f"patches {result['patches_received']} "
           f"({result['patches_without_redraw']} without a redraw: busy indicator, widget echoes)")
+    if result["server"].get("session_states"):
+        print("  server state of the open sessions when a user's move or tab switch failed:")
+        for line in result["server"]["session_states"]:
+            print(f"    {line}")
     if result["server"]["warnings"]:
         print("  server warnings:")
         for message, count in result["server"]["warnings"].items():

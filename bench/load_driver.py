@@ -83,7 +83,9 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # keeps high after a burst, these counts return to their baseline once sessions are gone,
 # unless something still holds them (a leak).  Written with os.write: a signal may arrive
 # while the server is printing.  It also times the interpreter's garbage collections (all, and
-# the full ones, which visit every object of the process) since the server started.
+# the full ones, which visit every object of the process) since the server started.  On SIGUSR2
+# it logs a LOAD-STATE line per open session (``ServerProcess.log_session_states``: what could
+# keep a session from answering a move).
 CENSUS_SETUP = """
 import gc, os, signal, sys, time
 
@@ -129,6 +131,53 @@ def _census(signum, frame):
                  % (counts + timed + (len(objects), sys.getallocatedblocks()))).encode())
 
 signal.signal(signal.SIGUSR1, _census)
+
+def _locked(lock):  # a tornado Lock (or the semaphore inside one): held, and how many wait
+    block = getattr(lock, "_block", lock)
+    return "%s/%d" % ("held" if block._value == 0 else "free", len(block._waiters))
+
+def _session_states(signum, frame):
+    # What could keep a session from answering: its document's lock and hold, Panel's queued
+    # messages and scheduled change callbacks, widgets with browser events not yet handled or
+    # values Panel awaits as echoes.  One LOAD-STATE line per open session.
+    try:
+        import panel.io.document as panel_document
+        from panel.io.state import state
+        documents = {}
+        for viewable, _, doc, _ in list(state._views.values()):
+            if doc is not None and doc.session_context is not None:
+                documents.setdefault(doc, []).append(viewable)
+        for doc, roots in documents.items():
+            session = doc.session_context.session
+            connections = list(getattr(session, "_subscribed_connections", ()))
+            pending, changing = [], []
+            for root in roots:
+                for item in (root.select() if hasattr(root, "select") else [root]):
+                    if getattr(item, "_events", None):
+                        pending.append("%s%s" % (type(item).__name__, sorted(item._events)))
+                    waiting = {ref: attrs for ref, attrs in getattr(item, "_changing", {}).items()
+                               if attrs}
+                    if waiting:
+                        changing.append("%s%s" % (type(item).__name__, waiting))
+            os.write(1, ("LOAD-STATE session=%s document_lock=%s pending_writes=%s hold=%s "
+                         "held_events=%d socket_write_locks=%s panel_write_block=%s "
+                         "panel_write_messages=%d panel_write_futures=%d change_callbacks=%d "
+                         "pending_events=%s echoes_awaited=%s\\n" % (
+                doc.session_context.id, _locked(session._lock) if session else "-",
+                None if session is None or session._pending_writes is None
+                else len(session._pending_writes),
+                doc.callbacks.hold_value, len(doc.callbacks._held_events),
+                ",".join(_locked(c._socket.write_lock) for c in connections
+                         if hasattr(c._socket, "write_lock")) or "-",
+                doc in panel_document._WRITE_BLOCK,
+                sum(len(m) for m in panel_document._WRITE_MSGS.get(doc, {}).values()),
+                len(panel_document._WRITE_FUTURES.get(doc, [])),
+                len(state._change_callbacks.get(doc, {})),
+                ";".join(pending) or "-", ";".join(changing) or "-")).encode())
+    except Exception as error:  # a diagnostic: never the server's failure
+        os.write(1, ("LOAD-STATE failed: %r\\n" % (error,)).encode())
+
+signal.signal(signal.SIGUSR2, _session_states)
 """
 _CENSUS = re.compile(r"LOAD-CENSUS documents=(\d+) models=(\d+) holoviews_plots=(\d+)")
 _CENSUS_GC = re.compile(r"gc_s=([\d.]+) gc_full=(\d+) gc_full_s=([\d.]+) gc_full_max_ms=([\d.]+) "
@@ -369,6 +418,23 @@ class ServerProcess:
             time.sleep(0.1)
         raise RuntimeError("the server did not answer the census signal")
 
+    def log_session_states(self) -> None:
+        """Ask the server (with ``census=True``) to log a ``LOAD-STATE`` line per open session:
+        document lock and hold, Panel's queued messages and change callbacks, widgets with
+        unhandled browser events (``CENSUS_SETUP``).  Called when a user's move goes
+        unanswered, while that session is still open; the lines land in the server log."""
+        if self._setup is None:
+            return
+        for pid in self.workers():
+            try:
+                os.kill(pid, signal.SIGUSR2)
+            except ProcessLookupError:
+                pass
+
+    def session_states(self) -> list[str]:
+        """The ``LOAD-STATE`` lines the server logged."""
+        return [line.strip() for line in self.log() if line.startswith("LOAD-STATE")]
+
     def stop(self):
         self.stopping_at_line = len(self.log())
         if self._setup is not None:
@@ -466,8 +532,9 @@ class UserSession:
     ``controls``: :func:`tab_updates` of the served app's tabs."""
 
     def __init__(self, url: str, index: int, seed: int, timeout_s: float,
-                 controls: dict[str, list[tuple[str, str]]]):
+                 controls: dict[str, list[tuple[str, str]]], on_failure=None):
         self.url, self.index, self.timeout_s = url, index, timeout_s
+        self.on_failure = on_failure  # called at once when a move or tab switch fails
         self.controls, self.titles = controls, list(controls)
         self.failures_in_a_row = 0
         self.rng = random.Random(seed * 1000 + index)
@@ -682,6 +749,8 @@ class UserSession:
                 + (f", the last after {after[-1]:.1f} s" if after else ""))
         self.result.errors.append(f"{what}: {type(error).__name__}: {error} [{came}; server "
                                   f"session {self.session_id}]")
+        if self.on_failure is not None:  # while this session is still open on the server
+            self.on_failure()
         self.failures_in_a_row += 1
         if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
             raise GiveUp(f"gave up after {MAX_FAILURES_IN_A_ROW} failures in a row")
@@ -773,13 +842,14 @@ def tab_plan(n_updates: int, start_tab: int, visits_per_tab: int,
 
 async def run_user(url: str, index: int, n_updates: int, controls: dict, *, visits_per_tab: int = 2,
                    seed: int = 0, timeout_s: float = 30.0, delay_s: float = 0.0,
-                   think_s: float = 0.0) -> SessionResult:
+                   think_s: float = 0.0, on_failure=None) -> SessionResult:
     """One user: open the app, visit the tabs of ``tab_plan`` moving the widgets of ``controls``
     (:func:`tab_updates`), close.  ``think_s``: the mean of a pause (exponentially
     distributed) after each answered move and tab switch, besides the quiet time that ends a
-    reply; 0: the next action follows at once."""
+    reply; 0: the next action follows at once.  ``on_failure``: called when a move or tab
+    switch fails, while the session is open (``ServerProcess.log_session_states``)."""
     await asyncio.sleep(delay_s)
-    session = UserSession(url, index, seed, timeout_s, controls)
+    session = UserSession(url, index, seed, timeout_s, controls, on_failure)
 
     async def think():
         if think_s > 0:
@@ -863,7 +933,8 @@ async def _round(server: ServerProcess, controls: dict, sessions: int, updates: 
     cpu0, server_cpu0, wall0 = time.process_time(), server.cpu_s(), time.perf_counter()
     results = await asyncio.gather(*[
         run_user(server.url, i, updates, controls, visits_per_tab=visits_per_tab, seed=seed,
-                 timeout_s=timeout_s, delay_s=i * ramp_s, think_s=think_s)
+                 timeout_s=timeout_s, delay_s=i * ramp_s, think_s=think_s,
+                 on_failure=server.log_session_states)
         for i in range(sessions)])
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     server_cpu = server.cpu_s() - server_cpu0
@@ -1017,7 +1088,8 @@ def run_load(rounds=((30, 100, 2), (30, 100, 2)), *, kind: str = "panel",
         server.stop()
     report["loadavg_before"] = load_before
     report["server"] = {"command": " ".join(server.command), "cwd": str(server.root),
-                        "startup_s": startup_s, **server.log_problems()}
+                        "startup_s": startup_s, **server.log_problems(),
+                        "session_states": server.session_states()}
     report["server_log"] = server.log()
     report["errors"] = (len(report["client_errors"]) + len(report["server"]["errors"])
                         + report["server"]["tracebacks"])

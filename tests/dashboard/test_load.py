@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bench.load_driver import run_load
+from bench.load_driver import run_load, tab_updates
 
 pytestmark = pytest.mark.load
 
@@ -112,3 +112,52 @@ def test_update_latency_under_load_is_bounded_by_the_single_users(load):
     crowd = load["rounds"][0]["update_latency"]
     bound = solo_update + (sessions - 1) * longest_piece
     assert crowd["p95_ms"] <= bound, (crowd, load["single_user_update_latency"], longest_piece)
+
+
+def _session_state_line(server, session_id: str, timeout_s: float = 30.0) -> str:
+    import time
+
+    deadline = time.perf_counter() + timeout_s
+    while time.perf_counter() < deadline:
+        lines = server.session_states()
+        failed = [line for line in lines if "LOAD-STATE failed" in line]
+        assert not failed, failed
+        found = [line for line in lines if f"session={session_id} " in line]
+        if found:
+            return found[-1]
+        time.sleep(0.2)
+    raise AssertionError(f"no LOAD-STATE line for {session_id}: {server.log()[-20:]}")
+
+
+def test_a_failed_move_has_the_server_log_the_open_sessions_state():
+    """When a user's move goes unanswered the driver asks the server, while the session is
+    still open, for what could hold it back (bench/load_driver.py, ``LOAD-STATE``): one line
+    per open session, with the document lock, Panel's queued messages and widgets with browser
+    events not yet handled.  An idle session shows none of them."""
+    import asyncio
+
+    from bench.load_driver import ServerProcess, UserSession
+
+    server = ServerProcess(census=True)
+    server.start()
+    try:
+        async def visit():
+            failures = []
+            session = UserSession(server.url, 0, 0, 30.0, tab_updates(),
+                                  on_failure=lambda: failures.append(server.log_session_states()))
+            await session.open()
+            try:
+                session._failed("a move", TimeoutError("no reply"))  # as a move that timed out
+                assert len(failures) == 1
+                return session.session_id, _session_state_line(server, session.session_id)
+            finally:
+                await session.close()
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            session_id, line = pool.submit(asyncio.run, visit()).result()
+    finally:
+        server.stop()
+    assert session_id and f"session={session_id} document_lock=free/0 " in line, line
+    for idle in ("hold=None", "held_events=0", "panel_write_messages=0", "change_callbacks=0",
+                 "pending_events=-", "echoes_awaited=-", "socket_write_locks=free/0"):
+        assert idle in line, (idle, line)
