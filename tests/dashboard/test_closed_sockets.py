@@ -317,7 +317,7 @@ def test_protecting_a_server_installs_the_close_after_keep_alive():
     original = WSHandler.on_close
     try:
         WSHandler.on_close = server_guard._BOKEH_ON_CLOSE or original
-        asyncio.run(protect())
+        _run(protect)
         assert WSHandler.on_close is server_guard._on_close_after_keep_alive
     finally:
         WSHandler.on_close = original
