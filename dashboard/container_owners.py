@@ -4,10 +4,11 @@ use, not in a set made for every value.
 Why: a Bokeh model's list, dict and set properties hold ``PropertyValueContainer`` values
 (``PropertyValueList``, ...) that notify the models owning them when edited in place.  Each
 container made a ``set()`` of owners when created (216 bytes), also the many that never get an
-owner or get exactly one.  Serialising a page reads every property of every model, so each
-model's mutable defaults (``css_classes``, ``tags``, ``js_property_callbacks``, ...) become
-containers: ~38,000 per fully visited session here, 7 MB of a session's ~22 MB (tracemalloc
-by line, ``bokeh/core/property/wrappers.py``; bench/README.md, "Load").
+owner or get exactly one.  Bokeh makes every model's mutable defaults (``css_classes``,
+``tags``, ``js_property_callbacks``, ...) as containers when it builds the model: ~38,000 per
+fully visited session here, 7 MB of a session's ~22 MB (tracemalloc by line,
+``bokeh/core/property/wrappers.py``; bench/README.md, "Load").  (No Bokeh or Panel model
+defines ``__eq__``: finding an owner in the tuple compares by identity, as the set did.)
 
 Here a container without owners holds no attribute at all (the class's empty tuple is read),
 and one with owners holds a tuple of ``(model, descriptor)`` pairs, replaced (never edited) on
