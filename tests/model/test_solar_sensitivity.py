@@ -123,7 +123,6 @@ def test_widest_window_costs_at_most_twice_the_preset():
     assert cost["wide"] <= 2.0 * cost["preset"], cost
 
 
-# --- exposure, efficiency and resolution, each against its definition (issue 20) ----------------
 @pytest.mark.parametrize("window_max_keV, bin_width_keV", [(200.0, 0.5), (1e3, 0.1),
                                                             (1e4, 1e-3)])
 def test_capped_log_bins_resolve_the_shapes(monkeypatch, window_max_keV, bin_width_keV):
@@ -142,6 +141,7 @@ def test_capped_log_bins_resolve_the_shapes(monkeypatch, window_max_keV, bin_wid
         assert limit == pytest.approx(finer, rel=0.01, abs=0)
 
 
+# --- exposure, efficiency and resolution, each against its definition (issue 20) ----------------
 def test_tonne_year_is_a_tonne_times_a_julian_year(xenonnt):
     """Exposures and background rates are quoted per tonne year: 1000 kg x 365.25 days (the
     Julian year, scipy.constants), so XENONnT's 1.16 t yr (Aprile et al. 2022) is
