@@ -53,7 +53,7 @@ from model.profile_likelihood import BAND_QUANTILES
 from model.theory import millicharge_bound_from_moment
 
 from . import style
-from .live_plot import LiveOverlay, write_columns
+from .live_plot import LiveOverlay, share_stateless_models, write_columns
 
 CUSTOM = "custom"  # the preset control when the parameters are no preset's
 from .view_base import Binding, TabView
@@ -282,6 +282,7 @@ class LimitFigure:
             renderers.append(renderer)
         # Bands first: drawn under every curve.
         figure.renderers = renderers + [r for r in figure.renderers if r not in renderers]
+        share_stateless_models(figure.renderers)
         legend = figure.legend[0]
         items = {self._item_label(item): item for item in legend.items}
         extra = {

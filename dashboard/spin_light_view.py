@@ -20,7 +20,7 @@ from model.spin_light import FLAVOURS
 from .export import number
 from .formula_notes import SPIN_LIGHT
 from . import style
-from .live_plot import LiveOverlay, write_columns
+from .live_plot import LiveOverlay, share_stateless_models, write_columns
 from .view_base import BenchMove, Binding, TabView
 
 FLAVOUR_LABELS = {"ν̄ₑ": "anti_nu_e", "ν̄_μ, ν̄_τ": "anti_nu_mu_tau"}
@@ -233,6 +233,7 @@ class SpinLightView(TabView):
         self.point_source = ColumnDataSource({"x": [s.density_cm3], "y": [s.E_TeV]})
         figure.scatter(x="x", y="y", source=self.point_source, size=14, marker="star",
                        color=style.BLACK, legend_label="current (n, E)")
+        share_stateless_models(figure.renderers)
         markers = {label: (_marker(value) or 1.0, MARKER_STYLES[label])
                    for label, value in self._energy_markers().items()}
         common = dict(logx=True, logy=True, min_height=260,

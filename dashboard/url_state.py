@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import math
 import urllib.parse
+from functools import partial
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -206,6 +207,9 @@ class UrlState:
         self.messages: list[str] = []
         self.app_values: dict[str, str] = {}
         self.after_attach: dict[str, list] = {}  # tab key -> callbacks(view), run once
+        # each attached tab's part of the query, None once one of its widgets changed: a move
+        # recomputes its own tab's part, not every open tab's (~70 widgets read per move)
+        self._tab_parts: dict[str, dict[str, str] | None] = {}
         self._pending: dict[str, dict[str, str]] = {key: {} for key in tabs}
         query = parse_query(search)
         if len(search) > MAX_QUERY_CHARS:
@@ -253,8 +257,9 @@ class UrlState:
             if name in pending:
                 self._apply(view, key, f, pending[name])
         self.views[key] = view
+        self._tab_parts[key] = None
         for f in fields.values():
-            widget_of(view, f.widget).param.watch(self._write_soon, "value")
+            widget_of(view, f.widget).param.watch(partial(self._tab_changed, key), "value")
         for callback in self.after_attach.pop(key, []):
             callback(view)
         flush = getattr(view, "flush_deferred", None)
@@ -303,17 +308,29 @@ class UrlState:
         query.update({key: text for key, text in self.app_values.items() if text != "0"})
         for key, pending in self._pending.items():
             query.update({f"{key}.{name}": text for name, text in pending.items()})
-        for key, view in self.views.items():
-            written = set()
-            for name, f in self.fields[key].items():  # a leader comes before its followers
-                widget = widget_of(view, f.widget)
-                if widget.value in f.implied:
-                    continue
-                text = f.text_of(widget)
-                if text != self.defaults[key][name] or f.follows in written:
-                    query[f"{key}.{name}"] = text
-                    written.add(name)
+        for key in self.views:
+            part = self._tab_parts.get(key)
+            if part is None:
+                part = self._tab_parts[key] = self._tab_part(key)
+            query.update(part)
         return query
+
+    def _tab_part(self, key: str) -> dict[str, str]:
+        """Tab ``key``'s values that differ from its defaults (and the followers of those)."""
+        view, part, written = self.views[key], {}, set()
+        for name, f in self.fields[key].items():  # a leader comes before its followers
+            widget = widget_of(view, f.widget)
+            if widget.value in f.implied:
+                continue
+            text = f.text_of(widget)
+            if text != self.defaults[key][name] or f.follows in written:
+                part[f"{key}.{name}"] = text
+                written.add(name)
+        return part
+
+    def _tab_changed(self, key: str, *events) -> None:
+        self._tab_parts[key] = None
+        self.write()
 
     def search(self) -> str:
         query = self.query()

@@ -145,6 +145,10 @@ def test_a_pin_slot_gets_its_curve_when_first_shown_beneath_the_live_curves(plot
     assert set(overlay.pinned) == {"pin at 1"}
     overlay.set_pin(2, "again", X, 2 * X)  # the slot's curve is reused
     assert overlay.figure.renderers[:2] == [pin0, pin2] and pin2.visible
+    # the pins' sources and views share the figure's one filter and selection policy
+    assert {id(r.view.filter) for r in overlay.figure.renderers} == {id(live[0].view.filter)}
+    assert {id(r.data_source.selection_policy) for r in overlay.figure.renderers} == {
+        id(live[0].data_source.selection_policy)}
 
 
 def test_figures_have_no_selection_tool_so_the_selection_variants_are_left_to_bokehjs():
@@ -165,3 +169,27 @@ def test_figures_have_no_selection_tool_so_the_selection_variants_are_left_to_bo
     for renderer in lines:
         assert renderer.selection_glyph == renderer.nonselection_glyph == "auto"
         assert isinstance(renderer.muted_glyph, Line) and renderer.muted_glyph.line_alpha == 0.2
+
+
+def test_the_curves_of_a_figure_share_one_filter_and_one_selection_policy():
+    """Each figure's line and band renderers use one "all rows" filter and one selection
+    policy (stateless in BokehJS), not one of each per curve (dashboard.live_plot,
+    ``share_stateless_models``); the page has ~2 such models per figure, not ~2 per curve."""
+    from bokeh.models import AllIndices, GlyphRenderer, Line, Plot, UnionRenderers, VArea
+
+    from tests.view_support import session_with_every_tab
+
+    document = session_with_every_tab()
+    plots = [m for m in document.models if isinstance(m, Plot)]
+    curves = 0
+    for plot in plots:
+        shared = [r for r in plot.renderers if isinstance(r, GlyphRenderer)
+                  and isinstance(r.glyph, (Line, VArea))]
+        curves += len(shared)
+        assert len({id(r.view.filter) for r in shared}) == 1, plot.title.text
+        assert len({id(r.data_source.selection_policy) for r in shared}) == 1, plot.title.text
+        assert type(shared[0].view.filter) is AllIndices
+        assert type(shared[0].data_source.selection_policy) is UnionRenderers
+    assert curves > 80
+    filters = [m for m in document.models if isinstance(m, (AllIndices, UnionRenderers))]
+    assert len(filters) <= 3 * len(plots)

@@ -229,6 +229,27 @@ def test_moves_write_the_address_and_defaults_leave_it():
     assert parse_query(location.search) == {"tab": "theory"}
 
 
+def test_a_move_rereads_its_own_tab_only_and_the_link_stays_the_full_one(monkeypatch):
+    """With every tab open, a move recomputes the link from its own tab's widgets (the other
+    tabs' parts are kept), and the link is still what reading every widget gives."""
+    location = FakeLocation(search="")
+    url, recoil = open_link("recoil", "", location)
+    theory = VIEWS["theory"]()
+    url.attach("theory", theory)
+    control(theory, "mu_nu").value = -10.0
+    read = []
+    original = UrlState._tab_part
+    monkeypatch.setattr(UrlState, "_tab_part",
+                        lambda self, key: read.append(key) or original(self, key))
+    control(recoil, "mu_nu").value = -9.0
+    assert read == ["recoil"]
+    assert parse_query(location.search) == {"recoil.mu_nu": "1e-09", "theory.mu_nu": "1e-10"}
+    url._tab_parts = dict.fromkeys(url._tab_parts)  # every part read again: the same link
+    assert url.query() == parse_query(location.search)
+    control(theory, "mu_nu").value = -11.0  # back to its default: theory's key goes
+    assert read[-1] == "theory" and parse_query(location.search) == {"recoil.mu_nu": "1e-09"}
+
+
 def test_the_browser_address_is_replaced_by_the_clean_one():
     location = FakeLocation(search="?recoil.mu_nu=2e-11&junk=1")
     url, view = open_link("recoil", location.search, location)
