@@ -9,7 +9,6 @@ from functools import partial
 
 import holoviews as hv
 import panel as pn
-from bokeh.io.doc import patch_curdoc
 
 from dashboard.formula_notes import formula_note
 from dashboard.lazy_tabs import LazyTabContents
@@ -59,7 +58,8 @@ def _in_session_document(build):
     def build_in_session():
         if pn.state.curdoc is None:
             return build()
-        with patch_curdoc(pn.state.curdoc):  # restores curdoc() even if build raises
+        # (not Bokeh's patch_curdoc, which leaves the document patched if build raises)
+        with server_guard.restoring_patch_curdoc(pn.state.curdoc):
             return build()
 
     return build_in_session

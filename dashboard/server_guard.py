@@ -36,6 +36,7 @@ dashboard/app.py --args --allow-host NAME``); the cap is ``--max-sessions N`` or
 from __future__ import annotations
 
 import argparse
+import contextlib
 import contextvars
 import json
 import logging
@@ -295,6 +296,7 @@ def protect_server(app, settings: GuardSettings) -> bool:
     install_writes_to_closed_sockets()
     install_pending_message_writes()
     install_close_after_keep_alive()
+    install_restoring_patch_curdoc()
     log.info("server protected: hosts %s, at most %d sessions, unconnected sessions kept %g s",
              sorted(settings.allowed_names), settings.max_sessions,
              settings.unconnected_lifetime_s)
@@ -478,6 +480,48 @@ def install_close_after_keep_alive() -> None:
 
 
 _BOKEH_ON_CLOSE = None  # Bokeh's own, once replaced
+
+# The modules that call Bokeh's patch_curdoc (Bokeh 3.9, Panel 1.9): the callback runner of
+# every session callback and browser message, and the app handlers (imported by name there).
+PATCH_CURDOC_USERS = ("bokeh.io.doc", "bokeh.application.handlers.code", "panel.io.handlers")
+
+
+@contextlib.contextmanager
+def restoring_patch_curdoc(doc):
+    """Bokeh's ``patch_curdoc`` (``curdoc()`` is ``doc`` inside the block), restoring the
+    previous ``curdoc()`` also when the block raises."""
+    from bokeh.io import doc as bokeh_doc
+
+    stack = bokeh_doc._PATCHED_CURDOCS
+    depth = len(stack)
+    stack.append(weakref.ref(doc))
+    del doc  # as Bokeh's: the stack holds the document weakly
+    try:
+        yield
+    finally:
+        del stack[depth:]
+
+
+def install_restoring_patch_curdoc() -> None:
+    """Bokeh's ``patch_curdoc`` pops the document it pushed only when its block ends without an
+    exception (Bokeh 3.9: no ``finally``).  Every session callback and every browser message
+    runs in such a block (``invoke_with_curdoc``), so one callback that raised left that
+    session's document as ``curdoc()`` of the whole process: later code asking for the current
+    document outside a session's own block (Panel's ``state.curdoc`` falls back to it) got
+    another session's document, and once that one was collected, a RuntimeError ("Patched
+    curdoc has been previously destroyed").  Process-wide, installed once
+    (tests/dashboard/test_server_guard.py)."""
+    import importlib
+
+    global _BOKEH_PATCH_CURDOC
+    for name in PATCH_CURDOC_USERS:
+        module = importlib.import_module(name)
+        if module.patch_curdoc is not restoring_patch_curdoc:
+            _BOKEH_PATCH_CURDOC = _BOKEH_PATCH_CURDOC or module.patch_curdoc
+            module.patch_curdoc = restoring_patch_curdoc
+
+
+_BOKEH_PATCH_CURDOC = None  # Bokeh's own, once replaced
 
 
 def protection_of(app) -> GuardSettings | None:
