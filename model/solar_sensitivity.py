@@ -44,7 +44,7 @@ from .profile_likelihood import FittedBackgroundLikelihood
 from .recoil_spectrum import ALL_SOURCES, BINDINGS, MIN_T_KEV
 from .sensitivity import (
     Inputs, PublishedLimit, RecoilSpectrum, _Sensitivity, analysis_edges,
-    binned_components, cumulative_shapes, smeared_cumulative)
+    binned_components, cumulative_shapes, smeared_cumulative, spectrum_end_point_keV)
 from .solar_oscillation import OSCILLATION_MODES
 from .theory import millicharge_bound_from_moment
 from .validation import Choice, RealNumber
@@ -128,7 +128,7 @@ class SolarSensitivity(_Sensitivity):
         return RecoilSpectrum(**dict(self._spectrum_key()))
 
     def max_recoil_keV(self) -> float:
-        return float(self.spectrum().max_recoil_keV())
+        return spectrum_end_point_keV(self._spectrum_key())
 
     def _shapes(self):
         key = self._spectrum_key()

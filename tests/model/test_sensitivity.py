@@ -194,6 +194,26 @@ def test_threshold_above_end_point_message():
         ReactorSensitivity().scan("threshold_keV", [1.0, -2.0])
 
 
+def test_the_cached_end_point_is_the_spectrums_for_every_configuration_in_any_order():
+    """``max_recoil_keV`` (cached per spectrum) is the end point of the RecoilSpectrum the
+    sensitivity uses, also when configurations alternate (no stale value from the cache)."""
+    from model import RecoilSpectrum, SolarSensitivity
+
+    reactor_cases = [dict(), dict(channel="nucleus"), dict(channel="nucleus", quenching_k=0.2),
+                     dict(fuel="Pure U-235"), dict(channel="both"), dict()]
+    seen = []
+    for changes in reactor_cases + reactor_cases[::-1]:
+        model = ReactorSensitivity(**changes)
+        key, _ = model._spectrum_key()
+        expected = RecoilSpectrum(**dict(key)).max_recoil_keV()
+        assert model.max_recoil_keV() == expected
+        seen.append(expected)
+    assert len(set(seen)) >= 3  # the channel and the quenching move it
+    for changes in (dict(), dict(source="solar_pp"), dict(source="solar_8B"), dict()):
+        solar = SolarSensitivity(**changes)
+        assert solar.max_recoil_keV() == solar.spectrum().max_recoil_keV()
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mass=st.floats(1e-2, 1e4), threshold=st.floats(0.01, 300.0),
        background=st.floats(0.0, 1e4), days_on=st.floats(1.0, 3000.0),
