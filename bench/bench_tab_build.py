@@ -6,7 +6,11 @@ Each session is built as ``panel serve`` builds one (``dashboard.app.create_app`
 Bokeh document), then every other tab is shown once, as a user clicking through the tabs.
 Process CPU time per step; the first session of each mode is a warm-up (imports, caches).
 Every change of the document is serialised as the server serialises it for a browser (a
-``PATCH-DOC`` message per change; the document as ``PULL-DOC-REPLY`` when it opens).
+``PATCH-DOC`` message per change; the document as ``PULL-DOC-REPLY`` when it opens).  Not
+included: the message carrying a tab's new models at its first visit.  Outside a served
+session Panel puts them into the page without a document change event, so nothing here
+serialises them (in the server: ~20 ms of CPU per first visit, ``Protocol.create`` in the
+load profile, bench/README.md, "Load").
 Modes, interleaved session by session so that the machine's load hits all alike:
 
 * ``served``:     as served: figures copied from the template HoloViews drew for the same

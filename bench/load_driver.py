@@ -139,7 +139,9 @@ def _locked(lock):  # a tornado Lock (or the semaphore inside one): held, and ho
 def _session_states(signum, frame):
     # What could keep a session from answering: its document's lock and hold, Panel's queued
     # messages and scheduled change callbacks, widgets with browser events not yet handled or
-    # values Panel awaits as echoes.  One LOAD-STATE line per open session.
+    # values Panel awaits as echoes, models of the page not yet sent to the browser, and
+    # whether the message references are kept (dashboard.document_models).  One LOAD-STATE
+    # line per open session.
     try:
         import panel.io.document as panel_document
         from panel.io.state import state
@@ -162,7 +164,8 @@ def _session_states(signum, frame):
             os.write(1, ("LOAD-STATE session=%s document_lock=%s pending_writes=%s hold=%s "
                          "held_events=%d socket_write_locks=%s panel_write_block=%s "
                          "panel_write_messages=%d panel_write_futures=%d change_callbacks=%d "
-                         "pending_events=%s echoes_awaited=%s\\n" % (
+                         "pending_events=%s echoes_awaited=%s unsynced_models=%d "
+                         "kept_references=%s\\n" % (
                 doc.session_context.id, _locked(session._lock) if session else "-",
                 None if session is None or session._pending_writes is None
                 else len(session._pending_writes),
@@ -173,7 +176,9 @@ def _session_states(signum, frame):
                 sum(len(m) for m in panel_document._WRITE_MSGS.get(doc, {}).values()),
                 len(panel_document._WRITE_FUTURES.get(doc, [])),
                 len(state._change_callbacks.get(doc, {})),
-                ";".join(pending) or "-", ";".join(changing) or "-")).encode())
+                ";".join(pending) or "-", ";".join(changing) or "-",
+                len(doc.models._new_models),
+                getattr(doc.models, "_synced_refs", "-") is not None)).encode())
     except Exception as error:  # a diagnostic: never the server's failure
         os.write(1, ("LOAD-STATE failed: %r\\n" % (error,)).encode())
 

@@ -159,5 +159,6 @@ def test_a_failed_move_has_the_server_log_the_open_sessions_state():
         server.stop()
     assert session_id and f"session={session_id} document_lock=free/0 " in line, line
     for idle in ("hold=None", "held_events=0", "panel_write_messages=0", "change_callbacks=0",
-                 "pending_events=-", "echoes_awaited=-", "socket_write_locks=free/0"):
+                 "pending_events=-", "echoes_awaited=-", "socket_write_locks=free/0",
+                 "unsynced_models=0"):
         assert idle in line, (idle, line)
