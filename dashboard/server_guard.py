@@ -510,7 +510,7 @@ def install_restoring_patch_curdoc() -> None:
     document outside a session's own block (Panel's ``state.curdoc`` falls back to it) got
     another session's document, and once that one was collected, a RuntimeError ("Patched
     curdoc has been previously destroyed").  Process-wide, installed once
-    (tests/dashboard/test_server_guard.py)."""
+    (tests/dashboard/test_patched_curdoc.py)."""
     import importlib
 
     global _BOKEH_PATCH_CURDOC
