@@ -13,9 +13,9 @@ from __future__ import annotations
 import html
 import math
 import urllib.parse
-from functools import partial
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import panel as pn
 

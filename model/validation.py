@@ -15,6 +15,7 @@ import param
 
 
 _REAL_SCALARS = (float, int, np.float64)  # exact types: bool (an int) takes the general path
+_BOUNDS = (float, int, type(None))
 
 
 def as_checked_array(name: str, value, *, low=None, high=None, low_inclusive=True,
@@ -23,7 +24,10 @@ def as_checked_array(name: str, value, *, low=None, high=None, low_inclusive=Tru
     if type(value) in _REAL_SCALARS and type(low) in _BOUNDS and type(high) in _BOUNDS:
         # A plain number (most calls: a model's scalar parameters) checked without numpy's
         # array machinery, ~10x faster; the same result and the same messages.
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the floats
+            number = math.inf
         if not math.isfinite(number):
             raise ValueError(f"{name} must be finite, got {_short(value)}")
         if ((low is not None and (number < low if low_inclusive else number <= low))
@@ -35,6 +39,8 @@ def as_checked_array(name: str, value, *, low=None, high=None, low_inclusive=Tru
         if np.iscomplexobj(value):
             raise TypeError
         array = np.asarray(value, dtype=float)
+    except OverflowError:  # ints beyond the floats: as the infinite values below
+        raise ValueError(f"{name} must be finite, got {_short(value)}") from None
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number or an array of numbers, not {_short(value)}") from None
     if not np.all(np.isfinite(array)):
@@ -44,9 +50,6 @@ def as_checked_array(name: str, value, *, low=None, high=None, low_inclusive=Tru
     if np.any(too_low) or np.any(too_high):
         raise ValueError(_range_message(name, value, low, high, low_inclusive, high_inclusive))
     return array
-
-
-_BOUNDS = (float, int, type(None))
 
 
 def _range_message(name, value, low, high, low_inclusive, high_inclusive) -> str:

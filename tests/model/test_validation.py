@@ -12,6 +12,7 @@ from model import validation
 from model.validation import as_checked_array
 
 numbers = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**6, 10**6),
+                    st.integers(10**308, 10**320),  # near and beyond the largest float
                     st.floats(allow_nan=True, allow_infinity=True).map(np.float64))
 bounds = st.one_of(st.none(), st.floats(-1e6, 1e6), st.integers(-100, 100))
 
@@ -47,5 +48,8 @@ def test_messages_name_the_argument_and_its_range():
         as_checked_array("x_km", 0, low=0.0, low_inclusive=False)
     with pytest.raises(ValueError, match="x_km must be finite, got nan"):
         as_checked_array("x_km", float("nan"))
+    for beyond_the_floats in (10**400, [1.0, -10**400]):  # a ValueError, not numpy's OverflowError
+        with pytest.raises(ValueError, match="x_km must be finite"):
+            as_checked_array("x_km", beyond_the_floats)
     assert as_checked_array("x_km", True).item() == 1.0  # a bool: numpy's reading, as before
     assert as_checked_array("x_km", 2.5, low=0.0).shape == ()
